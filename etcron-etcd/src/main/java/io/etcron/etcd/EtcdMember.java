@@ -1,0 +1,267 @@
+package io.etcron.etcd;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One etcd server process. Thread-safe: every lifecycle method is synchronized. Stop, kill, pause
+ * and resume act on the running process and are no-ops when there is none.
+ */
+public final class EtcdMember {
+  private static final Logger log = LoggerFactory.getLogger(EtcdMember.class);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+
+  private final String name;
+  private final Path binary;
+  private final Path dataDir;
+  private final Path logFile;
+  private final int clientPort;
+  private final int peerPort;
+  private final String initialCluster;
+  private final List<String> extraArgs;
+  private Process process;
+  private boolean paused;
+
+  EtcdMember(
+      String name,
+      Path binary,
+      Path dataDir,
+      int clientPort,
+      int peerPort,
+      String initialCluster,
+      List<String> extraArgs) {
+    this.name = name;
+    this.binary = binary;
+    this.dataDir = dataDir;
+    this.logFile = dataDir.resolveSibling(name + ".log");
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
+    this.initialCluster = initialCluster;
+    this.extraArgs = List.copyOf(extraArgs);
+  }
+
+  /** The member's name, e.g. {@code n1}. */
+  public String name() {
+    return name;
+  }
+
+  /** The client URL, {@code http://127.0.0.1:PORT}. */
+  public String clientUrl() {
+    return "http://127.0.0.1:" + clientPort;
+  }
+
+  /** The peer URL, {@code http://127.0.0.1:PORT}. */
+  public String peerUrl() {
+    return "http://127.0.0.1:" + peerPort;
+  }
+
+  /** The member's data directory. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The file that receives the member's own log. */
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** The process id, or -1 when not running. */
+  public synchronized long pid() {
+    return process != null && process.isAlive() ? process.pid() : -1;
+  }
+
+  /** Whether the process is alive (a paused process is alive). */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** Starts the process without waiting for it to be healthy. */
+  synchronized void launch() {
+    if (isRunning()) {
+      return;
+    }
+    List<String> command = new ArrayList<>();
+    command.add(binary.toString());
+    command.addAll(
+        List.of(
+            "--name=" + name,
+            "--data-dir=" + dataDir,
+            "--logger=zap",
+            "--log-outputs=stderr",
+            "--listen-client-urls=" + clientUrl(),
+            "--advertise-client-urls=" + clientUrl(),
+            "--listen-peer-urls=" + peerUrl(),
+            "--initial-advertise-peer-urls=" + peerUrl(),
+            "--initial-cluster=" + initialCluster,
+            "--initial-cluster-state=new",
+            "--initial-cluster-token=etcron",
+            // etcd 3.4 never compacts unless told; without this the space quota fills up.
+            "--auto-compaction-mode=revision",
+            "--auto-compaction-retention=10000"));
+    command.addAll(extraArgs);
+    try {
+      Files.createDirectories(dataDir.getParent());
+      process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .start();
+      paused = false;
+      log.debug("started etcd {} pid {} on {}", name, process.pid(), clientUrl());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + binary + " for member " + name, e);
+    }
+  }
+
+  /** Blocks until the member answers healthy on its client URL, or throws after the timeout. */
+  void awaitHealthy(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      Process p;
+      synchronized (this) {
+        p = process;
+      }
+      if (p == null || !p.isAlive()) {
+        throw new EtcdStartException(
+            "etcd member " + name + " exited during start-up; its log ends with:\n" + logTail());
+      }
+      if (isHealthy()) {
+        return;
+      }
+      try {
+        p.waitFor(25, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new EtcdStartException("interrupted while waiting for etcd member " + name);
+      }
+    }
+    throw new EtcdStartException(
+        "etcd member "
+            + name
+            + " was not healthy on "
+            + clientUrl()
+            + " within "
+            + timeout
+            + "; its log ends with:\n"
+            + logTail());
+  }
+
+  /** Whether {@code /health} on the client URL reports healthy right now. */
+  public boolean isHealthy() {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(clientUrl() + "/health"))
+              .timeout(Duration.ofSeconds(1))
+              .build();
+      HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+      return response.statusCode() == 200 && response.body().contains("\"true\"");
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Stops the process with SIGTERM and waits for it to exit (SIGKILL after 10 s). */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    resumeIfPaused();
+    process.destroy();
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  /** Kills the process with SIGKILL, as a crash would, and waits for it to be gone. */
+  public synchronized void kill() {
+    if (process == null) {
+      return;
+    }
+    process.destroyForcibly();
+    awaitExit(Duration.ofSeconds(10));
+  }
+
+  /** Freezes the process with SIGSTOP: it keeps its sockets but answers nothing. */
+  public synchronized void pause() {
+    if (isRunning() && !paused) {
+      signal("STOP");
+      paused = true;
+    }
+  }
+
+  /** Thaws a paused process with SIGCONT. */
+  public synchronized void resume() {
+    resumeIfPaused();
+  }
+
+  /** Starts the member again on the same ports and data directory and waits until healthy. */
+  public void restart(Duration timeout) {
+    launch();
+    awaitHealthy(timeout);
+  }
+
+  private void resumeIfPaused() {
+    if (paused && isRunning()) {
+      signal("CONT");
+    }
+    paused = false;
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling etcd member " + name, e);
+    }
+  }
+
+  private void awaitExit(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    process = null;
+    paused = false;
+  }
+
+  /** The last lines of the member's log, for error messages. */
+  public String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log at " + logFile + ")";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "etcd member " + name + " at " + clientUrl();
+  }
+}

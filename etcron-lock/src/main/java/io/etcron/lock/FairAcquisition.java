@@ -1,0 +1,245 @@
+package io.etcron.lock;
+
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One waiting acquisition of a {@link SessionLock}, as an asynchronous state machine.
+ *
+ * <ol>
+ *   <li>Enqueue: put the waiter key {@code <key>/queue/<lease>-<n>}; its create revision is our
+ *       place in line.
+ *   <li>Wait until no older waiter remains ({@link QueueHead}).
+ *   <li>Claim: {@code If(CreateRevision(key) == 0 && CreateRevision(waiter) == ours) Then(Put(key),
+ *       Delete(waiter))}; while someone holds the key (a try-lock may overtake), watch its deletion
+ *       and claim again.
+ * </ol>
+ *
+ * <p>Only the head of the queue claims, and it leaves the queue in the same transaction, so waiters
+ * acquire in the order they enqueued. Cancelling runs after any write in flight and removes the
+ * waiter key (and the lock, had the claim just succeeded). Thread-safe.
+ */
+final class FairAcquisition {
+  private final Session session;
+  private final KV kv;
+  private final String key;
+  private final String queuePrefix;
+  private final String waiterKey;
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  private final CompletableFuture<HeldLock> result = new CompletableFuture<>();
+  private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+  private CompletableFuture<Void> cleanup;
+  private long place;
+  private QueueHead head;
+  private KeyWatch holderWatch;
+  private volatile Holder lastHolder;
+
+  FairAcquisition(Session session, String key, String waiterId) {
+    this.session = session;
+    this.kv = session.client().getKVClient();
+    this.key = key;
+    this.queuePrefix = key + "/queue/";
+    this.waiterKey = queuePrefix + waiterId;
+  }
+
+  /** Starts; the future completes with the held lock, or fails or is cancelled. */
+  CompletableFuture<HeldLock> start() {
+    session
+        .done()
+        .thenAccept(
+            end ->
+                fail(
+                    new SessionLostException(
+                        "session lost while waiting for " + key + ": " + end.detail())));
+    result.whenComplete(
+        (held, error) -> {
+          if (error != null) {
+            abort();
+          }
+        });
+    enqueue();
+    return result;
+  }
+
+  /** The holder seen last while waiting, if any. */
+  Holder lastHolder() {
+    return lastHolder;
+  }
+
+  /**
+   * Leaves the queue: after any write in flight, deletes the waiter key and releases the lock if
+   * the claim won meanwhile. Idempotent; the future completes when etcd has done so.
+   */
+  synchronized CompletableFuture<Void> abort() {
+    if (cleanup != null) {
+      return cleanup;
+    }
+    result.cancel(false);
+    if (head != null) {
+      head.cancel();
+    }
+    if (holderWatch != null) {
+      holderWatch.close();
+    }
+    cleanup =
+        lastWrite
+            .handle((ignored, error) -> null)
+            .thenCompose(ignored -> kv.delete(Etcd.bytes(waiterKey), DeleteOption.DEFAULT))
+            .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .thenApply(ignored -> (Void) null);
+    return cleanup;
+  }
+
+  private synchronized boolean over() {
+    return cleanup != null || result.isDone();
+  }
+
+  private void enqueue() {
+    var waiter = Etcd.bytes(waiterKey);
+    // Put-if-absent, so a retry after an unknown outcome keeps our original place in line.
+    write(
+        () ->
+            kv.txn()
+                .If(new Cmp(waiter, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(
+                    Op.put(waiter, Etcd.bytes(value()), lease()), Op.get(waiter, GetOption.DEFAULT))
+                .Else(Op.get(waiter, GetOption.DEFAULT))
+                .commit(),
+        this::enqueued,
+        this::enqueue);
+  }
+
+  private CompletableFuture<?> enqueued(TxnResponse response) {
+    List<KeyValue> kvs = response.getGetResponses().get(0).getKvs();
+    if (kvs.isEmpty()) {
+      fail(new SessionLostException("waiter key " + waiterKey + " vanished: its lease is gone"));
+      return DONE;
+    }
+    QueueHead wait;
+    synchronized (this) {
+      if (over()) {
+        return DONE;
+      }
+      place = kvs.get(0).getCreateRevision();
+      head = new QueueHead(session, queuePrefix, place);
+      wait = head;
+    }
+    wait.await().thenRun(this::claim);
+    return DONE;
+  }
+
+  private void claim() {
+    var holderKey = Etcd.bytes(key);
+    var waiter = Etcd.bytes(waiterKey);
+    write(
+        () ->
+            kv.txn()
+                // The lock is free, and we are still the queue entry that reached the head.
+                .If(
+                    new Cmp(holderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)),
+                    new Cmp(waiter, Cmp.Op.EQUAL, CmpTarget.createRevision(place)))
+                // Take the lock and leave the queue at once: the next waiter wakes as we win.
+                .Then(
+                    Op.put(holderKey, Etcd.bytes(value()), lease()),
+                    Op.delete(waiter, DeleteOption.DEFAULT))
+                // Otherwise learn who holds it, and whether we are still queued.
+                .Else(Op.get(holderKey, GetOption.DEFAULT), Op.get(waiter, GetOption.DEFAULT))
+                .commit(),
+        this::claimed,
+        this::claim);
+  }
+
+  private CompletableFuture<?> claimed(TxnResponse response) {
+    if (response.isSucceeded()) {
+      return won(response.getHeader().getRevision());
+    }
+    List<KeyValue> holder = response.getGetResponses().get(0).getKvs();
+    List<KeyValue> waiter = response.getGetResponses().get(1).getKvs();
+    KeyValue h = holder.isEmpty() ? null : holder.get(0);
+    if (waiter.isEmpty()) {
+      // Only our own claim deletes our waiter key together with putting the lock: a claim whose
+      // answer was lost may have won. Otherwise our lease is gone.
+      if (h != null && h.getLease() == session.leaseId() && h.getCreateRevision() > place) {
+        return won(h.getCreateRevision());
+      }
+      fail(new SessionLostException("waiter key " + waiterKey + " vanished: its lease is gone"));
+      return DONE;
+    }
+    if (h == null) {
+      claim();
+      return DONE;
+    }
+    lastHolder = Holder.of(h);
+    synchronized (this) {
+      if (!over()) {
+        holderWatch =
+            KeyWatch.onDelete(
+                session.client(), key, response.getHeader().getRevision() + 1, this::claim);
+      }
+    }
+    return DONE;
+  }
+
+  private CompletableFuture<?> won(long token) {
+    HeldLock held = new HeldLock(session, key, token, false);
+    if (result.complete(held)) {
+      return DONE;
+    }
+    // Cancelled while the claim was in flight: give the lock back before the cleanup completes.
+    return SessionLock.deleteIfOursAsync(session, key, token);
+  }
+
+  private void fail(Throwable error) {
+    result.completeExceptionally(error);
+  }
+
+  /**
+   * Sends a write unless the acquisition is over, and handles its answer. On a transient failure it
+   * retries after a short pause while the acquisition is wanted and the session alive. The write
+   * and its handling become {@code lastWrite}, which a cleanup waits for.
+   */
+  private synchronized void write(
+      Supplier<CompletableFuture<TxnResponse>> send,
+      Function<TxnResponse, CompletableFuture<?>> onAnswer,
+      Runnable retry) {
+    if (over()) {
+      return;
+    }
+    lastWrite =
+        send.get()
+            .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+            .handle(
+                (response, error) -> {
+                  if (error == null) {
+                    return onAnswer.apply(response);
+                  }
+                  if (!over() && session.isAlive()) {
+                    CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS).execute(retry);
+                  }
+                  return DONE;
+                })
+            .thenCompose(pending -> pending);
+  }
+
+  private String value() {
+    return Holder.value(session.owner(), Instant.now());
+  }
+
+  private PutOption lease() {
+    return PutOption.builder().withLeaseId(session.leaseId()).build();
+  }
+}

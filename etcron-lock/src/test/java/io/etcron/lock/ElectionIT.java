@@ -1,0 +1,62 @@
+package io.etcron.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.etcron.testing.EtcdExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ElectionIT {
+  @RegisterExtension static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+  @Test
+  void the_first_candidate_leads_and_a_resignation_hands_over_to_the_next() throws Exception {
+    try (Session a = Session.builder(etcd.client()).ttl(Duration.ofSeconds(5)).open();
+        Session b = Session.builder(etcd.client()).ttl(Duration.ofSeconds(5)).open()) {
+      List<Optional<Leader>> seen = new CopyOnWriteArrayList<>();
+      try (AutoCloseable observing = b.election("handover").observe(seen::add)) {
+        HeldLock leaderA = a.election("handover").campaign("a", Duration.ofSeconds(5));
+        var campaignB =
+            java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> b.election("handover").campaign("b", Duration.ofSeconds(10)));
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    seen.contains(
+                        Optional.of(new Leader("a", leaderA.fencingToken(), a.leaseId()))));
+        assertThat(campaignB).isNotDone();
+
+        leaderA.close();
+
+        HeldLock leaderB = campaignB.get();
+        assertThat(leaderB.fencingToken()).isGreaterThan(leaderA.fencingToken());
+        assertThat(b.election("handover").leader().orElseThrow().value()).isEqualTo("b");
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> seen.get(seen.size() - 1).map(Leader::value).equals(Optional.of("b")));
+      }
+    }
+  }
+
+  @Test
+  void a_campaign_that_times_out_withdraws_its_candidacy() {
+    try (Session a = Session.open(etcd.client());
+        Session b = Session.open(etcd.client())) {
+      a.election("timeout").campaign("a", Duration.ofSeconds(5));
+
+      assertThatThrownBy(() -> b.election("timeout").campaign("b", Duration.ofMillis(300)))
+          .isInstanceOf(LockTimeoutException.class)
+          .hasMessageContaining("the leader is a");
+
+      a.close();
+      assertThat(b.election("timeout").leader()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.etcron.lock;
+
+import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A separate JVM that uses the lock library, for tests that kill or race whole processes.
+ *
+ * <p>Usage: {@code LockProcess ENDPOINTS NAME TTL_SECONDS hold|campaign|race ROUNDS FILE}.
+ */
+public final class LockProcess {
+  private LockProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    String endpoints = args[0];
+    String name = args[1];
+    Duration ttl = Duration.ofSeconds(Long.parseLong(args[2]));
+    String mode = args[3];
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    try (Client client = Client.builder().endpoints(endpoints.split(",")).build();
+        Session session =
+            Session.builder(client).ttl(ttl).owner("pid-" + ProcessHandle.current().pid()).open()) {
+      switch (mode) {
+        case "hold" -> {
+          HeldLock held = session.lock(name).acquire(Duration.ofSeconds(60));
+          out.println("ACQUIRED " + held.fencingToken());
+          Thread.sleep(Long.MAX_VALUE);
+        }
+        case "campaign" -> {
+          HeldLock leadership =
+              session
+                  .election(name)
+                  .campaign("pid-" + ProcessHandle.current().pid(), Duration.ofSeconds(60));
+          out.println("LEADER " + leadership.fencingToken());
+          Thread.sleep(Long.MAX_VALUE);
+        }
+        case "race" -> race(session.lock(name), Integer.parseInt(args[4]), Path.of(args[5]));
+        default -> throw new IllegalArgumentException(mode);
+      }
+    }
+  }
+
+  /** Acquires ROUNDS times, recording each hold as "start end token" in monotonic nanos. */
+  private static void race(Lock lock, int rounds, Path file) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      try (HeldLock held = lock.acquire(Duration.ofSeconds(60))) {
+        long start = System.nanoTime();
+        SessionLockIT.busy(Duration.ofMillis(10));
+        lines.add(start + " " + System.nanoTime() + " " + held.fencingToken());
+      }
+    }
+    Files.write(file, lines, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+}

@@ -1,0 +1,151 @@
+package io.etcron.cli;
+
+import io.etcd.jetcd.Client;
+import io.etcron.execute.ProcessTree;
+import io.etcron.lock.HeldLock;
+import io.etcron.lock.Lock;
+import io.etcron.lock.LockName;
+import io.etcron.lock.LockTimeoutException;
+import io.etcron.lock.Session;
+import io.etcron.lock.TryResult;
+import io.etcron.store.EtcdSettings;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code etcron lock NAME [--ttl 5s] [--wait D] -- COMMAND [ARGS]}: a distributed flock. */
+@Command(
+    name = "lock",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs COMMAND while holding the distributed lock NAME (a distributed flock).",
+      "Without --wait it only tries: when the lock is taken it says who holds it and exits 75.",
+      "The command sees ETCRON_FENCING_TOKEN; if the lock is lost its whole process tree is killed"
+          + " and etcron exits 76. Otherwise etcron exits with the command's exit code."
+    })
+final class LockCommand implements Callable<Integer> {
+  private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "Lock name: letters, digits, '.', '_', '-'.")
+  String name;
+
+  @Parameters(
+      index = "1..*",
+      arity = "1..*",
+      paramLabel = "COMMAND",
+      description = "The command and its arguments (after --).")
+  List<String> command;
+
+  @Option(
+      names = "--ttl",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "Lease TTL: how long a crashed holder keeps the lock (default ${DEFAULT-VALUE}).")
+  Duration ttl;
+
+  @Option(
+      names = "--wait",
+      paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description =
+          "Wait up to DURATION for the lock, in a fair queue, instead of failing at once.")
+  Duration wait;
+
+  @Mixin EtcdOptions etcd;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    LockName.check(name);
+    EtcdSettings settings = etcd.settings();
+    try (Client client = settings.connect();
+        Session session =
+            Session.builder(client)
+                .ttl(ttl)
+                .namespace(settings.namespace())
+                .requestTimeout(settings.requestTimeout())
+                .open()) {
+      Lock lock = session.lock(name);
+      Optional<HeldLock> held = acquire(lock, err);
+      if (held.isEmpty()) {
+        return ExitCodes.LOCK_TAKEN;
+      }
+      try (HeldLock h = held.get()) {
+        return run(h, session, err);
+      }
+    }
+  }
+
+  private Optional<HeldLock> acquire(Lock lock, PrintWriter err) {
+    if (wait == null) {
+      TryResult result = lock.tryAcquire();
+      result.holder().ifPresent(h -> err.println("etcron: lock " + name + " is held by " + h));
+      return result.lock();
+    }
+    try {
+      return Optional.of(lock.acquire(wait));
+    } catch (LockTimeoutException e) {
+      err.println("etcron: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private int run(HeldLock held, Session session, PrintWriter err) throws InterruptedException {
+    ProcessTree tree =
+        ProcessTree.start(
+            command,
+            Map.of(
+                "ETCRON_FENCING_TOKEN", Long.toString(held.fencingToken()),
+                "ETCRON_LOCK", name,
+                "ETCRON_LOCK_KEY", held.key()),
+            Optional.empty(),
+            ProcessBuilder::inheritIO);
+    AtomicReference<String> lost = new AtomicReference<>();
+    held.lost()
+        .thenAcceptAsync(
+            end -> {
+              lost.set(end.detail());
+              tree.kill(KILL_GRACE);
+            });
+    // Ctrl-C or SIGTERM to etcron: stop the command's tree, then give the lock back.
+    Thread onSignal =
+        new Thread(
+            () -> {
+              tree.kill(KILL_GRACE);
+              held.release();
+              session.close();
+            },
+            "etcron-lock-shutdown");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    int exit = tree.waitFor();
+    try {
+      Runtime.getRuntime().removeShutdownHook(onSignal);
+    } catch (IllegalStateException e) {
+      // already shutting down
+    }
+    if (lost.get() != null) {
+      err.println(
+          "etcron: lock " + name + " was lost (" + lost.get() + "); the command was killed");
+      return ExitCodes.LOCK_LOST;
+    }
+    return exit;
+  }
+}

@@ -1,0 +1,84 @@
+package io.etcron.cli;
+
+import io.etcron.lock.EtcdUnavailableException;
+import io.etcron.lock.LockException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+
+/** The {@code etcron} command. */
+@Command(
+    name = "etcron",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "A distributed cron and job scheduler whose nodes coordinate through etcd.",
+    subcommands = {LockCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  private static final Set<String> SERVERS = Set.of("standalone", "master", "worker");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (see {@link ExitCodes}). */
+  public static int run(String... args) {
+    // gRPC logs through java.util.logging: route it to SLF4J so that it obeys logback.xml.
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+    // Servers log what they do; client commands stay quiet unless something goes wrong.
+    if (System.getProperty("etcron.log.level") == null) {
+      System.setProperty(
+          "etcron.log.level", args.length > 0 && SERVERS.contains(args[0]) ? "INFO" : "WARN");
+    }
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::onError);
+    cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+    cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.FAILURE);
+    return cl;
+  }
+
+  /** One line for the user, a documented exit code, a stack trace only with ETCRON_DEBUG=1. */
+  private static int onError(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    if ("1".equals(System.getenv("ETCRON_DEBUG"))) {
+      e.printStackTrace(err);
+    }
+    if (e instanceof IllegalArgumentException || e instanceof CommandLine.TypeConversionException) {
+      err.println("etcron: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    if (e instanceof EtcdUnavailableException) {
+      err.println(
+          "etcron: cannot reach etcd at " + EtcdOptions.lastEndpoints + ": " + e.getMessage());
+      return ExitCodes.UNAVAILABLE;
+    }
+    if (e instanceof CliException c) {
+      err.println("etcron: " + c.getMessage());
+      return c.exitCode();
+    }
+    if (e instanceof LockException || e instanceof UncheckedIOException) {
+      err.println("etcron: " + e.getMessage());
+      return ExitCodes.FAILURE;
+    }
+    err.println("etcron: unexpected error: " + e + " (run with ETCRON_DEBUG=1 for details)");
+    return ExitCodes.FAILURE;
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"etcron " + (v == null ? "development" : v)};
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.etcron.claim;
+
+import static io.etcron.store.Keys.bytes;
+import static io.etcron.store.Keys.string;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcron.job.ConcurrencyPolicy;
+import io.etcron.json.Json;
+import io.etcron.lock.EtcdUnavailableException;
+import io.etcron.run.Trigger;
+import io.etcron.store.Keys;
+import io.etcron.store.KillRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims fires with one etcd transaction per batch. The outer transaction has no compare; its Then
+ * branch holds one nested transaction per fire, each with its own compare, so each fire succeeds
+ * or fails on its own while etcd sees one Raft proposal per batch.
+ *
+ * <pre>
+ * scheduled fire T of job J:
+ *   If   Value(cursor/J) &lt; pad(T)
+ *   Then Get(cursor/J), Put(cursor/J, pad(T)), &lt;policy&gt;      -- the Get sees the old cursor
+ *   Else Get(cursor/J)
+ * manual fire:
+ *   If   CreateRevision(triggers/J/id) &gt; 0
+ *   Then Delete(triggers/J/id), &lt;policy&gt;
+ * policy forbid:  Txn(If CreateRevision(locks/J) == 0 Then Put(locks/J, run, lease) Else Get(locks/J))
+ * policy replace: Put(locks/J, run, lease), Put(kill/J, ...)  -- kills runs claimed before
+ * policy allow:   nothing
+ * </pre>
+ *
+ * <p>etcd refuses a transaction with more operations than its {@code --max-txn-ops} (128 by
+ * default); the batch size starts at {@link #DEFAULT_BATCH} and halves when refused. Thread-safe;
+ * blocks for at most the request timeout per batch.
+ */
+public final class Claimer {
+  private static final Logger log = LoggerFactory.getLogger(Claimer.class);
+
+  /** Fires per transaction to start with. */
+  public static final int DEFAULT_BATCH = 100;
+
+  private final Client client;
+  private final Keys keys;
+  private final Duration timeout;
+  private final Clock clock;
+  private final AtomicInteger batchSize;
+
+  public Claimer(Client client, Keys keys, Duration timeout, Clock clock, int batchSize) {
+    this.client = client;
+    this.keys = keys;
+    this.timeout = timeout;
+    this.clock = clock;
+    this.batchSize = new AtomicInteger(batchSize);
+  }
+
+  /**
+   * Claims {@code fires} for {@code worker}, whose runs hold their locks with {@code leaseId}.
+   * Returns one {@link Claim} per fire, in order.
+   *
+   * @throws EtcdUnavailableException when etcd does not answer; nothing is known of the outcome,
+   *     so claiming again is safe (a fire already owned is then reported lost, never twice owned)
+   */
+  public List<Claim> claim(List<Fire> fires, String worker, long leaseId) {
+    List<Claim> claims = new ArrayList<>(fires.size());
+    int from = 0;
+    while (from < fires.size()) {
+      int size = Math.min(batchSize.get(), fires.size() - from);
+      List<Fire> batch = fires.subList(from, from + size);
+      try {
+        claims.addAll(claimBatch(batch, worker, leaseId));
+        from += size;
+      } catch (TooManyOps e) {
+        if (size == 1) {
+          throw new EtcdUnavailableException("etcd refuses even a single claim: " + e.getMessage(), e);
+        }
+        batchSize.compareAndSet(batchSize.get(), Math.max(1, size / 2));
+        log.info("etcd refused {} claims in one transaction; batches of {} from now on", size, batchSize.get());
+      }
+    }
+    return claims;
+  }
+
+  /** The current batch size (it shrinks when etcd refuses a batch). */
+  public int batchSize() {
+    return batchSize.get();
+  }
+
+  private List<Claim> claimBatch(List<Fire> batch, String worker, long leaseId) {
+    Op[] ops = batch.stream().map(f -> claimOp(f, worker, leaseId)).toArray(Op[]::new);
+    TxnResponse response = commit(ops);
+    long revision = response.getHeader().getRevision();
+    List<TxnResponse> perFire = response.getTxnResponses();
+    List<Claim> claims = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      claims.add(outcome(batch.get(i), perFire.get(i), revision));
+    }
+    return claims;
+  }
+
+  private Op claimOp(Fire fire, String worker, long leaseId) {
+    String job = fire.jobName();
+    List<Op> policy = policyOps(fire, worker, leaseId);
+    if (fire.trigger() == Trigger.MANUAL) {
+      ByteSequence request = bytes(fire.triggerKey().orElseThrow());
+      List<Op> then = new ArrayList<>();
+      then.add(Op.delete(request, DeleteOption.DEFAULT));
+      then.addAll(policy);
+      return Op.txn(
+          new Cmp[] {new Cmp(request, Cmp.Op.GREATER, CmpTarget.createRevision(0))},
+          then.toArray(Op[]::new),
+          new Op[] {});
+    }
+    ByteSequence cursor = bytes(keys.cursor(job));
+    ByteSequence padded = bytes(Keys.pad(fire.time()));
+    List<Op> then = new ArrayList<>();
+    then.add(Op.get(cursor, GetOption.DEFAULT)); // the old cursor: fires before T nobody claimed
+    then.add(Op.put(cursor, padded, PutOption.DEFAULT));
+    then.addAll(policy);
+    return Op.txn(
+        new Cmp[] {new Cmp(cursor, Cmp.Op.LESS, CmpTarget.value(padded))},
+        then.toArray(Op[]::new),
+        new Op[] {Op.get(cursor, GetOption.DEFAULT)});
+  }
+
+  private List<Op> policyOps(Fire fire, String worker, long leaseId) {
+    ConcurrencyPolicy policy = fire.job().concurrency();
+    if (policy == ConcurrencyPolicy.ALLOW) {
+      return List.of();
+    }
+    String job = fire.jobName();
+    ByteSequence lock = bytes(keys.lock(job));
+    ByteSequence holder =
+        bytes(Json.write(new LockHolder(worker, fire.runId().toString(), fire.time())));
+    PutOption withLease = PutOption.builder().withLeaseId(leaseId).build();
+    if (policy == ConcurrencyPolicy.REPLACE) {
+      KillRequest kill =
+          new KillRequest(clock.instant(), List.of(), worker, "replaced by run " + fire.runId());
+      return List.of(
+          Op.put(lock, holder, withLease),
+          Op.put(bytes(keys.kill(job)), bytes(Json.write(kill)), PutOption.DEFAULT));
+    }
+    return List.of(
+        Op.txn(
+            new Cmp[] {new Cmp(lock, Cmp.Op.EQUAL, CmpTarget.createRevision(0))},
+            new Op[] {Op.put(lock, holder, withLease)},
+            new Op[] {Op.get(lock, GetOption.DEFAULT)}));
+  }
+
+  private static Claim outcome(Fire fire, TxnResponse r, long revision) {
+    if (!r.isSucceeded()) {
+      return Claim.lost(fire);
+    }
+    Optional<Instant> previous = Optional.empty();
+    if (fire.trigger() == Trigger.SCHEDULE) {
+      List<KeyValue> cursor = r.getGetResponses().get(0).getKvs();
+      previous = cursor.stream().findFirst().map(kv -> Keys.unpad(string(kv.getValue())));
+    }
+    Optional<String> busyWith = Optional.empty();
+    if (fire.job().concurrency() == ConcurrencyPolicy.FORBID) {
+      TxnResponse lock = r.getTxnResponses().get(0);
+      if (!lock.isSucceeded()) {
+        busyWith =
+            lock.getGetResponses().get(0).getKvs().stream()
+                .findFirst()
+                .map(kv -> Json.read(string(kv.getValue()), LockHolder.class).run())
+                .or(() -> Optional.of("unknown"));
+      }
+    }
+    return new Claim(fire, true, revision, previous, busyWith);
+  }
+
+  private TxnResponse commit(Op[] ops) {
+    try {
+      return client.getKVClient().txn().Then(ops).commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new EtcdUnavailableException("etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EtcdUnavailableException("interrupted while claiming", e);
+    } catch (ExecutionException e) {
+      String message = String.valueOf(e.getCause().getMessage());
+      if (message.contains("too many operations")) {
+        throw new TooManyOps(message);
+      }
+      throw new EtcdUnavailableException("etcd failed a claim: " + message, e.getCause());
+    }
+  }
+
+  /** etcd refused the batch for its size. */
+  private static final class TooManyOps extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooManyOps(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.etcron.execute;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs commands with {@code /bin/sh -c} in a process group of their own ({@link ProcessTree}),
+ * stdout and stderr merged, output kept by an {@link OutputCapture} and streamed to the request's
+ * listener. One reader thread per running command. Thread-safe.
+ */
+public final class ShellExecutor implements Executor, AutoCloseable {
+  private static final AtomicInteger READERS = new AtomicInteger();
+
+  private final int outputLimit;
+  private final ExecutorService readers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "etcron-run-output-" + READERS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
+
+  public ShellExecutor() {
+    this(OutputCapture.DEFAULT_LIMIT);
+  }
+
+  public ShellExecutor(int outputLimit) {
+    this.outputLimit = outputLimit;
+  }
+
+  @Override
+  public Execution start(ExecutionRequest request) {
+    ProcessTree tree =
+        ProcessTree.start(
+            List.of("/bin/sh", "-c", request.command()),
+            request.env(),
+            request.workingDir(),
+            b -> b.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
+    OutputCapture capture = new OutputCapture(outputLimit);
+    CompletableFuture<ExecutionResult> done = new CompletableFuture<>();
+    readers.execute(() -> read(tree, capture, request.output(), done));
+    return new Execution() {
+      @Override
+      public CompletableFuture<ExecutionResult> done() {
+        return done;
+      }
+
+      @Override
+      public void kill(Duration grace) {
+        CompletableFuture.runAsync(() -> tree.kill(grace));
+      }
+    };
+  }
+
+  private static void read(ProcessTree tree, OutputCapture capture, OutputListener listener, CompletableFuture<ExecutionResult> done) {
+    byte[] buffer = new byte[8192];
+    try (InputStream in = tree.process().getInputStream()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        long offset = capture.append(buffer, n);
+        listener.chunk(offset, buffer, n);
+      }
+    } catch (IOException e) {
+      // the stream closes when the tree is killed: the exit code tells the rest
+    }
+    try {
+      int exit = tree.waitFor();
+      Optional<Integer> signal = exit > 128 && exit < 160 ? Optional.of(exit - 128) : Optional.empty();
+      done.complete(new ExecutionResult(exit, signal, capture.tail(), capture.total()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      done.completeExceptionally(e);
+    } catch (RuntimeException e) {
+      done.completeExceptionally(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    readers.shutdownNow();
+  }
+}

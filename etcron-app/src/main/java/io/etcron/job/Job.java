@@ -1,0 +1,93 @@
+package io.etcron.job;
+
+import io.etcron.schedule.Durations;
+import io.etcron.schedule.Schedule;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A validated, immutable job definition. Made by {@link #from(JobSpec, Instant)}, which checks
+ * every field once; after that the values are trusted.
+ *
+ * @param name unique name
+ * @param description free text, at most 1 000 characters
+ * @param command run by {@code /bin/sh -c}, at most 64 KiB
+ * @param env variables added to the command's environment
+ * @param workingDir absolute directory to run in
+ * @param schedule when it fires
+ * @param timeZone the zone its schedule is read in
+ * @param concurrency what to do when a fire comes while a run is running
+ * @param misfire what to do with fires nobody claimed in time
+ * @param maxCatchUp for misfire {@code all}: how many missed fires run at most
+ * @param startingDeadline a fire claimed later than this after its time is recorded MISSED
+ * @param timeout a run is killed after this long
+ * @param retries attempts after a failed or timed-out one
+ * @param retryBackoff pause before the first retry; doubles for each further one
+ * @param tags a worker must have all of them to run the job
+ * @param paused a paused job does not fire (manual runs still run)
+ */
+public record Job(
+    JobName name,
+    String description,
+    String command,
+    Map<String, String> env,
+    Optional<String> workingDir,
+    Schedule schedule,
+    ZoneId timeZone,
+    ConcurrencyPolicy concurrency,
+    MisfirePolicy misfire,
+    int maxCatchUp,
+    Optional<Duration> startingDeadline,
+    Optional<Duration> timeout,
+    int retries,
+    Duration retryBackoff,
+    Set<String> tags,
+    boolean paused) {
+
+  public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
+  public static final int DEFAULT_MAX_CATCH_UP = 10;
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(10);
+
+  /**
+   * Validates {@code spec}, collecting every error.
+   *
+   * @param now a schedule must have a fire after this instant
+   * @throws InvalidJobException listing each invalid field
+   */
+  public static Job from(JobSpec spec, Instant now) {
+    return new JobParser(spec, now).parse();
+  }
+
+  /** The job as a spec: {@code Job.from(job.toSpec(), now)} equals {@code job}. */
+  public JobSpec toSpec() {
+    return new JobSpec(
+        name.value(),
+        description.isEmpty() ? null : description,
+        command,
+        env.isEmpty() ? null : new TreeMap<>(env),
+        workingDir.orElse(null),
+        schedule.expression(),
+        timeZone.getId(),
+        concurrency.name().toLowerCase(),
+        misfire.name().toLowerCase(),
+        maxCatchUp,
+        startingDeadline.map(Durations::format).orElse(null),
+        timeout.map(Durations::format).orElse(null),
+        retries,
+        Durations.format(retryBackoff),
+        tags.isEmpty() ? null : new ArrayList<>(new java.util.TreeSet<>(tags)),
+        paused);
+  }
+
+  /** The same job, paused or not. */
+  public Job withPaused(boolean p) {
+    return new Job(name, description, command, env, workingDir, schedule, timeZone, concurrency, misfire,
+        maxCatchUp, startingDeadline, timeout, retries, retryBackoff, tags, p);
+  }
+}

@@ -1,0 +1,236 @@
+package io.etcron.job;
+
+import io.etcron.schedule.Durations;
+import io.etcron.schedule.InvalidScheduleException;
+import io.etcron.schedule.Schedule;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/** Validates a {@link JobSpec} field by field, collecting every error. Not thread-safe; use once. */
+final class JobParser {
+  static final int MAX_DESCRIPTION = 1_000;
+  static final int MAX_COMMAND = 64 * 1024;
+  static final int MAX_ENV = 100;
+  static final int MAX_ENV_VALUE = 32 * 1024;
+  static final int MAX_TAGS = 20;
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
+
+  private final JobSpec spec;
+  private final Instant now;
+  private final List<FieldError> errors = new ArrayList<>();
+
+  JobParser(JobSpec spec, Instant now) {
+    this.spec = spec;
+    this.now = now;
+  }
+
+  Job parse() {
+    JobName name = name();
+    String description = text("description", spec.description(), MAX_DESCRIPTION, true);
+    String command = command();
+    Map<String, String> env = env();
+    Optional<String> workingDir = workingDir();
+    ZoneId zone = zone();
+    Schedule schedule = schedule(zone);
+    ConcurrencyPolicy concurrency = choice("concurrency", spec.concurrency(), ConcurrencyPolicy.class, ConcurrencyPolicy.FORBID);
+    MisfirePolicy misfire = choice("misfire", spec.misfire(), MisfirePolicy.class, MisfirePolicy.ONCE);
+    int maxCatchUp = number("maxCatchUp", spec.maxCatchUp(), 1, 1000, Job.DEFAULT_MAX_CATCH_UP);
+    Optional<Duration> startingDeadline = duration("startingDeadline", spec.startingDeadline(), Duration.ofSeconds(1), Duration.ofDays(366));
+    Optional<Duration> timeout = duration("timeout", spec.timeout(), Duration.ofSeconds(1), Duration.ofDays(30));
+    int retries = number("retries", spec.retries(), 0, 10, 0);
+    Duration backoff = duration("retryBackoff", spec.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1)).orElse(Job.DEFAULT_RETRY_BACKOFF);
+    Set<String> tags = tags();
+    if (!errors.isEmpty()) {
+      throw new InvalidJobException(errors);
+    }
+    return new Job(name, description, command, env, workingDir, schedule, zone, concurrency, misfire, maxCatchUp,
+        startingDeadline, timeout, retries, backoff, tags, Boolean.TRUE.equals(spec.paused()));
+  }
+
+  private void error(String field, String message) {
+    errors.add(new FieldError(field, field + ": " + message));
+  }
+
+  private JobName name() {
+    String problem = JobName.problem(spec.name());
+    if (problem != null) {
+      error("name", problem);
+      return null;
+    }
+    return new JobName(spec.name());
+  }
+
+  private String text(String field, String value, int max, boolean optional) {
+    if (value == null || (optional && value.isEmpty())) {
+      if (!optional) {
+        error(field, "is required");
+      }
+      return "";
+    }
+    if (value.length() > max) {
+      error(field, "is " + value.length() + " characters long; at most " + max + " are allowed");
+    } else if (value.indexOf('\0') >= 0) {
+      error(field, "must not contain NUL characters");
+    }
+    return value;
+  }
+
+  private String command() {
+    if (spec.command() == null || spec.command().isBlank()) {
+      error("command", "is required, e.g. \"echo hello\" (run by /bin/sh -c)");
+      return "";
+    }
+    return text("command", spec.command(), MAX_COMMAND, false);
+  }
+
+  private Map<String, String> env() {
+    if (spec.env() == null) {
+      return Map.of();
+    }
+    if (spec.env().size() > MAX_ENV) {
+      error("env", "has " + spec.env().size() + " variables; at most " + MAX_ENV + " are allowed");
+      return Map.of();
+    }
+    Map<String, String> env = new TreeMap<>();
+    for (Map.Entry<String, String> e : spec.env().entrySet()) {
+      String k = e.getKey();
+      if (k == null || !ENV_NAME.matcher(k).matches()) {
+        error("env", "\"" + k + "\" is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
+      } else if (k.toUpperCase(Locale.ROOT).startsWith("ETCRON_")) {
+        error("env", k + " is reserved: etcron sets the ETCRON_ variables itself");
+      } else if (e.getValue() == null) {
+        error("env", k + " has no value");
+      } else if (e.getValue().indexOf('\0') >= 0 || e.getValue().length() > MAX_ENV_VALUE) {
+        error("env", k + " must be at most " + MAX_ENV_VALUE + " characters without NUL");
+      } else {
+        env.put(k, e.getValue());
+      }
+    }
+    return env;
+  }
+
+  private Optional<String> workingDir() {
+    String dir = spec.workingDir();
+    if (dir == null || dir.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!dir.startsWith("/") || dir.length() > 4096 || dir.chars().anyMatch(Character::isISOControl)) {
+      error("workingDir", "\"" + dir + "\" must be an absolute path without control characters");
+      return Optional.empty();
+    }
+    return Optional.of(dir);
+  }
+
+  private ZoneId zone() {
+    String z = spec.timeZone();
+    if (z == null || z.isEmpty()) {
+      return Job.DEFAULT_ZONE;
+    }
+    try {
+      return ZoneId.of(z);
+    } catch (DateTimeException e) {
+      error("timeZone", "\"" + z + "\" is not an IANA time zone such as Europe/Berlin or UTC");
+      return Job.DEFAULT_ZONE;
+    }
+  }
+
+  private Schedule schedule(ZoneId zone) {
+    if (spec.schedule() == null || spec.schedule().isBlank()) {
+      error("schedule", "is required, e.g. \"0 */5 * * * *\", \"@every 30s\" or \"@daily\"");
+      return null;
+    }
+    if (spec.schedule().length() > 512) {
+      error("schedule", "is too long (at most 512 characters)");
+      return null;
+    }
+    try {
+      Schedule s = Schedule.parse(spec.schedule());
+      if (s.next(now, zone).isEmpty()) {
+        error("schedule", "\"" + spec.schedule() + "\" "
+            + (s.kind() == Schedule.Kind.AT ? "is in the past" : "never fires") + ": a job needs a future fire");
+      }
+      return s;
+    } catch (InvalidScheduleException e) {
+      error("schedule", e.getMessage());
+      return null;
+    }
+  }
+
+  private <E extends Enum<E>> E choice(String field, String value, Class<E> type, E otherwise) {
+    if (value == null || value.isEmpty()) {
+      return otherwise;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      allowed.add(e.name().toLowerCase(Locale.ROOT));
+    }
+    error(field, "\"" + value + "\" is not one of " + String.join(", ", allowed));
+    return otherwise;
+  }
+
+  private int number(String field, Integer value, int min, int max, int otherwise) {
+    if (value == null) {
+      return otherwise;
+    }
+    if (value < min || value > max) {
+      error(field, value + " is out of range " + min + "-" + max);
+      return otherwise;
+    }
+    return value;
+  }
+
+  private Optional<Duration> duration(String field, String value, Duration min, Duration max) {
+    if (value == null || value.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Duration d = Durations.parse(value);
+      if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+        error(field, Durations.format(d) + " is out of range " + Durations.format(min) + "-" + Durations.format(max));
+        return Optional.empty();
+      }
+      return Optional.of(d);
+    } catch (IllegalArgumentException e) {
+      error(field, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private Set<String> tags() {
+    if (spec.tags() == null) {
+      return Set.of();
+    }
+    if (spec.tags().size() > MAX_TAGS) {
+      error("tags", "has " + spec.tags().size() + " tags; at most " + MAX_TAGS + " are allowed");
+      return Set.of();
+    }
+    Set<String> tags = new LinkedHashSet<>();
+    Function<String, String> problem = JobName::problem;
+    for (String t : spec.tags()) {
+      String p = problem.apply(t);
+      if (p != null) {
+        error("tags", "tag " + p);
+      } else {
+        tags.add(t);
+      }
+    }
+    return Set.copyOf(tags);
+  }
+}

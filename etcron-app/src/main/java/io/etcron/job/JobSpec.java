@@ -1,0 +1,34 @@
+package io.etcron.job;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A job as written by a user (JSON or YAML), before validation: every field may be missing.
+ * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
+ * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
+ */
+public record JobSpec(
+    String name,
+    String description,
+    String command,
+    Map<String, String> env,
+    String workingDir,
+    String schedule,
+    String timeZone,
+    String concurrency,
+    String misfire,
+    Integer maxCatchUp,
+    String startingDeadline,
+    String timeout,
+    Integer retries,
+    String retryBackoff,
+    List<String> tags,
+    Boolean paused) {
+
+  /** The same spec with another name (the URL's name wins over the body's). */
+  public JobSpec withName(String n) {
+    return new JobSpec(n, description, command, env, workingDir, schedule, timeZone, concurrency, misfire,
+        maxCatchUp, startingDeadline, timeout, retries, retryBackoff, tags, paused);
+  }
+}

@@ -1,0 +1,79 @@
+package io.etcron.job;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where job definitions live (etcd in production). A job's version is a number that changes with
+ * every write of it (etcd's mod revision); writes may name the version they expect and then fail
+ * with {@link VersionConflictException} when someone else changed the job meanwhile. Every change
+ * is recorded in the audit trail, atomically with the change. Implementations are thread-safe and
+ * block for at most their request timeout.
+ */
+public interface JobStore {
+
+  /** Matches any version: the write applies whatever the current version is. */
+  long ANY_VERSION = -1;
+  /** Matches only an absent job: the write creates it or fails. */
+  long ABSENT = 0;
+
+  /**
+   * A job and its version.
+   *
+   * @param job the definition
+   * @param version etcd's mod revision of the definition
+   */
+  record Versioned(Job job, long version) {}
+
+  /** Whether a put created the job or replaced it. */
+  record PutResult(Versioned job, boolean created, Optional<Versioned> previous) {}
+
+  /**
+   * Creates or replaces a job.
+   *
+   * @param expectedVersion {@link #ANY_VERSION}, {@link #ABSENT}, or the version being replaced
+   * @throws VersionConflictException when the current version is not the expected one
+   */
+  PutResult put(Job job, long expectedVersion, String actor);
+
+  /** The job named {@code name}, if it exists. */
+  Optional<Versioned> get(JobName name);
+
+  /** Every job, by name. */
+  List<Versioned> list();
+
+  /**
+   * Deletes a job, its cursor, and asks any running run of it to stop.
+   *
+   * @throws JobNotFoundException when there is no such job
+   * @throws VersionConflictException when the current version is not the expected one
+   */
+  void delete(JobName name, long expectedVersion, String actor);
+
+  /**
+   * Pauses or resumes a job. Resuming moves the job's cursor to now: fires that fell while it was
+   * paused are not caught up.
+   *
+   * @throws JobNotFoundException when there is no such job
+   * @throws VersionConflictException when the current version is not the expected one
+   */
+  Versioned setPaused(JobName name, boolean paused, long expectedVersion, String actor);
+
+  /**
+   * Asks for one extra run of the job now, outside its schedule; a worker claims it once.
+   *
+   * @return the run id the triggered run will have
+   * @throws JobNotFoundException when there is no such job
+   */
+  String trigger(JobName name, String actor);
+
+  /**
+   * Asks the workers to kill every run of the job that is running now.
+   *
+   * @throws JobNotFoundException when there is no such job
+   */
+  void kill(JobName name, String actor);
+
+  /** The newest audit entries, for one job or all, newest first, at most {@code limit}. */
+  List<AuditEntry> audit(Optional<JobName> job, int limit);
+}

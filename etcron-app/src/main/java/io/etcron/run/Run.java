@@ -1,0 +1,96 @@
+package io.etcron.run;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What happened to one fire. Immutable; the store keeps one row per id and only moves it forward
+ * (see {@link RunStore#upsert(Run)}).
+ *
+ * @param id job, fire time and trigger
+ * @param state where it stands
+ * @param startedAt when the current attempt started (absent for SKIPPED, MISSED)
+ * @param endedAt when it ended
+ * @param worker the worker that ran or recorded it
+ * @param fencingToken the revision of its claim; grows with every claim of the job
+ * @param attempt 1 for the first attempt, then one more per retry
+ * @param exitCode the command's exit code
+ * @param signal the signal that ended the command
+ * @param reason why it ended, when not obvious ("killed by alice", "timed out after 30s")
+ * @param outputTail the last 64 KiB of stdout and stderr
+ * @param outputSize bytes of output produced in all
+ */
+public record Run(
+    RunId id,
+    RunState state,
+    Optional<Instant> startedAt,
+    Optional<Instant> endedAt,
+    String worker,
+    long fencingToken,
+    int attempt,
+    Optional<Integer> exitCode,
+    Optional<Integer> signal,
+    String reason,
+    String outputTail,
+    long outputSize) {
+
+  /** A run that starts its {@code attempt} now. */
+  public static Run running(RunId id, String worker, long token, int attempt, Instant startedAt) {
+    return new Run(id, RunState.RUNNING, Optional.of(startedAt), Optional.empty(), worker, token, attempt,
+        Optional.empty(), Optional.empty(), "", "", 0);
+  }
+
+  /** A fire that did not run because the previous run still held the job. */
+  public static Run skipped(RunId id, String worker, long token, String reason, Instant at) {
+    return new Run(id, RunState.SKIPPED, Optional.empty(), Optional.of(at), worker, token, 1,
+        Optional.empty(), Optional.empty(), reason, "", 0);
+  }
+
+  /** A fire that did not run because nobody claimed it in time. */
+  public static Run missed(RunId id, String worker, long token, String reason, Instant at) {
+    return new Run(id, RunState.MISSED, Optional.empty(), Optional.of(at), worker, token, 1,
+        Optional.empty(), Optional.empty(), reason, "", 0);
+  }
+
+  /** This run ended as {@code end}. */
+  public Run finished(RunState end, Optional<Integer> exit, Optional<Integer> sig, String why, String tail, long size, Instant at) {
+    return new Run(id, end, startedAt, Optional.of(at), worker, fencingToken, attempt, exit, sig, why, tail, size);
+  }
+
+  /** This run, lost with its worker. */
+  public Run lost(String why, Instant at) {
+    return new Run(id, RunState.LOST, startedAt, Optional.of(at), worker, fencingToken, attempt, exitCode, signal, why, outputTail, outputSize);
+  }
+
+  public String job() {
+    return id.job();
+  }
+
+  public Instant fireTime() {
+    return id.fireTime();
+  }
+
+  public Trigger trigger() {
+    return id.trigger();
+  }
+
+  /** How long it ran, once ended. */
+  public Optional<Duration> duration() {
+    return startedAt.flatMap(s -> endedAt.map(e -> Duration.between(s, e)));
+  }
+
+  /** This run without its output, as listings show it. */
+  public Run summary() {
+    return outputTail.isEmpty() ? this
+        : new Run(id, state, startedAt, endedAt, worker, fencingToken, attempt, exitCode, signal, reason, "", outputSize);
+  }
+
+  /**
+   * Whether {@code incoming} may replace this stored row: a RUNNING row may move on, a later
+   * attempt replaces an earlier one; a terminal row is final.
+   */
+  public boolean acceptsUpdate(Run incoming) {
+    return incoming.attempt > attempt || (incoming.attempt == attempt && state == RunState.RUNNING);
+  }
+}

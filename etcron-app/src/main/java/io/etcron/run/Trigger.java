@@ -1,0 +1,9 @@
+package io.etcron.run;
+
+/** What made a run. */
+public enum Trigger {
+  /** The job's schedule. */
+  SCHEDULE,
+  /** Someone asked for it ({@code trigger}). */
+  MANUAL
+}

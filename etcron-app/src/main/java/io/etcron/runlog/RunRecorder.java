@@ -1,0 +1,274 @@
+package io.etcron.runlog;
+
+import io.etcron.run.Run;
+import io.etcron.run.RunId;
+import io.etcron.run.RunStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes run records and live output to a {@link RunStore} in the background, in batches (by size
+ * or after a short wait), retrying with a capped backoff until stored: nothing is ever dropped.
+ * Records of the same run are coalesced (the latest wins, as the store would decide anyway).
+ * {@link #hasCapacity()} turns false when the queue passes its high-water mark or the store keeps
+ * failing, so the worker stops claiming instead of piling up records it cannot store.
+ *
+ * <p>One named thread, {@code etcron-run-recorder}. Thread-safe; no method blocks but {@link
+ * #close(Duration)}.
+ */
+public final class RunRecorder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RunRecorder.class);
+
+  public static final int DEFAULT_BATCH = 200;
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
+  public static final int DEFAULT_HIGH_WATER = 5_000;
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private record Pending(Run run, List<CompletableFuture<Void>> waiters) {}
+
+  private record Chunk(RunId id, long offset, byte[] bytes) {}
+
+  private final RunStore store;
+  private final int batch;
+  private final Duration linger;
+  private final int highWater;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition work = lock.newCondition();
+  private final Map<String, Pending> runs = new LinkedHashMap<>();
+  private final List<Chunk> chunks = new ArrayList<>();
+  private final AtomicLong stored = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean failing;
+  private volatile boolean closing;
+
+  public RunRecorder(RunStore store) {
+    this(store, DEFAULT_BATCH, DEFAULT_LINGER, DEFAULT_HIGH_WATER);
+  }
+
+  public RunRecorder(RunStore store, int batch, Duration linger, int highWater) {
+    this.store = store;
+    this.batch = batch;
+    this.linger = linger;
+    this.highWater = highWater;
+    this.thread = new Thread(this::runUntilClosed, "etcron-run-recorder");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Queues a record. */
+  public void submit(Run run) {
+    enqueue(run, null);
+  }
+
+  /** Queues a record; the future completes once it is stored. */
+  public CompletableFuture<Void> durable(Run run) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    enqueue(run, done);
+    return done;
+  }
+
+  /** Queues a chunk of a run's live output. */
+  public void output(RunId id, long offset, byte[] bytes, int length) {
+    byte[] copy = java.util.Arrays.copyOf(bytes, length);
+    lock.lock();
+    try {
+      chunks.add(new Chunk(id, offset, copy));
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void enqueue(Run run, CompletableFuture<Void> waiter) {
+    lock.lock();
+    try {
+      String key = run.id().toString();
+      Pending before = runs.get(key);
+      List<CompletableFuture<Void>> waiters = before == null ? new ArrayList<>() : before.waiters();
+      if (waiter != null) {
+        waiters.add(waiter);
+      }
+      // The newer record of a run wins if the store would let it: keep what the store would keep.
+      Run kept = before == null || before.run().acceptsUpdate(run) ? run : before.run();
+      runs.put(key, new Pending(kept, waiters));
+      if (runs.size() >= batch || waiter != null) {
+        work.signal();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** False when the queue is past its high-water mark or the store keeps failing. */
+  public boolean hasCapacity() {
+    return !failing && depth() < highWater;
+  }
+
+  /** Records and output chunks waiting to be stored. */
+  public int depth() {
+    lock.lock();
+    try {
+      return runs.size() + chunks.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records stored so far. */
+  public long stored() {
+    return stored.get();
+  }
+
+  /** Failed store attempts so far. */
+  public long failures() {
+    return failures.get();
+  }
+
+  private void runUntilClosed() {
+    Duration backoff = Duration.ofMillis(100);
+    while (true) {
+      List<Pending> runBatch;
+      List<Chunk> chunkBatch;
+      lock.lock();
+      try {
+        if (runs.isEmpty() && chunks.isEmpty()) {
+          if (closing) {
+            return;
+          }
+          work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+          continue;
+        }
+        if (runs.size() < batch && !closing && !hasWaiters()) {
+          work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        runBatch = new ArrayList<>();
+        var it = runs.values().iterator();
+        while (it.hasNext() && runBatch.size() < batch) {
+          runBatch.add(it.next());
+          it.remove();
+        }
+        chunkBatch = new ArrayList<>(chunks);
+        chunks.clear();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        lock.unlock();
+      }
+      if (write(runBatch, chunkBatch)) {
+        failing = false;
+        backoff = Duration.ofMillis(100);
+        continue;
+      }
+      requeue(runBatch, chunkBatch);
+      try {
+        Thread.sleep(backoff.toMillis()); // the store is down: wait before the next attempt
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+    }
+  }
+
+  private boolean hasWaiters() {
+    return runs.values().stream().anyMatch(p -> !p.waiters().isEmpty());
+  }
+
+  private boolean write(List<Pending> runBatch, List<Chunk> chunkBatch) {
+    try {
+      // Output first: a finished run's row then points at output already stored.
+      for (Chunk c : coalesce(chunkBatch)) {
+        store.appendOutput(c.id(), c.offset(), c.bytes());
+      }
+      if (!runBatch.isEmpty()) {
+        store.upsertAll(runBatch.stream().map(Pending::run).toList());
+      }
+      stored.addAndGet(runBatch.size());
+      runBatch.forEach(p -> p.waiters().forEach(w -> w.complete(null)));
+      return true;
+    } catch (RuntimeException e) {
+      failures.incrementAndGet();
+      if (!failing) {
+        log.warn("run store write failed; retrying until it works (worker stops claiming meanwhile): {}", e.getMessage());
+      }
+      failing = true;
+      return false;
+    }
+  }
+
+  /** Consecutive chunks of the same run become one write. */
+  private static List<Chunk> coalesce(List<Chunk> chunks) {
+    List<Chunk> out = new ArrayList<>();
+    for (Chunk c : chunks) {
+      Chunk last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.id().equals(c.id()) && last.offset() + last.bytes().length == c.offset()) {
+        byte[] joined = java.util.Arrays.copyOf(last.bytes(), last.bytes().length + c.bytes().length);
+        System.arraycopy(c.bytes(), 0, joined, last.bytes().length, c.bytes().length);
+        out.set(out.size() - 1, new Chunk(c.id(), last.offset(), joined));
+      } else {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  private void requeue(List<Pending> runBatch, List<Chunk> chunkBatch) {
+    lock.lock();
+    try {
+      for (Pending p : runBatch) {
+        String key = p.run().id().toString();
+        Pending newer = runs.get(key);
+        if (newer == null) {
+          runs.put(key, p);
+        } else {
+          List<CompletableFuture<Void>> waiters = new ArrayList<>(p.waiters());
+          waiters.addAll(newer.waiters());
+          Run kept = p.run().acceptsUpdate(newer.run()) ? newer.run() : p.run();
+          runs.put(key, new Pending(kept, waiters));
+        }
+      }
+      chunks.addAll(0, chunkBatch);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stores what is queued, waiting at most {@code bound}; returns whether all was stored. */
+  public boolean close(Duration bound) {
+    closing = true;
+    lock.lock();
+    try {
+      work.signal();
+    } finally {
+      lock.unlock();
+    }
+    try {
+      thread.join(bound.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      thread.interrupt();
+      log.warn("{} run records could not be stored before shutdown", depth());
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,328 @@
+package io.etcron.store;
+
+import static io.etcron.store.Keys.bytes;
+import static io.etcron.store.Keys.string;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcron.job.AuditEntry;
+import io.etcron.job.Job;
+import io.etcron.job.JobName;
+import io.etcron.job.JobNotFoundException;
+import io.etcron.job.JobSpec;
+import io.etcron.job.JobStore;
+import io.etcron.job.VersionConflictException;
+import io.etcron.json.Json;
+import io.etcron.lock.EtcdUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link JobStore} on etcd: {@code jobs/<name>} holds the definition and {@code cursor/<name>} is
+ * created with it in the same transaction; every change puts an {@code audit/} entry in the same
+ * transaction too, so the trail can't miss a change. Thread-safe; each call is one or two
+ * transactions, each bounded by the request timeout.
+ */
+public final class EtcdJobStore implements JobStore {
+  private static final int MAX_RETRIES = 5;
+
+  private final Client client;
+  private final Keys keys;
+  private final Duration timeout;
+  private final Clock clock;
+
+  public EtcdJobStore(Client client, Keys keys, Duration timeout, Clock clock) {
+    this.client = client;
+    this.keys = keys;
+    this.timeout = timeout;
+    this.clock = clock;
+  }
+
+  @Override
+  public PutResult put(Job job, long expectedVersion, String actor) {
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      Optional<Versioned> current = get(job.name());
+      long expected = expectedVersion == ANY_VERSION ? current.map(Versioned::version).orElse(ABSENT) : expectedVersion;
+      Optional<PutResult> result = tryPut(job, expected, actor, current);
+      if (result.isPresent()) {
+        return result.get();
+      }
+      if (expectedVersion != ANY_VERSION) {
+        break;
+      }
+      // ANY_VERSION: someone wrote between our read and our write; read and try again.
+    }
+    long actual = get(job.name()).map(Versioned::version).orElse(0L);
+    throw new VersionConflictException(job.name().value(), expectedVersion, actual);
+  }
+
+  private Optional<PutResult> tryPut(Job job, long expected, String actor, Optional<Versioned> known) {
+    String name = job.name().value();
+    ByteSequence jobKey = bytes(keys.job(name));
+    ByteSequence cursorKey = bytes(keys.cursor(name));
+    String now = Keys.pad(clock.instant());
+    boolean create = expected == ABSENT;
+    Cmp guard =
+        create
+            ? new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+            : new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+    List<Op> then = new ArrayList<>();
+    then.add(Op.put(jobKey, bytes(Json.write(job.toSpec())), PutOption.DEFAULT));
+    if (create) {
+      // A new job starts its schedule now: nothing before its creation is a missed fire.
+      then.add(Op.put(cursorKey, bytes(now), PutOption.DEFAULT));
+      then.add(Op.delete(bytes(keys.kill(name)), DeleteOption.DEFAULT));
+    } else {
+      // A cursor lost by hand would stop every claim of the job: recreate it if absent.
+      then.add(
+          Op.txn(
+              new Cmp[] {new Cmp(cursorKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0))},
+              new Op[] {Op.put(cursorKey, bytes(now), PutOption.DEFAULT)},
+              new Op[] {}));
+      if (!job.paused()) {
+        // Resuming (or unchanged): fires that fell while paused are not caught up.
+        then.add(resumeCursor(cursorKey, now, known));
+      }
+    }
+    String action = create ? "create" : "update";
+    then.add(auditPut(actor, action, name, expected, Optional.of(job.toSpec())));
+    TxnResponse response =
+        await(
+            client.getKVClient().txn().If(guard).Then(then.toArray(Op[]::new)).Else(Op.get(jobKey, GetOption.DEFAULT)).commit(),
+            "write job " + name);
+    if (!response.isSucceeded()) {
+      return Optional.empty();
+    }
+    Versioned written = new Versioned(job, response.getHeader().getRevision());
+    return Optional.of(new PutResult(written, create, create ? Optional.empty() : known));
+  }
+
+  /** Moves the cursor to now when the job was paused before this write. */
+  private Op resumeCursor(ByteSequence cursorKey, String now, Optional<Versioned> known) {
+    boolean wasPaused = known.map(v -> v.job().paused()).orElse(false);
+    if (!wasPaused) {
+      return Op.txn(new Cmp[] {}, new Op[] {}, new Op[] {});
+    }
+    return Op.txn(
+        new Cmp[] {new Cmp(cursorKey, Cmp.Op.LESS, CmpTarget.value(bytes(now)))},
+        new Op[] {Op.put(cursorKey, bytes(now), PutOption.DEFAULT)},
+        new Op[] {});
+  }
+
+  @Override
+  public Optional<Versioned> get(JobName name) {
+    GetResponse response = await(client.getKVClient().get(bytes(keys.job(name.value()))), "read job " + name.value());
+    return response.getKvs().stream().findFirst().map(EtcdJobStore::decode);
+  }
+
+  @Override
+  public List<Versioned> list() {
+    GetResponse response =
+        await(client.getKVClient().get(bytes(keys.jobs()), GetOption.builder().isPrefix(true).build()), "list jobs");
+    return response.getKvs().stream().map(EtcdJobStore::decode).toList();
+  }
+
+  /** Decodes a stored job; stored jobs were valid when written, so the future-fire rule is not applied again. */
+  public static Versioned decode(KeyValue kv) {
+    JobSpec spec = Json.read(string(kv.getValue()), JobSpec.class);
+    return new Versioned(Job.from(spec, Instant.EPOCH), kv.getModRevision());
+  }
+
+  @Override
+  public void delete(JobName name, long expectedVersion, String actor) {
+    Versioned current = require(name);
+    long expected = expectedVersion == ANY_VERSION ? current.version() : expectedVersion;
+    String n = name.value();
+    ByteSequence jobKey = bytes(keys.job(n));
+    Instant now = clock.instant();
+    TxnResponse response =
+        await(
+            client
+                .getKVClient()
+                .txn()
+                .If(new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
+                .Then(
+                    Op.delete(jobKey, DeleteOption.DEFAULT),
+                    Op.delete(bytes(keys.cursor(n)), DeleteOption.DEFAULT),
+                    // Runs of a deleted job must stop too.
+                    killPut(n, now, actor, "job " + n + " was deleted by " + actor),
+                    auditPut(actor, "delete", n, expected, Optional.empty()))
+                .Else(Op.get(jobKey, GetOption.DEFAULT))
+                .commit(),
+            "delete job " + n);
+    if (!response.isSucceeded()) {
+      List<KeyValue> kvs = response.getGetResponses().get(0).getKvs();
+      if (kvs.isEmpty()) {
+        throw new JobNotFoundException(n);
+      }
+      throw new VersionConflictException(n, expected, kvs.get(0).getModRevision());
+    }
+  }
+
+  @Override
+  public Versioned setPaused(JobName name, boolean paused, long expectedVersion, String actor) {
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      Versioned current = require(name);
+      if (expectedVersion != ANY_VERSION && current.version() != expectedVersion) {
+        throw new VersionConflictException(name.value(), expectedVersion, current.version());
+      }
+      if (current.job().paused() == paused) {
+        return current;
+      }
+      Optional<PutResult> written = tryPaused(current, paused, actor);
+      if (written.isPresent()) {
+        return written.get().job();
+      }
+      if (expectedVersion != ANY_VERSION) {
+        break;
+      }
+    }
+    throw new VersionConflictException(name.value(), expectedVersion, require(name).version());
+  }
+
+  private Optional<PutResult> tryPaused(Versioned current, boolean paused, String actor) {
+    Job job = current.job().withPaused(paused);
+    String n = job.name().value();
+    ByteSequence jobKey = bytes(keys.job(n));
+    ByteSequence cursorKey = bytes(keys.cursor(n));
+    List<Op> then = new ArrayList<>();
+    then.add(Op.put(jobKey, bytes(Json.write(job.toSpec())), PutOption.DEFAULT));
+    if (!paused) {
+      then.add(resumeCursor(cursorKey, Keys.pad(clock.instant()), Optional.of(current)));
+    }
+    then.add(auditPut(actor, paused ? "pause" : "resume", n, current.version(), Optional.of(job.toSpec())));
+    TxnResponse response =
+        await(
+            client
+                .getKVClient()
+                .txn()
+                .If(new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(current.version())))
+                .Then(then.toArray(Op[]::new))
+                .commit(),
+            (paused ? "pause" : "resume") + " job " + n);
+    return response.isSucceeded()
+        ? Optional.of(new PutResult(new Versioned(job, response.getHeader().getRevision()), false, Optional.of(current)))
+        : Optional.empty();
+  }
+
+  @Override
+  public String trigger(JobName name, String actor) {
+    String n = name.value();
+    Instant at = clock.instant();
+    ByteSequence jobKey = bytes(keys.job(n));
+    TxnResponse response =
+        await(
+            client
+                .getKVClient()
+                .txn()
+                .If(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)))
+                .Then(
+                    Op.put(bytes(keys.trigger(n, at.toEpochMilli())), bytes(Json.write(new TriggerRequest(at, actor))), PutOption.DEFAULT),
+                    auditPut(actor, "trigger", n, 0, Optional.empty()))
+                .commit(),
+            "trigger job " + n);
+    if (!response.isSucceeded()) {
+      throw new JobNotFoundException(n);
+    }
+    return n + "@" + at.toEpochMilli() + "~manual";
+  }
+
+  @Override
+  public void kill(JobName name, String actor) {
+    String n = name.value();
+    ByteSequence jobKey = bytes(keys.job(n));
+    TxnResponse response =
+        await(
+            client
+                .getKVClient()
+                .txn()
+                .If(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)))
+                .Then(killPut(n, clock.instant(), actor, "killed by " + actor), auditPut(actor, "kill", n, 0, Optional.empty()))
+                .commit(),
+            "kill runs of job " + n);
+    if (!response.isSucceeded()) {
+      throw new JobNotFoundException(n);
+    }
+  }
+
+  @Override
+  public List<AuditEntry> audit(Optional<JobName> job, int limit) {
+    GetResponse response =
+        await(
+            client
+                .getKVClient()
+                .get(
+                    bytes(keys.audits()),
+                    GetOption.builder()
+                        .isPrefix(true)
+                        .withSortField(GetOption.SortTarget.KEY)
+                        .withSortOrder(GetOption.SortOrder.DESCEND)
+                        .withLimit(job.isPresent() ? 0 : limit)
+                        .build()),
+            "read the audit trail");
+    List<AuditEntry> entries = new ArrayList<>();
+    for (KeyValue kv : response.getKvs()) {
+      AuditEntry e = Json.read(string(kv.getValue()), AuditEntry.class);
+      if (job.isEmpty() || job.get().value().equals(e.job())) {
+        boolean writes = e.action().equals("create") || e.action().equals("update")
+            || e.action().equals("pause") || e.action().equals("resume");
+        entries.add(new AuditEntry(e.at(), e.actor(), e.action(), e.job(), e.previousVersion(),
+            writes ? kv.getModRevision() : 0, e.definition()));
+        if (entries.size() >= limit) {
+          break;
+        }
+      }
+    }
+    return entries;
+  }
+
+  private Versioned require(JobName name) {
+    return get(name).orElseThrow(() -> new JobNotFoundException(name.value()));
+  }
+
+  private Op killPut(String name, Instant now, String actor, String reason) {
+    KillRequest kill = new KillRequest(now, List.of(), actor, reason);
+    // Covers every run claimed before this write (see KillRequest); no clock involved.
+    return Op.put(bytes(keys.kill(name)), bytes(Json.write(kill)), PutOption.DEFAULT);
+  }
+
+  private Op auditPut(String actor, String action, String job, long previousVersion, Optional<JobSpec> definition) {
+    Instant now = clock.instant();
+    // The entry's own mod revision is the job's new version: written in the same transaction.
+    String key = keys.audits() + Keys.pad(now) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    AuditEntry entry = new AuditEntry(now, actor, action, job, previousVersion, 0, definition);
+    return Op.put(bytes(key), bytes(Json.write(entry)), PutOption.DEFAULT);
+  }
+
+  private <T> T await(CompletableFuture<T> future, String what) {
+    try {
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new EtcdUnavailableException("etcd did not answer within " + timeout.toSeconds() + "s to " + what, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EtcdUnavailableException("interrupted while waiting for etcd to " + what, e);
+    } catch (ExecutionException e) {
+      throw new EtcdUnavailableException("etcd failed to " + what + ": " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,325 @@
+package io.etcron.worker;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcron.claim.Claim;
+import io.etcron.claim.Claimer;
+import io.etcron.claim.Fire;
+import io.etcron.execute.Executor;
+import io.etcron.job.JobStore;
+import io.etcron.lock.EtcdUnavailableException;
+import io.etcron.lock.Session;
+import io.etcron.lock.SessionEnd;
+import io.etcron.run.RunState;
+import io.etcron.runlog.RunRecorder;
+import io.etcron.store.EtcdJobStore;
+import io.etcron.store.Keys;
+import io.etcron.store.KillRequest;
+import io.etcron.store.PrefixMirror;
+import io.etcron.json.Json;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: schedules every job it is eligible for, claims each fire exactly once cluster-wide,
+ * runs it, records it, and stays registered under {@code workers/<id>} on its session lease.
+ *
+ * <pre>{@code
+ * try (Worker worker = Worker.builder(client, recorder).tags(Set.of("linux")).capacity(8).start()) {
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>When the session's lease is lost the worker kills its runs at once (before etcd can expire the
+ * lease), records them LOST, opens a new session and registers again. {@link #close()} drains:
+ * stops claiming, lets runs finish up to the drain timeout, kills the rest, releases its locks and
+ * revokes its lease so that other workers take over at once. Thread-safe.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerSettings settings;
+  private final Client client;
+  private final Keys keys;
+  private final RunRecorder recorder;
+  private final WorkerInfo info;
+  private final Claimer claimer;
+  private final Members members;
+  private final CursorView cursors;
+  private final Runs runs;
+  private final Scheduler scheduler;
+  private final Registration registration;
+  private final ScheduledThreadPoolExecutor timers;
+  private final ExecutorService claiming;
+  private final List<PrefixMirror> mirrors = new ArrayList<>();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private volatile Session session;
+  private volatile PrefixMirror triggers;
+
+  Worker(WorkerSettings settings, Client client, RunRecorder recorder, Executor executor) {
+    this.settings = settings;
+    this.client = client;
+    this.keys = Keys.of(settings.namespace());
+    this.recorder = recorder;
+    this.info = settings.info();
+    this.claimer = new Claimer(client, keys, settings.requestTimeout(), settings.clock(), settings.claimBatch());
+    this.members = new Members(keys, info);
+    this.cursors = new CursorView(keys);
+    this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
+    this.claiming = Executors.newSingleThreadExecutor(named("etcron-claims"));
+    this.registration =
+        new Registration(client, keys, info, this::runIds, () -> session.leaseId(), timers, settings.requestTimeout());
+    this.runs =
+        new Runs(info.id(), executor, recorder, settings.clock(), settings.killGrace(), settings.capacity(),
+            this::releaseLock, registration::changed);
+    this.scheduler =
+        new Scheduler(settings.clock(), settings.grace(), members, cursors, this::unclaimed, this::claim, this::canClaim);
+  }
+
+  /** A builder for a worker using {@code client} and recording through {@code recorder}. */
+  public static WorkerSettings.Builder builder(Client client, RunRecorder recorder) {
+    return new WorkerSettings.Builder(client, recorder);
+  }
+
+  /** Opens the session, registers, mirrors etcd and starts scheduling. Blocks until synced. */
+  Worker start() throws InterruptedException {
+    session = openSession();
+    try {
+      registration.putNow();
+    } catch (Exception e) {
+      throw new EtcdUnavailableException("could not register worker " + info.id() + ": " + e.getMessage(), e);
+    }
+    Duration t = settings.requestTimeout().multipliedBy(2);
+    // Cursors first: a job's missed fires are computed from its cursor when the job is loaded.
+    mirror(keys.cursors(), cursors, t);
+    mirror(keys.workers(), members, t);
+    mirror(keys.jobs(), new JobsListener(), t);
+    mirror(keys.kills(), new KillsListener(), t);
+    triggers = mirror(keys.triggers(), new TriggersListener(), t);
+    scheduler.start();
+    log.info("worker {} started: tags {}, capacity {}, {} jobs", info.id(), info.tags(), info.capacity(), scheduler.size());
+    return this;
+  }
+
+  /** This worker's registration. */
+  public WorkerInfo info() {
+    return info;
+  }
+
+  /** Ids of the runs executing now. */
+  public List<String> runIds() {
+    return runs.runIds();
+  }
+
+  /** The current session (a new one after each lease loss). */
+  public Session session() {
+    return session;
+  }
+
+  private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout) throws InterruptedException {
+    PrefixMirror m = PrefixMirror.start(client, prefix, listener, settings.requestTimeout());
+    mirrors.add(m);
+    if (!m.awaitSynced(timeout)) {
+      throw new EtcdUnavailableException("could not list " + prefix + " within " + timeout.toSeconds() + "s", null);
+    }
+    return m;
+  }
+
+  private Session openSession() {
+    Session s =
+        Session.builder(client).ttl(settings.ttl()).owner(info.id()).namespace(settings.namespace())
+            .requestTimeout(settings.requestTimeout()).open();
+    s.done().thenAccept(this::sessionEnded);
+    return s;
+  }
+
+  /** Lease lost: kill every run before etcd can give the jobs to others, then start over. */
+  private void sessionEnded(SessionEnd end) {
+    if (!end.isLoss() || draining.get()) {
+      return;
+    }
+    runs.loseAll("worker " + info.id() + " lost its lease: " + end.detail());
+    timers.execute(this::reopen);
+  }
+
+  private void reopen() {
+    if (draining.get()) {
+      return;
+    }
+    try {
+      session = openSession();
+      registration.putNow();
+      log.info("worker {} opened a new session (lease {})", info.id(), Long.toHexString(session.leaseId()));
+    } catch (Exception e) {
+      log.warn("worker {} could not open a new session yet: {}", info.id(), e.getMessage());
+      timers.schedule(this::reopen, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  private boolean canClaim() {
+    Session s = session;
+    return !draining.get() && s != null && s.isAlive() && runs.hasCapacity();
+  }
+
+  private boolean unclaimed(Fire fire) {
+    if (fire.triggerKey().isPresent()) {
+      return triggers.get(fire.triggerKey().get()).isPresent();
+    }
+    return cursors.behind(fire.jobName(), fire.time());
+  }
+
+  /** Hands fires to the claiming thread (called on the scheduler thread: must not block). */
+  private void claim(List<Fire> fires) {
+    claiming.execute(() -> claimNow(fires));
+  }
+
+  private void claimNow(List<Fire> fires) {
+    Session s = session;
+    if (draining.get() || s == null || !s.isAlive()) {
+      return;
+    }
+    try {
+      for (Claim c : claimer.claim(fires, info.id(), s.leaseId())) {
+        if (c.owned()) {
+          runs.owned(c);
+        }
+      }
+    } catch (EtcdUnavailableException e) {
+      log.warn("claiming {} fires failed, trying again: {}", fires.size(), e.getMessage());
+      scheduler.retry(fires);
+    } catch (RuntimeException e) {
+      log.error("claiming {} fires failed", fires.size(), e);
+    }
+  }
+
+  /** Deletes {@code locks/<job>} if it still holds our claim; retried until etcd answers. */
+  private void releaseLock(String job, long token) {
+    var key = Keys.bytes(keys.lock(job));
+    client.getKVClient().txn()
+        // Only our claim: a replace has overwritten the key with a later mod revision.
+        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(token)))
+        .Then(Op.delete(key, DeleteOption.DEFAULT))
+        .commit()
+        .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((r, e) -> {
+          if (e != null && !draining.get() && session.isAlive()) {
+            log.debug("releasing the lock of {} failed, retrying: {}", job, e.toString());
+            timers.schedule(() -> releaseLock(job, token), 500, TimeUnit.MILLISECONDS);
+          }
+        });
+  }
+
+  /**
+   * Drains: stops claiming, waits for runs up to the drain timeout, kills the rest, stores their
+   * records, releases the locks and revokes the lease. Blocks for about the drain timeout at most.
+   */
+  @Override
+  public void close() {
+    if (!draining.compareAndSet(false, true)) {
+      return;
+    }
+    log.info("worker {} draining: {} runs", info.id(), runs.busy());
+    scheduler.close();
+    mirrors.forEach(PrefixMirror::close);
+    try {
+      if (!runs.awaitIdle(settings.drainTimeout())) {
+        runs.kill(r -> true, RunState.KILLED, "worker " + info.id() + " drained", settings.killGrace());
+        runs.awaitIdle(settings.killGrace().plusSeconds(5));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    claiming.shutdownNow();
+    runs.close();
+    recorder.close(Duration.ofSeconds(10));
+    Session s = session;
+    if (s != null) {
+      s.close(); // revokes the lease: its locks and registration go at once
+    }
+    timers.shutdownNow();
+    log.info("worker {} stopped", info.id());
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Jobs mirror: every change reschedules. */
+  private final class JobsListener implements PrefixMirror.Listener {
+    @Override
+    public void onPut(KeyValue kv) {
+      try {
+        JobStore.Versioned v = EtcdJobStore.decode(kv);
+        scheduler.upsert(v.job(), v.version());
+      } catch (RuntimeException e) {
+        log.warn("ignoring unreadable job {}: {}", Keys.string(kv.getKey()), e.getMessage());
+      }
+    }
+
+    @Override
+    public void onDelete(String key) {
+      scheduler.remove(Keys.name(keys.jobs(), key));
+    }
+  }
+
+  /** Kill requests: kill the covered runs of the job. */
+  private final class KillsListener implements PrefixMirror.Listener {
+    @Override
+    public void onPut(KeyValue kv) {
+      String job = Keys.name(keys.kills(), Keys.string(kv.getKey()));
+      KillRequest req;
+      try {
+        req = Json.read(Keys.string(kv.getValue()), KillRequest.class);
+      } catch (RuntimeException e) {
+        log.warn("ignoring unreadable kill request for {}: {}", job, e.getMessage());
+        return;
+      }
+      long revision = kv.getModRevision();
+      runs.kill(r -> r.fire.jobName().equals(job) && req.covers(r.fire.runId().toString(), r.fencingToken, revision),
+          RunState.KILLED, req.reason(), settings.killGrace());
+    }
+
+    @Override
+    public void onDelete(String key) {}
+  }
+
+  /** Manual run requests: queue them as fires. */
+  private final class TriggersListener implements PrefixMirror.Listener {
+    @Override
+    public void onPut(KeyValue kv) {
+      String rest = Keys.name(keys.triggers(), Keys.string(kv.getKey()));
+      int slash = rest.lastIndexOf('/');
+      if (slash < 0) {
+        return;
+      }
+      String job = rest.substring(0, slash);
+      Instant at;
+      try {
+        at = Keys.unpad(rest.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        return;
+      }
+      scheduler.manual(job, at, Keys.string(kv.getKey()));
+    }
+
+    @Override
+    public void onDelete(String key) {}
+  }
+}

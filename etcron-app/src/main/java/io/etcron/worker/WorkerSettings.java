@@ -1,0 +1,187 @@
+package io.etcron.worker;
+
+import io.etcd.jetcd.Client;
+import io.etcron.claim.Claimer;
+import io.etcron.execute.Executor;
+import io.etcron.execute.ShellExecutor;
+import io.etcron.runlog.RunRecorder;
+import io.etcron.store.EtcdSettings;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A worker's settings, validated once by {@link Builder#start()}.
+ *
+ * @param info the registration (id, tags, capacity...)
+ * @param namespace etcd key namespace
+ * @param ttl session lease TTL
+ * @param grace how long after a fire time the other workers wait before taking the fire over
+ * @param killGrace SIGTERM to SIGKILL delay when killing a run
+ * @param drainTimeout how long a draining worker lets runs finish
+ * @param requestTimeout bound on each etcd request
+ * @param claimBatch fires per claim transaction, at first
+ * @param clock the clock fires are timed against
+ */
+public record WorkerSettings(
+    WorkerInfo info,
+    String namespace,
+    Duration ttl,
+    Duration grace,
+    Duration killGrace,
+    Duration drainTimeout,
+    Duration requestTimeout,
+    int claimBatch,
+    Clock clock) {
+
+  public static final int DEFAULT_CAPACITY = 16;
+  public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  int capacity() {
+    return info.capacity();
+  }
+
+  /** Builds and starts a worker. Not thread-safe. */
+  public static final class Builder {
+    private final Client client;
+    private final RunRecorder recorder;
+    private String id;
+    private Set<String> tags = Set.of();
+    private int capacity = DEFAULT_CAPACITY;
+    private String namespace = EtcdSettings.DEFAULT_NAMESPACE;
+    private Duration ttl = DEFAULT_TTL;
+    private Duration grace = DEFAULT_GRACE;
+    private Duration killGrace = DEFAULT_KILL_GRACE;
+    private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private Duration requestTimeout = EtcdSettings.DEFAULT_REQUEST_TIMEOUT;
+    private int claimBatch = Claimer.DEFAULT_BATCH;
+    private Clock clock = Clock.systemUTC();
+    private Executor executor;
+
+    Builder(Client client, RunRecorder recorder) {
+      this.client = Objects.requireNonNull(client, "client");
+      this.recorder = Objects.requireNonNull(recorder, "recorder");
+    }
+
+    /** Unique worker id; default {@code <host>-<pid>-<random>}. */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    public Builder tags(Set<String> tags) {
+      this.tags = Set.copyOf(tags);
+      return this;
+    }
+
+    public Builder capacity(int capacity) {
+      this.capacity = capacity;
+      return this;
+    }
+
+    public Builder namespace(String namespace) {
+      this.namespace = namespace;
+      return this;
+    }
+
+    public Builder ttl(Duration ttl) {
+      this.ttl = ttl;
+      return this;
+    }
+
+    public Builder grace(Duration grace) {
+      this.grace = grace;
+      return this;
+    }
+
+    public Builder killGrace(Duration killGrace) {
+      this.killGrace = killGrace;
+      return this;
+    }
+
+    public Builder drainTimeout(Duration drainTimeout) {
+      this.drainTimeout = drainTimeout;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    public Builder claimBatch(int claimBatch) {
+      this.claimBatch = claimBatch;
+      return this;
+    }
+
+    /** The clock fires are timed against (tests skew it). */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** How runs execute; default {@code /bin/sh -c}. */
+    public Builder executor(Executor executor) {
+      this.executor = executor;
+      return this;
+    }
+
+    /**
+     * Validates the settings and starts the worker. Blocks until it has registered and listed
+     * the jobs.
+     *
+     * @throws IllegalArgumentException when a setting is invalid
+     * @throws io.etcron.lock.EtcdUnavailableException when etcd cannot be reached
+     */
+    public Worker start() throws InterruptedException {
+      if (capacity < 1 || capacity > 10_000) {
+        throw new IllegalArgumentException("capacity " + capacity + " is out of range 1-10000");
+      }
+      if (grace.isNegative() || grace.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("grace " + grace + " is out of range 0-1m");
+      }
+      if (claimBatch < 1) {
+        throw new IllegalArgumentException("claim batch must be at least 1");
+      }
+      for (String tag : tags) {
+        if (io.etcron.job.JobName.problem(tag) != null) {
+          throw new IllegalArgumentException("tag " + io.etcron.job.JobName.problem(tag));
+        }
+      }
+      String host = host();
+      long pid = ManagementFactory.getRuntimeMXBean().getPid();
+      String workerId = id != null ? id : host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
+      if (io.etcron.job.JobName.problem(workerId) != null) {
+        throw new IllegalArgumentException("worker id " + io.etcron.job.JobName.problem(workerId));
+      }
+      String version = Objects.requireNonNullElse(Worker.class.getPackage().getImplementationVersion(), "development");
+      WorkerInfo info = new WorkerInfo(workerId, host, pid, version, tags, capacity, clock.instant(), List.of(), "");
+      WorkerSettings settings =
+          new WorkerSettings(info, namespace, ttl, grace, killGrace, drainTimeout, requestTimeout, claimBatch, clock);
+      Executor exec = executor != null ? executor : new ShellExecutor();
+      return new Worker(settings, client, recorder, exec).start();
+    }
+
+    private static String host() {
+      try {
+        return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+      } catch (Exception e) {
+        return "host";
+      }
+    }
+  }
+
+  /** When the worker started (for info). */
+  Instant startedAt() {
+    return info.startedAt();
+  }
+}

@@ -1,0 +1,42 @@
+package io.etcron.runlog;
+
+import io.etcron.run.Run;
+import io.etcron.run.RunId;
+import io.etcron.run.RunState;
+import io.etcron.run.Trigger;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Reads a {@link Run} from a row of {@link SqlRunStore#SUMMARY} columns (plus output). */
+final class RunRows {
+  private RunRows() {}
+
+  static Run read(ResultSet rs, boolean withOutput) throws SQLException {
+    RunId id = new RunId(rs.getString("job"), Instant.ofEpochMilli(rs.getLong("fire_time")), Trigger.valueOf(rs.getString("trigger_kind")));
+    return new Run(
+        id,
+        RunState.valueOf(rs.getString("state")),
+        instant(rs, "started_at"),
+        instant(rs, "ended_at"),
+        rs.getString("worker"),
+        rs.getLong("fencing_token"),
+        rs.getInt("attempt"),
+        integer(rs, "exit_code"),
+        integer(rs, "signal"),
+        rs.getString("reason"),
+        withOutput ? rs.getString("output_tail") : "",
+        rs.getLong("output_size"));
+  }
+
+  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(v));
+  }
+
+  private static Optional<Integer> integer(ResultSet rs, String column) throws SQLException {
+    int v = rs.getInt(column);
+    return rs.wasNull() ? Optional.empty() : Optional.of(v);
+  }
+}

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * or fails on its own while etcd sees one Raft proposal per batch.
  *
  * <pre>
- * scheduled fire T of job J:
- *   If   Value(cursor/J) &lt; pad(T)
+ * scheduled fire T of job J, whose previous fire is P:
+ *   If   Value(cursor/J) &lt; pad(T) [and Value(cursor/J) &gt;= pad(P), unless catching up]
  *   Then Get(cursor/J), Put(cursor/J, pad(T)), &lt;policy&gt;      -- the Get sees the old cursor
  *   Else Get(cursor/J)
  * manual fire:
@@ -76,12 +76,40 @@ public final class Claimer {
 
   /**
    * Claims {@code fires} for {@code worker}, whose runs hold their locks with {@code leaseId}.
-   * Returns one {@link Claim} per fire, in order.
+   * Returns one {@link Claim} per fire, in time order.
    *
    * @throws EtcdUnavailableException when etcd does not answer; nothing is known of the outcome,
    *     so claiming again is safe (a fire already owned is then reported lost, never twice owned)
    */
   public List<Claim> claim(List<Fire> fires, String worker, long leaseId) {
+    List<Claim> claims = new ArrayList<>(fires.size());
+    for (List<Fire> round : rounds(fires)) {
+      claims.addAll(claimRound(round, worker, leaseId));
+    }
+    return claims;
+  }
+
+  /**
+   * Splits fires so that no job appears twice in one transaction (etcd refuses two writes of one
+   * key in a transaction): round k holds the k-th fire of each job, so a job's fires are claimed
+   * in time order.
+   */
+  static List<List<Fire>> rounds(List<Fire> fires) {
+    List<Fire> sorted = new ArrayList<>(fires);
+    sorted.sort(java.util.Comparator.comparing(Fire::time));
+    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    List<List<Fire>> rounds = new ArrayList<>();
+    for (Fire f : sorted) {
+      int k = seen.merge(f.jobName(), 1, Integer::sum) - 1;
+      while (rounds.size() <= k) {
+        rounds.add(new ArrayList<>());
+      }
+      rounds.get(k).add(f);
+    }
+    return rounds;
+  }
+
+  private List<Claim> claimRound(List<Fire> fires, String worker, long leaseId) {
     List<Claim> claims = new ArrayList<>(fires.size());
     int from = 0;
     while (from < fires.size()) {
@@ -133,14 +161,19 @@ public final class Claimer {
     }
     ByteSequence cursor = bytes(keys.cursor(job));
     ByteSequence padded = bytes(Keys.pad(fire.time()));
+    List<Cmp> compares = new ArrayList<>();
+    // Nobody claimed this fire yet: the cursor only moves forward.
+    compares.add(new Cmp(cursor, Cmp.Op.LESS, CmpTarget.value(padded)));
+    if (fire.previous().isPresent() && !fire.catchUp()) {
+      // In order: the fire before it is claimed, so this claim never jumps over a fire that a
+      // slower worker is about to claim (clocks may disagree by more than a period).
+      compares.add(new Cmp(cursor, Cmp.Op.GREATER, CmpTarget.value(bytes(Keys.pad(fire.previous().get().minusMillis(1))))));
+    }
     List<Op> then = new ArrayList<>();
     then.add(Op.get(cursor, GetOption.DEFAULT)); // the old cursor: fires before T nobody claimed
     then.add(Op.put(cursor, padded, PutOption.DEFAULT));
     then.addAll(policy);
-    return Op.txn(
-        new Cmp[] {new Cmp(cursor, Cmp.Op.LESS, CmpTarget.value(padded))},
-        then.toArray(Op[]::new),
-        new Op[] {Op.get(cursor, GetOption.DEFAULT)});
+    return Op.txn(compares.toArray(Cmp[]::new), then.toArray(Op[]::new), new Op[] {Op.get(cursor, GetOption.DEFAULT)});
   }
 
   private List<Op> policyOps(Fire fire, String worker, long leaseId) {

@@ -14,15 +14,35 @@ import java.util.Optional;
  * @param time the scheduled fire time (for a manual run, when it was asked for)
  * @param trigger scheduled or manual
  * @param triggerKey for a manual run, the request's key (the claim deletes it)
+ * @param previous the job's fire just before this one: claimed in order, this fire is claimable
+ *     only once the cursor has reached it, so a worker whose clock runs ahead never overtakes it
+ * @param catchUp claim even if earlier fires were never claimed (they become missed fires)
  */
-public record Fire(Job job, long version, Instant time, Trigger trigger, Optional<String> triggerKey) {
+public record Fire(
+    Job job, long version, Instant time, Trigger trigger, Optional<String> triggerKey, Optional<Instant> previous, boolean catchUp) {
 
-  public static Fire scheduled(Job job, long version, Instant time) {
-    return new Fire(job, version, time, Trigger.SCHEDULE, Optional.empty());
+  /** A scheduled fire, claimable once the cursor has reached {@code previous}. */
+  public static Fire scheduled(Job job, long version, Instant time, Optional<Instant> previous) {
+    return new Fire(job, version, time, Trigger.SCHEDULE, Optional.empty(), previous, false);
+  }
+
+  /** A scheduled fire claimed whatever came before it (after a time with no worker). */
+  public static Fire catchUp(Job job, long version, Instant time) {
+    return new Fire(job, version, time, Trigger.SCHEDULE, Optional.empty(), Optional.empty(), true);
   }
 
   public static Fire manual(Job job, long version, Instant time, String triggerKey) {
-    return new Fire(job, version, time, Trigger.MANUAL, Optional.of(triggerKey));
+    return new Fire(job, version, time, Trigger.MANUAL, Optional.of(triggerKey), Optional.empty(), false);
+  }
+
+  /** The same fire under a newer definition of its job. */
+  public Fire withJob(Job newer, long newVersion) {
+    return new Fire(newer, newVersion, time, trigger, triggerKey, previous, catchUp);
+  }
+
+  /** The same fire, claimed whatever came before it. */
+  public Fire asCatchUp() {
+    return new Fire(job, version, time, trigger, triggerKey, Optional.empty(), true);
   }
 
   public String jobName() {

@@ -29,6 +29,11 @@ public record AtSchedule(String expression, Instant at) implements Schedule {
   }
 
   @Override
+  public Optional<Instant> previous(Instant before, ZoneId zone) {
+    return at.isBefore(before) ? Optional.of(at) : Optional.empty();
+  }
+
+  @Override
   public String describe() {
     return "once at " + at;
   }

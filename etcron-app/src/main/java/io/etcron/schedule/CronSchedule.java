@@ -149,6 +149,18 @@ public final class CronSchedule implements Schedule {
   }
 
   @Override
+  public Optional<Instant> previous(Instant before, ZoneId zone) {
+    ZoneOffset offset = zone.getRules().getOffset(before);
+    LocalDateTime local = LocalDateTime.ofInstant(before.minusNanos(1), offset);
+    // cron-utils looks strictly before the given second: step past a match at exactly it.
+    LocalDateTime probe = local.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    return times.lastExecution(probe.atZone(ZoneOffset.UTC))
+        .map(ZonedDateTime::toLocalDateTime)
+        .map(l -> ZonedDateTime.ofLocal(l, zone, offset).toInstant())
+        .filter(i -> i.isBefore(before));
+  }
+
+  @Override
   public String expression() {
     return expression;
   }

@@ -41,6 +41,13 @@ public record EverySchedule(String expression, Duration period) implements Sched
   }
 
   @Override
+  public Optional<Instant> previous(Instant before, ZoneId zone) {
+    long p = period.toMillis();
+    long t = before.toEpochMilli() - 1;
+    return Optional.of(Instant.ofEpochMilli(Math.floorDiv(t, p) * p));
+  }
+
+  @Override
   public String describe() {
     return "every " + Durations.format(period);
   }

@@ -63,6 +63,13 @@ public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule
   /** The first fire strictly after {@code after}, in {@code zone}; empty when there is none. */
   Optional<Instant> next(Instant after, ZoneId zone);
 
+  /**
+   * The last fire strictly before {@code before}, in {@code zone}; empty when there is none.
+   * Across a daylight saving change it may differ from the exact previous fire by the size of the
+   * change (it is used as an ordering guard, not to fire).
+   */
+  Optional<Instant> previous(Instant before, ZoneId zone);
+
   /** The expression as written. */
   String expression();
 

@@ -14,18 +14,34 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CursorView implements io.etcron.store.PrefixMirror.Listener {
   private final String prefix;
   private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
+  private final Map<String, Long> advancedAt = new ConcurrentHashMap<>();
+  private volatile java.util.function.Consumer<String> onMove = job -> {};
 
   CursorView(Keys keys) {
     this.prefix = keys.cursors();
   }
 
+  /** Who to tell when a cursor moves. */
+  void onMove(java.util.function.Consumer<String> listener) {
+    this.onMove = listener;
+  }
+
   @Override
   public void onPut(KeyValue kv) {
+    String job = Keys.name(prefix, Keys.string(kv.getKey()));
     try {
-      cursors.put(Keys.name(prefix, Keys.string(kv.getKey())), Keys.unpad(Keys.string(kv.getValue())));
+      cursors.put(job, Keys.unpad(Keys.string(kv.getValue())));
+      advancedAt.put(job, System.nanoTime());
     } catch (NumberFormatException e) {
-      // not a cursor written by etcron: claims of that job fail until it is recreated
+      return; // not a cursor written by etcron: claims of that job fail until it is recreated
     }
+    onMove.accept(job);
+  }
+
+  /** When (monotonic nanos) this worker saw the cursor of {@code job} move last; long ago if never. */
+  long advancedAt(String job) {
+    Long t = advancedAt.get(job);
+    return t != null ? t : System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
   }
 
   @Override

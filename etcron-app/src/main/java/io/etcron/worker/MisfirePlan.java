@@ -45,7 +45,7 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
         unrecorded = Fires.count(job.schedule(), job.timeZone(), from, fire.time()) - gap.size();
       }
       for (Instant t : gap) {
-        candidates.add(Fire.scheduled(job, fire.version(), t));
+        candidates.add(Fire.catchUp(job, fire.version(), t));
       }
     }
     if (claim.busyWith().isPresent()) {

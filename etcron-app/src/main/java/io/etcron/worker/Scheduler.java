@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At a fire time only the preferred worker claims; every other eligible worker queues a
  * takeover at fire time + grace, which claims only if the cursor it sees is still behind the
- * fire. Fires are timed against the injected {@link Clock}. Thread-safe.
+ * fire. A job's fires are claimed in order and at the pace of its schedule (see {@link
+ * #inOrder}), so a worker whose clock runs ahead cannot overtake the others. Fires are timed
+ * against the injected {@link Clock}. Thread-safe.
  */
 final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -48,8 +50,8 @@ final class Scheduler implements AutoCloseable {
   private enum Kind {
     /** A scheduled fire; serving it queues the job's next fire. */
     ON_TIME,
-    /** A fire found missed when the job was loaded; does not chain. */
-    MISSED,
+    /** The first fire looked at when the job is loaded (a missed one); does not chain. */
+    FIRST,
     /** A manual run request. */
     MANUAL,
     /** Another worker should have claimed it by now: claim if still unclaimed. */
@@ -74,6 +76,8 @@ final class Scheduler implements AutoCloseable {
   private final PriorityQueue<Due> queue =
       new PriorityQueue<>(Comparator.comparing(Due::at).thenComparing(d -> d.fire().jobName()));
   private final Map<String, Entry> jobs = new HashMap<>();
+  private final Map<String, List<Due>> blocked = new HashMap<>();
+  private final Duration staleAfter;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -92,6 +96,7 @@ final class Scheduler implements AutoCloseable {
     this.unclaimed = unclaimed;
     this.claims = claims;
     this.hasCapacity = hasCapacity;
+    this.staleAfter = grace.multipliedBy(2).plusSeconds(3);
     this.thread = new Thread(this::runUntilClosed, "etcron-scheduler");
     this.thread.setDaemon(true);
   }
@@ -106,20 +111,45 @@ final class Scheduler implements AutoCloseable {
     List<Due> added = new ArrayList<>();
     if (!job.paused()) {
       Optional<Instant> cursor = cursors.cursor(job.name().value());
+      Optional<Instant> latest = Optional.empty();
       if (cursor.isPresent() && cursor.get().isBefore(now)) {
-        // Fires between the cursor and now were not claimed: claim the latest at once; its owner
-        // applies the misfire policy to all of them.
-        Fires.latest(job.schedule(), job.timeZone(), cursor.get(), now)
-            .ifPresent(t -> added.add(new Due(now, Fire.scheduled(job, version, t), Kind.MISSED, 0)));
+        latest = Fires.latest(job.schedule(), job.timeZone(), cursor.get(), now);
       }
-      job.schedule().next(now, job.timeZone())
-          .ifPresent(t -> added.add(new Due(t, Fire.scheduled(job, version, t), Kind.ON_TIME, 0)));
+      if (latest.isPresent()) {
+        // Fires between the cursor and now were not claimed. A recent one is claimed in order;
+        // one that is stale means no worker was up: claim the latest at once, and its owner
+        // applies the misfire policy to all of them.
+        Instant l = latest.get();
+        Fire fire = Duration.between(l, now).compareTo(staleAfter) > 0
+            ? Fire.catchUp(job, version, l)
+            : Fire.scheduled(job, version, l, job.schedule().previous(l, job.timeZone()));
+        added.add(new Due(now, fire, Kind.FIRST, 0));
+      }
+      // Claimable once the fire before it is claimed (or was before the job existed).
+      job.schedule().next(now, job.timeZone()).ifPresent(t -> added.add(
+          new Due(t, Fire.scheduled(job, version, t, job.schedule().previous(t, job.timeZone())), Kind.ON_TIME, 0)));
     }
     lock.lock();
     try {
       jobs.put(job.name().value(), new Entry(job, version));
+      blocked.remove(job.name().value());
       queue.addAll(added);
       changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The cursor of {@code job} moved: fires waiting for it are looked at again. */
+  void cursorMoved(String job) {
+    lock.lock();
+    try {
+      List<Due> waiting = blocked.remove(job);
+      if (waiting != null) {
+        Instant now = clock.instant();
+        waiting.forEach(d -> queue.add(new Due(now, d.fire(), d.kind(), d.checks())));
+        changed.signal();
+      }
     } finally {
       lock.unlock();
     }
@@ -215,28 +245,36 @@ final class Scheduler implements AutoCloseable {
       return; // deleted
     }
     if (entry.version() != fire.version()) {
-      if (due.kind() != Kind.MANUAL && due.kind() != Kind.RETRY && due.kind() != Kind.TAKEOVER) {
+      if (due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST) {
         return; // edited: the upsert scheduled it anew
       }
-      fire = new Fire(entry.job(), entry.version(), fire.time(), fire.trigger(), fire.triggerKey());
+      fire = fire.withJob(entry.job(), entry.version());
     }
     Job job = fire.job();
     if (due.kind() == Kind.ON_TIME) {
-      job.schedule().next(fire.time(), job.timeZone())
-          .ifPresent(t -> queue.add(new Due(t, Fire.scheduled(job, entry.version(), t), Kind.ON_TIME, 0)));
+      Instant t = fire.time();
+      job.schedule().next(t, job.timeZone()).ifPresent(n -> queue.add(
+          new Due(n, Fire.scheduled(job, entry.version(), n, Optional.of(t)), Kind.ON_TIME, 0)));
     }
-    if (job.paused() && fire.trigger() == Trigger.SCHEDULE) {
+    if ((job.paused() && fire.trigger() == Trigger.SCHEDULE) || !members.eligible(job.tags())) {
       return;
     }
-    if (!members.eligible(job.tags())) {
-      return;
+    if (fire.trigger() == Trigger.SCHEDULE) {
+      Optional<Fire> ready = inOrder(due, fire, now);
+      if (ready.isEmpty()) {
+        return;
+      }
+      fire = ready.get();
     }
-    boolean firstTry = due.kind() == Kind.ON_TIME || due.kind() == Kind.MISSED || due.kind() == Kind.MANUAL;
+    boolean firstTry = due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST || due.kind() == Kind.MANUAL;
     if (firstTry && members.isPreferred(fire.jobName(), job.tags(), fire.time()) && hasCapacity.getAsBoolean()) {
       toClaim.add(fire);
       return;
     }
-    if (!firstTry && unclaimed.test(fire)) {
+    if (!firstTry) {
+      if (!unclaimed.test(fire)) {
+        return; // someone claimed it
+      }
       if (hasCapacity.getAsBoolean()) {
         toClaim.add(fire);
         return;
@@ -244,14 +282,47 @@ final class Scheduler implements AutoCloseable {
       if (due.checks() >= MAX_TAKEOVER_CHECKS) {
         return; // the next claim of the job records this fire as missed
       }
-    } else if (!firstTry) {
-      return; // claimed by someone
     }
     Instant takeoverAt = fire.time().plus(grace);
     if (!takeoverAt.isAfter(now)) {
       takeoverAt = now.plus(grace);
     }
     queue.add(new Due(takeoverAt, fire, Kind.TAKEOVER, due.checks() + 1));
+  }
+
+  /**
+   * Claims a job's fires in order and at the pace of its schedule. The fire is ready when the
+   * cursor has reached its previous fire and half the period has passed since this worker saw
+   * that happen; until then it waits for the cursor to move. A previous fire that stays
+   * unclaimed past {@code staleAfter} was missed: the fire is then claimed as a catch-up.
+   */
+  private Optional<Fire> inOrder(Due due, Fire fire, Instant now) {
+    String name = fire.jobName();
+    Optional<Instant> cursor = cursors.cursor(name);
+    if (cursor.isPresent() && !cursor.get().isBefore(fire.time())) {
+      return Optional.empty(); // claimed already
+    }
+    if (fire.catchUp() || fire.previous().isEmpty()) {
+      return Optional.of(fire);
+    }
+    Instant previous = fire.previous().get();
+    if (cursor.isEmpty() || cursor.get().isBefore(previous)) {
+      if (Duration.between(previous, now).compareTo(staleAfter) > 0) {
+        return Optional.of(fire.asCatchUp());
+      }
+      // Waiting must not chain again: the ON_TIME entry already queued the job's next fire.
+      Due waiting = new Due(due.at(), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks());
+      blocked.computeIfAbsent(name, k -> new ArrayList<>()).add(waiting);
+      queue.add(new Due(previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks()));
+      return Optional.empty();
+    }
+    long pace = Duration.between(previous, fire.time()).toNanos() / 2;
+    long wait = cursors.advancedAt(name) + pace - System.nanoTime();
+    if (wait > 0) {
+      queue.add(new Due(now.plusNanos(wait), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks()));
+      return Optional.empty();
+    }
+    return Optional.of(fire);
   }
 
   @Override

@@ -87,6 +87,7 @@ public final class Worker implements AutoCloseable {
             this::releaseLock, registration::changed);
     this.scheduler =
         new Scheduler(settings.clock(), settings.grace(), members, cursors, this::unclaimed, this::claim, this::canClaim);
+    cursors.onMove(scheduler::cursorMoved);
   }
 
   /** A builder for a worker using {@code client} and recording through {@code recorder}. */

@@ -185,4 +185,27 @@ class ScheduleTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "*/15 * * * * *, 2026-11-23T10:00:15Z, 2026-11-23T10:00:00Z",
+    "*/15 * * * * *, 2026-11-23T10:00:14Z, 2026-11-23T10:00:00Z",
+    "@daily, 2026-11-23T10:00:00Z, 2026-11-23T05:00:00Z",
+    "@every 1m, 2026-11-23T10:00:00Z, 2026-11-23T09:59:00Z",
+    "@every 1m, 2026-11-23T10:00:00.001Z, 2026-11-23T10:00:00Z",
+  })
+  void previous_is_the_last_fire_strictly_before(String expr, String before, String expected) {
+    assertThat(Schedule.parse(expr).previous(Instant.parse(before), NEW_YORK)).contains(Instant.parse(expected));
+  }
+
+  @Test
+  void previous_and_next_agree_away_from_transitions() {
+    Schedule s = Schedule.parse("0 7 */3 * * *");
+    Instant t = Instant.parse("2026-06-01T00:00:00Z");
+    for (int i = 0; i < 200; i++) {
+      Instant next = s.next(t, BERLIN).orElseThrow();
+      assertThat(s.previous(next, BERLIN)).as("previous of %s", next).contains(i == 0 ? s.previous(next, BERLIN).orElseThrow() : t);
+      t = next;
+    }
+  }
 }

@@ -1,0 +1,65 @@
+package io.etcron.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcron.execute.ShellExecutor;
+import io.etcron.run.Run;
+import io.etcron.run.RunState;
+import io.etcron.testing.EtcdExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every fire of every job runs exactly once, whatever the number of workers and their clocks. */
+class ExactlyOnceIT {
+  @RegisterExtension final EtcdExtension etcd = EtcdExtension.singleNode();
+
+  @Test
+  void three_workers_fifty_jobs_every_second_for_thirty_seconds() throws Exception {
+    check(50, Duration.ofSeconds(30), Clock.systemUTC(), Clock.systemUTC(), Clock.systemUTC());
+  }
+
+  @Test
+  void workers_two_seconds_ahead_and_behind_still_run_each_fire_once() throws Exception {
+    Clock real = Clock.systemUTC();
+    check(20, Duration.ofSeconds(15), Clock.offset(real, Duration.ofSeconds(2)), Clock.offset(real, Duration.ofSeconds(-2)), real);
+  }
+
+  private void check(int jobCount, Duration length, Clock... clocks) throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      for (int i = 0; i < clocks.length; i++) {
+        h.start("w" + i, clocks[i], new ShellExecutor());
+      }
+      List<String> names = new ArrayList<>();
+      for (int j = 0; j < jobCount; j++) {
+        names.add("every-second-" + j);
+        h.put(WorkerHarness.spec(names.get(j), "@every 1s", h.logRun()));
+      }
+      Instant from = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Thread.sleep(length.toMillis()); // the length of the experiment itself, not a synchronisation
+      Instant to = Instant.now().minusSeconds(3);
+      h.stopAll();
+
+      Map<String, Long> executions = h.executions();
+      assertThat(executions.values()).as("no run id executed twice").allMatch(n -> n == 1);
+      int fires = 0;
+      for (String job : names) {
+        List<Run> runs = h.runsOf(job);
+        for (Instant t = from; t.isBefore(to); t = t.plusSeconds(1)) {
+          Instant fire = t;
+          List<Run> ofFire = runs.stream().filter(r -> r.fireTime().equals(fire)).toList();
+          assertThat(ofFire).as(job + " fire " + fire).hasSize(1);
+          assertThat(ofFire.get(0).state()).as(job + " fire " + fire + ": " + ofFire.get(0)).isEqualTo(RunState.SUCCEEDED);
+          assertThat(executions.get(ofFire.get(0).id().toString())).as(job + " fire " + fire + " executed").isEqualTo(1);
+          fires++;
+        }
+      }
+      assertThat(fires).isGreaterThan(jobCount * (int) (length.toSeconds() - 6));
+    }
+  }
+}

@@ -93,6 +93,19 @@ public final class InMemoryRunStore implements RunStore {
   }
 
   @Override
+  public Map<String, List<Run>> recent(Collection<String> jobs, int perJob) {
+    Map<String, List<Run>> out = new HashMap<>();
+    for (String job : jobs) {
+      List<Run> newest = runs.values().stream().filter(r -> r.job().equals(job))
+          .sorted(Comparator.comparing(Run::fireTime).reversed()).limit(perJob).map(Run::summary)
+          .collect(Collectors.toCollection(ArrayList::new));
+      java.util.Collections.reverse(newest);
+      out.put(job, newest);
+    }
+    return out;
+  }
+
+  @Override
   public Map<String, JobStats> stats(Collection<String> jobs, Instant since) {
     Map<String, List<Run>> byJob =
         runs.values().stream()

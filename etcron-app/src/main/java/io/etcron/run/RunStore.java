@@ -37,6 +37,9 @@ public interface RunStore extends AutoCloseable {
   /** Runs RUNNING now, of every job (without output). */
   List<Run> running();
 
+  /** The newest {@code perJob} runs of each of {@code jobs}, oldest first, without output. */
+  Map<String, List<Run>> recent(Collection<String> jobs, int perJob);
+
   /** Statistics of each of {@code jobs} over runs fired since {@code since}. */
   Map<String, JobStats> stats(Collection<String> jobs, Instant since);
 

@@ -172,6 +172,32 @@ public final class SqlRunStore implements RunStore {
   }
 
   @Override
+  public Map<String, List<Run>> recent(Collection<String> jobs, int perJob) {
+    if (jobs.isEmpty()) {
+      return Map.of();
+    }
+    String in = String.join(", ", java.util.Collections.nCopies(jobs.size(), "?"));
+    return inTransaction("list recent runs", c -> {
+      Map<String, List<Run>> out = new java.util.HashMap<>();
+      jobs.forEach(j -> out.put(j, new ArrayList<>()));
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT " + SUMMARY + " FROM (SELECT " + SUMMARY + ", ROW_NUMBER() OVER (PARTITION BY job ORDER BY fire_time DESC, run_id DESC) AS n"
+              + " FROM runs WHERE job IN (" + in + ")) newest WHERE n <= ? ORDER BY fire_time, run_id")) {
+        List<Object> params = new ArrayList<>(jobs);
+        params.add((long) perJob);
+        RunQueries.bind(ps, params);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Run r = RunRows.read(rs, false);
+            out.get(r.job()).add(r);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
   public Map<String, JobStats> stats(Collection<String> jobs, Instant since) {
     if (jobs.isEmpty()) {
       return Map.of();

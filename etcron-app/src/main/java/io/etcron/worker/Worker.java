@@ -1,5 +1,7 @@
 package io.etcron.worker;
 
+import io.etcron.store.WorkerInfo;
+
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;

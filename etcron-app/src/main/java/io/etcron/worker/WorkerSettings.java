@@ -1,5 +1,7 @@
 package io.etcron.worker;
 
+import io.etcron.store.WorkerInfo;
+
 import io.etcd.jetcd.Client;
 import io.etcron.claim.Claimer;
 import io.etcron.execute.Executor;

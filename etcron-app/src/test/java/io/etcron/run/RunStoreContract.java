@@ -133,6 +133,16 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  void recent_runs_are_the_newest_per_job_oldest_first() {
+    for (int i = 0; i < 30; i++) {
+      store.upsert(succeeded(i));
+    }
+    var recent = store.recent(List.of(job, "none"), 5);
+    assertThat(recent.get(job)).extracting(Run::id).containsExactly(id(25), id(26), id(27), id(28), id(29));
+    assertThat(recent.get("none")).isEmpty();
+  }
+
+  @Test
   void live_output_is_appended_idempotently_and_read_from_an_offset() {
     store.upsert(running(1));
     byte[] hello = "hello ".getBytes(StandardCharsets.UTF_8);

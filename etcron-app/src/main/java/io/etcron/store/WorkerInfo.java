@@ -1,4 +1,4 @@
-package io.etcron.worker;
+package io.etcron.store;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,0 +1,114 @@
+package io.etcron.master;
+
+import io.etcd.jetcd.Client;
+import io.etcron.job.JobStore;
+import io.etcron.master.http.HttpServer;
+import io.etcron.run.RunStore;
+import io.etcron.store.EtcdJobStore;
+import io.etcron.store.Keys;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A master: the HTTP API and UI over etcd and the run store, plus the elected run sweeper.
+ * Stateless: run as many as you like. Thread-safe; {@link #close()} stops it.
+ */
+public final class Master implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Master.class);
+
+  private final JobStore jobs;
+  private final WorkerDirectory workers;
+  private final RunSweeper sweeper;
+  private final HttpServer http;
+
+  private Master(JobStore jobs, WorkerDirectory workers, RunSweeper sweeper, HttpServer http) {
+    this.jobs = jobs;
+    this.workers = workers;
+    this.sweeper = sweeper;
+    this.http = http;
+  }
+
+  /**
+   * Starts a master. Returns once the HTTP server listens; etcd may still be unreachable (the API
+   * answers 503 until it is).
+   *
+   * @throws IllegalArgumentException when the settings are invalid
+   */
+  public static Master start(MasterSettings settings, Client client, RunStore runs, Supplier<String> metrics) {
+    settings.validate();
+    Keys keys = Keys.of(settings.namespace());
+    JobStore jobs = new EtcdJobStore(client, keys, settings.requestTimeout(), settings.clock());
+    WorkerDirectory workers = WorkerDirectory.start(client, keys, settings.requestTimeout());
+    RunSweeper sweeper =
+        new RunSweeper(client, settings.namespace(), runs, workers, settings.retention(), settings.clock(), owner()).start();
+    HttpServer http;
+    try {
+      http = HttpServer.start(settings.host(), settings.port(), jobs, runs, workers, settings.tokens(), settings.clock(),
+          readiness(client, keys), metrics);
+    } catch (RuntimeException e) {
+      sweeper.close();
+      workers.close();
+      throw e;
+    }
+    log.info("master listening on http://{}:{}/", settings.host(), http.port());
+    return new Master(jobs, workers, sweeper, http);
+  }
+
+  /** etcd answers a read within a second; the answer is kept for a second. */
+  private static java.util.function.BooleanSupplier readiness(Client client, Keys keys) {
+    AtomicLong okUntil = new AtomicLong();
+    return () -> {
+      long now = System.nanoTime();
+      if (now - okUntil.get() < 0) {
+        return true;
+      }
+      try {
+        client.getKVClient().get(Keys.bytes(keys.jobs())).get(1, TimeUnit.SECONDS);
+        okUntil.set(now + Duration.ofSeconds(1).toNanos());
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    };
+  }
+
+  private static String owner() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "master";
+    }
+    return host + "/" + ManagementFactory.getRuntimeMXBean().getPid();
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public JobStore jobs() {
+    return jobs;
+  }
+
+  public HttpServer http() {
+    return http;
+  }
+
+  /** Whether this master runs the elected duties now. */
+  public boolean leadsSweeper() {
+    return sweeper.isLeader();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    sweeper.close();
+    workers.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.etcron.master;
+
+import io.etcron.master.http.Tokens;
+import io.etcron.run.RetentionPolicy;
+import io.etcron.store.EtcdSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A master's settings.
+ *
+ * @param host address to bind (127.0.0.1 by default)
+ * @param port port to listen on (0: any free port)
+ * @param tokens bearer tokens; required unless bound to loopback
+ * @param namespace etcd key namespace
+ * @param retention how long runs are kept
+ * @param requestTimeout bound on each etcd request
+ * @param clock the master's clock
+ */
+public record MasterSettings(
+    String host, int port, Tokens tokens, String namespace, RetentionPolicy retention, Duration requestTimeout, Clock clock) {
+
+  public static final int DEFAULT_PORT = 8080;
+
+  /** Loopback defaults: 127.0.0.1:8080, no tokens. */
+  public static MasterSettings local(int port) {
+    return new MasterSettings("127.0.0.1", port, Tokens.none(), EtcdSettings.DEFAULT_NAMESPACE, RetentionPolicy.DEFAULT,
+        EtcdSettings.DEFAULT_REQUEST_TIMEOUT, Clock.systemUTC());
+  }
+
+  public MasterSettings withTokens(Tokens t) {
+    return new MasterSettings(host, port, t, namespace, retention, requestTimeout, clock);
+  }
+
+  public MasterSettings withHost(String h) {
+    return new MasterSettings(h, port, tokens, namespace, retention, requestTimeout, clock);
+  }
+
+  public MasterSettings withRetention(RetentionPolicy r) {
+    return new MasterSettings(host, port, tokens, namespace, r, requestTimeout, clock);
+  }
+
+  /**
+   * Checks the settings once.
+   *
+   * @throws IllegalArgumentException when the master would expose job control without tokens
+   */
+  public MasterSettings validate() {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is out of range 0-65535");
+    }
+    if (tokens.isEmpty() && !isLoopback(host)) {
+      throw new IllegalArgumentException(
+          "the master would listen on " + host + " without tokens: anyone reaching it could run shell commands on"
+              + " every worker. Add --token NAME:ROLE:SECRET (or ETCRON_TOKENS), or bind 127.0.0.1");
+    }
+    return this;
+  }
+
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve the bind address \"" + host + "\"");
+    }
+  }
+}

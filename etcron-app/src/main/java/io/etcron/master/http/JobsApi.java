@@ -1,0 +1,167 @@
+package io.etcron.master.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.etcron.job.Job;
+import io.etcron.job.JobName;
+import io.etcron.job.JobNotFoundException;
+import io.etcron.job.JobSpec;
+import io.etcron.job.JobStore;
+import io.etcron.json.Json;
+import io.etcron.run.JobStats;
+import io.etcron.run.Run;
+import io.etcron.run.RunStore;
+import io.etcron.schedule.Fires;
+import io.etcron.schedule.InvalidScheduleException;
+import io.etcron.schedule.Schedule;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Handlers of {@code /api/v1/jobs} and the schedule preview. */
+final class JobsApi {
+  private final JobStore jobs;
+  private final RunStore runs;
+  private final Clock clock;
+
+  JobsApi(JobStore jobs, RunStore runs, Clock clock) {
+    this.jobs = jobs;
+    this.runs = runs;
+    this.clock = clock;
+  }
+
+  void list(Context ctx) {
+    String q = Optional.ofNullable(ctx.queryParam("q")).orElse("").toLowerCase(Locale.ROOT);
+    Instant now = clock.instant();
+    List<JobStore.Versioned> all = jobs.list().stream()
+        .filter(v -> q.isEmpty() || matches(v.job(), q))
+        .sorted((a, b) -> a.job().name().compareTo(b.job().name()))
+        .toList();
+    List<String> names = all.stream().map(v -> v.job().name().value()).toList();
+    Map<String, JobStats> stats = runs.stats(names, now.minus(Duration.ofDays(1)));
+    Map<String, List<Run>> recent = runs.recent(names, 20);
+    ctx.json(Map.of("jobs", all.stream().map(v -> {
+      String n = v.job().name().value();
+      return Views.JobView.of(v, now, 1).with(
+          Views.StatsView.of(stats.getOrDefault(n, JobStats.empty(n))),
+          recent.getOrDefault(n, List.of()).stream().map(Views.RecentRun::of).toList());
+    }).toList()));
+  }
+
+  private static boolean matches(Job job, String q) {
+    return job.name().value().toLowerCase(Locale.ROOT).contains(q)
+        || job.description().toLowerCase(Locale.ROOT).contains(q)
+        || job.command().toLowerCase(Locale.ROOT).contains(q)
+        || job.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(q));
+  }
+
+  void get(Context ctx) {
+    JobName name = Params.jobName(ctx);
+    JobStore.Versioned v = jobs.get(name).orElseThrow(() -> new JobNotFoundException(name.value()));
+    ctx.header("ETag", Params.etag(v.version()));
+    ctx.json(Views.JobView.of(v, clock.instant(), 5));
+  }
+
+  void put(Context ctx) {
+    JobName name = Params.jobName(ctx);
+    long expected = Params.expectedVersion(ctx);
+    JobSpec spec = body(ctx, JobSpec.class);
+    if (spec.name() != null && !spec.name().equals(name.value())) {
+      throw ApiException.badRequest("name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"", "name");
+    }
+    Job job = Job.from(spec.withName(name.value()), clock.instant());
+    JobStore.PutResult result = jobs.put(job, expected, Api.actor(ctx));
+    ctx.status(result.created() ? 201 : 200);
+    ctx.header("ETag", Params.etag(result.job().version()));
+    ctx.json(Views.JobView.of(result.job(), clock.instant(), 5));
+  }
+
+  void delete(Context ctx) {
+    jobs.delete(Params.jobName(ctx), Params.expectedVersion(ctx), Api.actor(ctx));
+    ctx.status(204);
+  }
+
+  void pause(Context ctx) {
+    paused(ctx, true);
+  }
+
+  void resume(Context ctx) {
+    paused(ctx, false);
+  }
+
+  private void paused(Context ctx, boolean paused) {
+    JobStore.Versioned v = jobs.setPaused(Params.jobName(ctx), paused, Params.expectedVersion(ctx), Api.actor(ctx));
+    ctx.header("ETag", Params.etag(v.version()));
+    ctx.json(Views.JobView.of(v, clock.instant(), 5));
+  }
+
+  void trigger(Context ctx) {
+    String runId = jobs.trigger(Params.jobName(ctx), Api.actor(ctx));
+    ctx.status(202).json(Map.of("runId", runId));
+  }
+
+  void kill(Context ctx) {
+    JobName name = Params.jobName(ctx);
+    jobs.kill(name, Api.actor(ctx));
+    ctx.status(202).json(Map.of("job", name.value(), "message", "kill requested"));
+  }
+
+  void next(Context ctx) {
+    JobName name = Params.jobName(ctx);
+    JobStore.Versioned v = jobs.get(name).orElseThrow(() -> new JobNotFoundException(name.value()));
+    int n = Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW);
+    ctx.json(preview(v.job().schedule(), v.job().timeZone(), n));
+  }
+
+  /** {@code GET /api/v1/schedule/preview?schedule=...&timeZone=...&n=5}: for the UI as one types. */
+  void previewDraft(Context ctx) {
+    String expr = ctx.queryParam("schedule");
+    if (expr == null || expr.isBlank()) {
+      throw ApiException.badRequest("schedule: is required", "schedule");
+    }
+    String zoneId = Optional.ofNullable(ctx.queryParam("timeZone")).filter(z -> !z.isBlank()).orElse("UTC");
+    ZoneId zone;
+    try {
+      zone = ZoneId.of(zoneId);
+    } catch (DateTimeException e) {
+      throw new ApiException(422, "invalid_schedule", "timeZone: \"" + zoneId + "\" is not an IANA time zone such as Europe/Berlin or UTC",
+          Optional.of("timeZone"), List.of());
+    }
+    Schedule schedule;
+    try {
+      schedule = Schedule.parse(expr);
+    } catch (InvalidScheduleException e) {
+      throw new ApiException(422, "invalid_schedule", "schedule: " + e.getMessage(), Optional.of("schedule"), List.of());
+    }
+    ctx.json(preview(schedule, zone, Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW)));
+  }
+
+  private Views.Preview preview(Schedule s, ZoneId zone, int n) {
+    List<Instant> fires = Fires.nextN(s, zone, clock.instant(), n);
+    DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
+    return new Views.Preview(s.expression(), s.describe(), zone.getId(), fires,
+        fires.stream().map(i -> f.format(i.atZone(zone))).toList());
+  }
+
+  /** Parses a JSON body; Jackson's complaints become 400s naming the field. */
+  static <T> T body(Context ctx, Class<T> type) {
+    byte[] bytes = ctx.bodyAsBytes();
+    if (bytes.length == 0) {
+      throw ApiException.badRequest("the request needs a JSON body", null);
+    }
+    try {
+      return Json.MAPPER.readValue(bytes, type);
+    } catch (JacksonException e) {
+      throw Api.jsonError(e);
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest("the body could not be read: " + e.getMessage(), null);
+    }
+  }
+}

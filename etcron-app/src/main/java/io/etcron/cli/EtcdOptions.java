@@ -65,6 +65,11 @@ public final class EtcdOptions {
   /** The endpoints of the last settings made, for error messages. */
   static volatile String lastEndpoints = EtcdSettings.DEFAULT_ENDPOINTS;
 
+  /** The key namespace. */
+  String namespace() {
+    return EtcdSettings.DEFAULT_NAMESPACE;
+  }
+
   /** Validated settings. */
   EtcdSettings settings() {
     lastEndpoints = endpoints();

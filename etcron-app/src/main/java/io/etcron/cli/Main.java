@@ -15,7 +15,19 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "A distributed cron and job scheduler whose nodes coordinate through etcd.",
-    subcommands = {LockCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      StandaloneCommand.class,
+      MasterCommand.class,
+      WorkerCommand.class,
+      JobCommand.class,
+      RunsCommand.class,
+      WorkersCommand.class,
+      CronCommand.class,
+      LockCommand.class,
+      BenchCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
   private static final Set<String> SERVERS = Set.of("standalone", "master", "worker");
 
@@ -51,6 +63,14 @@ public final class Main {
     PrintWriter err = cl.getErr();
     if ("1".equals(System.getenv("ETCRON_DEBUG"))) {
       e.printStackTrace(err);
+    }
+    if (e instanceof io.etcron.run.RunStoreException) {
+      err.println("etcron: " + e.getMessage());
+      return ExitCodes.UNAVAILABLE;
+    }
+    if (e instanceof io.javalin.util.JavalinBindException) {
+      err.println("etcron: " + e.getMessage() + " (is another etcron running? use --port)");
+      return ExitCodes.FAILURE;
     }
     if (e instanceof IllegalArgumentException || e instanceof CommandLine.TypeConversionException) {
       err.println("etcron: " + e.getMessage());

@@ -247,12 +247,20 @@ public final class Worker implements AutoCloseable {
     }
     claiming.shutdownNow();
     runs.close();
-    recorder.close(Duration.ofSeconds(10));
-    Session s = session;
-    if (s != null) {
-      s.close(); // revokes the lease: its locks and registration go at once
+    // The last steps talk to the store and etcd: run them even if this thread was interrupted.
+    boolean interrupted = Thread.interrupted();
+    try {
+      recorder.close(Duration.ofSeconds(10));
+      Session s = session;
+      if (s != null) {
+        s.close(); // revokes the lease: its locks and registration go at once
+      }
+    } finally {
+      timers.shutdownNow();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    timers.shutdownNow();
     log.info("worker {} stopped", info.id());
   }
 

@@ -115,16 +115,49 @@ public final class EtcdMember {
     command.addAll(extraArgs);
     try {
       Files.createDirectories(dataDir.getParent());
+      killOrphan();
       process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
       paused = false;
+      Files.writeString(pidFile(), Long.toString(process.pid()));
       log.debug("started etcd {} pid {} on {}", name, process.pid(), clientUrl());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + binary + " for member " + name, e);
     }
+  }
+
+  private Path pidFile() {
+    return dataDir.resolveSibling(name + ".pid");
+  }
+
+  /**
+   * A previous owner killed with SIGKILL leaves its etcd running on our data directory; stop it
+   * (only if it is an etcd on this very directory) so that the new one can start.
+   */
+  private void killOrphan() throws IOException {
+    Path pid = pidFile();
+    if (!Files.exists(pid)) {
+      return;
+    }
+    try {
+      ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
+          .filter(p -> p.info().commandLine().map(c -> c.contains("--data-dir=" + dataDir)).orElse(false))
+          .ifPresent(p -> {
+            log.warn("stopping a leftover etcd (pid {}) on {}", p.pid(), dataDir);
+            p.destroy();
+            try {
+              p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              p.destroyForcibly();
+            }
+          });
+    } catch (NumberFormatException e) {
+      // not ours
+    }
+    Files.deleteIfExists(pid);
   }
 
   /** Blocks until the member answers healthy on its client URL, or throws after the timeout. */

@@ -1,0 +1,249 @@
+package io.etcron.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.etcron.job.JobSpec;
+import io.etcron.json.Json;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code etcron job ...}: manage jobs through a master. */
+@Command(name = "job", mixinStandardHelpOptions = true, description = "Create, list, change and control jobs (through a master).",
+    subcommands = {JobCommand.Apply.class, JobCommand.ListJobs.class, JobCommand.Get.class, JobCommand.Delete.class,
+        JobCommand.Pause.class, JobCommand.Resume.class, JobCommand.Trigger.class, JobCommand.Kill.class})
+final class JobCommand {
+
+  static String path(String name) {
+    return "/api/v1/jobs/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+  }
+
+  @Command(name = "apply", mixinStandardHelpOptions = true, description = "Create or change the jobs of a YAML or JSON file (one job, a list, or several YAML documents).")
+  static final class Apply implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The file, or - for stdin.")
+    String file;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      MasterClient master = client.client();
+      for (JobSpec job : JobFiles.read(file)) {
+        String name = job.name();
+        JsonNode before = null;
+        try {
+          before = master.get(path(name)).json().get("spec");
+        } catch (CliException e) {
+          if (e.exitCode() != ExitCodes.REFUSED) {
+            throw e;
+          }
+        }
+        JsonNode normalized = normalized(job);
+        if (before != null && before.equals(normalized)) {
+          report(out, name, "unchanged", -1);
+          continue;
+        }
+        MasterClient.Answer answer;
+        try {
+          answer = master.put(path(name), job, Map.of());
+        } catch (CliException e) {
+          throw new CliException(e.exitCode(), "job " + name + ": " + e.getMessage());
+        }
+        report(out, name, answer.status() == 201 ? "created" : "changed", answer.json().get("version").asLong());
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+
+    private void report(PrintWriter out, String name, String what, long version) {
+      if (client.json()) {
+        out.println(Json.write(Map.of("job", name, "result", what)));
+      } else {
+        out.println("job " + name + " " + what + (version > 0 ? " (version " + version + ")" : ""));
+      }
+    }
+
+    /** The spec as the master would store it, to tell an unchanged job without writing it. */
+    private static JsonNode normalized(JobSpec spec) {
+      try {
+        return Json.MAPPER.valueToTree(io.etcron.job.Job.from(spec, Instant.now()).toSpec());
+      } catch (IllegalArgumentException e) {
+        return null; // invalid: the master says why
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List jobs.")
+  static final class ListJobs implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @Option(names = {"-q", "--query"}, paramLabel = "TEXT", description = "Only jobs whose name, description, command or tags contain TEXT.")
+    String query;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      JsonNode jobs = client.client().get("/api/v1/jobs" + (query == null ? "" : "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8))).json();
+      if (client.json()) {
+        out.println(Json.write(jobs));
+        out.flush();
+        return ExitCodes.OK;
+      }
+      Table t = new Table("NAME", "SCHEDULE", "ZONE", "NEXT", "LAST RUN", "PAUSED");
+      for (JsonNode j : jobs.get("jobs")) {
+        JsonNode s = j.get("spec");
+        JsonNode last = j.at("/stats/last");
+        String lastRun = last.isMissingNode() || last.isNull() ? "-" : last.get("state").asText().toLowerCase() + " " + ago(last.get("fireTime").asText());
+        String next = j.get("nextFires").isEmpty() ? "-" : in(j.get("nextFires").get(0).asText());
+        t.row(s.get("name").asText(), s.get("schedule").asText(), s.get("timeZone").asText(), next, lastRun,
+            s.path("paused").asBoolean() ? "yes" : "no");
+      }
+      t.print(out);
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a job.")
+  static final class Get implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      JsonNode job = client.client().get(path(name)).json();
+      if (client.json()) {
+        out.println(Json.write(job));
+      } else {
+        job.get("spec").fields().forEachRemaining(f -> out.printf("%-17s %s%n", f.getKey() + ":", f.getValue().isTextual() ? f.getValue().asText() : f.getValue()));
+        out.printf("%-17s %s%n", "version:", job.get("version").asLong());
+        out.printf("%-17s %s%n", "in words:", job.get("schedule").asText());
+        job.get("nextFires").forEach(f -> out.printf("%-17s %s (%s)%n", "next fire:", f.asText(), in(f.asText())));
+      }
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a job (and kill its running runs).")
+  static final class Delete implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Parameters(paramLabel = "NAME") String name;
+
+    @Override
+    public Integer call() {
+      client.client().delete(path(name));
+      spec.commandLine().getOut().println("job " + name + " deleted");
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  /** The four one-word actions. */
+  abstract static class Action implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+    @Parameters(paramLabel = "NAME") String name;
+
+    abstract String verb();
+
+    abstract String done(JsonNode answer);
+
+    @Override
+    public Integer call() {
+      JsonNode answer = client.client().post(path(name) + "/" + verb()).json();
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(client.json() ? Json.write(answer) : done(answer));
+      out.flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a job: it fires no more until resumed.")
+  static final class Pause extends Action {
+    String verb() {
+      return "pause";
+    }
+
+    String done(JsonNode a) {
+      return "job " + name + " paused";
+    }
+  }
+
+  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused job (fires missed meanwhile are not caught up).")
+  static final class Resume extends Action {
+    String verb() {
+      return "resume";
+    }
+
+    String done(JsonNode a) {
+      return "job " + name + " resumed";
+    }
+  }
+
+  @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Run a job once now, outside its schedule.")
+  static final class Trigger extends Action {
+    String verb() {
+      return "trigger";
+    }
+
+    String done(JsonNode a) {
+      return "job " + name + " triggered: run " + a.get("runId").asText();
+    }
+  }
+
+  @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kill every running run of a job.")
+  static final class Kill extends Action {
+    String verb() {
+      return "kill";
+    }
+
+    String done(JsonNode a) {
+      return "kill of job " + name + " requested";
+    }
+  }
+
+  /** "in 3s" / "in 2h" from now. */
+  static String in(String instant) {
+    Duration d = Duration.between(Instant.now(), Instant.parse(instant));
+    return d.isNegative() ? "now" : "in " + human(d);
+  }
+
+  /** "3s ago". */
+  static String ago(String instant) {
+    return human(Duration.between(Instant.parse(instant), Instant.now())) + " ago";
+  }
+
+  static String human(Duration d) {
+    long s = Math.abs(d.toSeconds());
+    if (s < 120) {
+      return s + "s";
+    }
+    if (s < 7200) {
+      return s / 60 + "m";
+    }
+    if (s < 172800) {
+      return s / 3600 + "h";
+    }
+    return s / 86400 + "d";
+  }
+
+  static List<String> none() {
+    return List.of();
+  }
+}

@@ -1,0 +1,97 @@
+package io.etcron.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.etcron.json.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+
+/** The CLI's client of the master's API: JSON in and out, errors as {@link CliException}. */
+final class MasterClient {
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String base;
+  private final String token;
+
+  MasterClient(String base, String token) {
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
+  }
+
+  /** A response the master accepted (2xx). */
+  record Answer(int status, JsonNode json, Map<String, java.util.List<String>> headers) {
+    String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
+          .map(e -> e.getValue().get(0)).orElse(null);
+    }
+  }
+
+  Answer get(String path) {
+    return send("GET", path, null, Map.of());
+  }
+
+  Answer put(String path, Object body, Map<String, String> headers) {
+    return send("PUT", path, Json.write(body), headers);
+  }
+
+  Answer post(String path) {
+    return send("POST", path, "", Map.of());
+  }
+
+  Answer delete(String path) {
+    return send("DELETE", path, null, Map.of());
+  }
+
+  /** Sends a request; 4xx becomes exit code 3, unreachable or 5xx exit code 69. */
+  Answer send(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder b;
+    try {
+      b = HttpRequest.newBuilder(URI.create(base + path));
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.USAGE, "\"" + base + "\" is not a server URL like http://127.0.0.1:8080");
+    }
+    b.timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null && !token.isBlank()) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    headers.forEach(b::header);
+    HttpResponse<String> r;
+    try {
+      r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (ConnectException | HttpTimeoutException e) {
+      throw new CliException(ExitCodes.UNAVAILABLE, "cannot reach the master at " + base + " (is `etcron standalone` or `etcron master` running? set --server or ETCRON_SERVER)");
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.UNAVAILABLE, "talking to the master at " + base + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException(ExitCodes.FAILURE, "interrupted");
+    }
+    JsonNode json = null;
+    try {
+      json = r.body().isEmpty() ? null : Json.MAPPER.readTree(r.body());
+    } catch (IOException e) {
+      // not JSON: reported below if it is an error
+    }
+    if (r.statusCode() >= 200 && r.statusCode() < 300) {
+      return new Answer(r.statusCode(), json, r.headers().map());
+    }
+    String message = json != null && json.has("message") ? json.get("message").asText() : "HTTP " + r.statusCode();
+    if (json != null && json.has("fields")) {
+      StringBuilder all = new StringBuilder(message.isEmpty() ? "invalid job" : "invalid job:");
+      json.get("fields").forEach(f -> all.append("\n  ").append(f.get("message").asText()));
+      message = all.toString();
+    }
+    int code = r.statusCode() >= 500 ? ExitCodes.UNAVAILABLE : ExitCodes.REFUSED;
+    throw new CliException(code, message);
+  }
+}

@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Claims fires with one etcd transaction per batch. The outer transaction has no compare; its Then
- * branch holds one nested transaction per fire, each with its own compare, so each fire succeeds
- * or fails on its own while etcd sees one Raft proposal per batch.
+ * branch holds one nested transaction per fire, each with its own compare, so each fire succeeds or
+ * fails on its own while etcd sees one Raft proposal per batch.
  *
  * <pre>
  * scheduled fire T of job J, whose previous fire is P:
@@ -78,8 +78,8 @@ public final class Claimer {
    * Claims {@code fires} for {@code worker}, whose runs hold their locks with {@code leaseId}.
    * Returns one {@link Claim} per fire, in time order.
    *
-   * @throws EtcdUnavailableException when etcd does not answer; nothing is known of the outcome,
-   *     so claiming again is safe (a fire already owned is then reported lost, never twice owned)
+   * @throws EtcdUnavailableException when etcd does not answer; nothing is known of the outcome, so
+   *     claiming again is safe (a fire already owned is then reported lost, never twice owned)
    */
   public List<Claim> claim(List<Fire> fires, String worker, long leaseId) {
     List<Claim> claims = new ArrayList<>(fires.size());
@@ -91,8 +91,8 @@ public final class Claimer {
 
   /**
    * Splits fires so that no job appears twice in one transaction (etcd refuses two writes of one
-   * key in a transaction): round k holds the k-th fire of each job, so a job's fires are claimed
-   * in time order.
+   * key in a transaction): round k holds the k-th fire of each job, so a job's fires are claimed in
+   * time order.
    */
   static List<List<Fire>> rounds(List<Fire> fires) {
     List<Fire> sorted = new ArrayList<>(fires);
@@ -120,10 +120,14 @@ public final class Claimer {
         from += size;
       } catch (TooManyOps e) {
         if (size == 1) {
-          throw new EtcdUnavailableException("etcd refuses even a single claim: " + e.getMessage(), e);
+          throw new EtcdUnavailableException(
+              "etcd refuses even a single claim: " + e.getMessage(), e);
         }
         batchSize.compareAndSet(batchSize.get(), Math.max(1, size / 2));
-        log.info("etcd refused {} claims in one transaction; batches of {} from now on", size, batchSize.get());
+        log.info(
+            "etcd refused {} claims in one transaction; batches of {} from now on",
+            size,
+            batchSize.get());
       }
     }
     return claims;
@@ -167,13 +171,20 @@ public final class Claimer {
     if (fire.previous().isPresent() && !fire.catchUp()) {
       // In order: the fire before it is claimed, so this claim never jumps over a fire that a
       // slower worker is about to claim (clocks may disagree by more than a period).
-      compares.add(new Cmp(cursor, Cmp.Op.GREATER, CmpTarget.value(bytes(Keys.pad(fire.previous().get().minusMillis(1))))));
+      compares.add(
+          new Cmp(
+              cursor,
+              Cmp.Op.GREATER,
+              CmpTarget.value(bytes(Keys.pad(fire.previous().get().minusMillis(1))))));
     }
     List<Op> then = new ArrayList<>();
     then.add(Op.get(cursor, GetOption.DEFAULT)); // the old cursor: fires before T nobody claimed
     then.add(Op.put(cursor, padded, PutOption.DEFAULT));
     then.addAll(policy);
-    return Op.txn(compares.toArray(Cmp[]::new), then.toArray(Op[]::new), new Op[] {Op.get(cursor, GetOption.DEFAULT)});
+    return Op.txn(
+        compares.toArray(Cmp[]::new),
+        then.toArray(Op[]::new),
+        new Op[] {Op.get(cursor, GetOption.DEFAULT)});
   }
 
   private List<Op> policyOps(Fire fire, String worker, long leaseId) {
@@ -225,9 +236,15 @@ public final class Claimer {
 
   private TxnResponse commit(Op[] ops) {
     try {
-      return client.getKVClient().txn().Then(ops).commit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return client
+          .getKVClient()
+          .txn()
+          .Then(ops)
+          .commit()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new EtcdUnavailableException("etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
+      throw new EtcdUnavailableException(
+          "etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EtcdUnavailableException("interrupted while claiming", e);

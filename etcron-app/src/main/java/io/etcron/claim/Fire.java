@@ -19,7 +19,13 @@ import java.util.Optional;
  * @param catchUp claim even if earlier fires were never claimed (they become missed fires)
  */
 public record Fire(
-    Job job, long version, Instant time, Trigger trigger, Optional<String> triggerKey, Optional<Instant> previous, boolean catchUp) {
+    Job job,
+    long version,
+    Instant time,
+    Trigger trigger,
+    Optional<String> triggerKey,
+    Optional<Instant> previous,
+    boolean catchUp) {
 
   /** A scheduled fire, claimable once the cursor has reached {@code previous}. */
   public static Fire scheduled(Job job, long version, Instant time, Optional<Instant> previous) {
@@ -32,7 +38,8 @@ public record Fire(
   }
 
   public static Fire manual(Job job, long version, Instant time, String triggerKey) {
-    return new Fire(job, version, time, Trigger.MANUAL, Optional.of(triggerKey), Optional.empty(), false);
+    return new Fire(
+        job, version, time, Trigger.MANUAL, Optional.of(triggerKey), Optional.empty(), false);
   }
 
   /** The same fire under a newer definition of its job. */

@@ -7,7 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code etcron completion}: a bash/zsh completion script. */
-@Command(name = "completion", mixinStandardHelpOptions = true,
+@Command(
+    name = "completion",
+    mixinStandardHelpOptions = true,
     description = {"Print a bash/zsh completion script.", "Use: source <(./etcron completion)"})
 final class CompletionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

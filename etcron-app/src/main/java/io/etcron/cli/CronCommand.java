@@ -15,20 +15,36 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code etcron cron next EXPR}: fire times of a schedule, offline. */
-@Command(name = "cron", mixinStandardHelpOptions = true, description = "Schedules, offline.", subcommands = CronCommand.Next.class)
+@Command(
+    name = "cron",
+    mixinStandardHelpOptions = true,
+    description = "Schedules, offline.",
+    subcommands = CronCommand.Next.class)
 final class CronCommand {
 
-  @Command(name = "next", mixinStandardHelpOptions = true, description = "Print the next fire times of a schedule (no server needed).")
+  @Command(
+      name = "next",
+      mixinStandardHelpOptions = true,
+      description = "Print the next fire times of a schedule (no server needed).")
   static final class Next implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "EXPR", description = "A cron expression (quote it), @every 5m, @daily, @at 2026-12-01T09:00:00Z...")
+    @Parameters(
+        paramLabel = "EXPR",
+        description =
+            "A cron expression (quote it), @every 5m, @daily, @at 2026-12-01T09:00:00Z...")
     String expression;
 
-    @Option(names = {"-z", "--zone"}, defaultValue = "UTC", description = "Time zone (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = {"-z", "--zone"},
+        defaultValue = "UTC",
+        description = "Time zone (default ${DEFAULT-VALUE}).")
     String zone;
 
-    @Option(names = "-n", defaultValue = "5", description = "How many (default ${DEFAULT-VALUE}, at most 100).")
+    @Option(
+        names = "-n",
+        defaultValue = "5",
+        description = "How many (default ${DEFAULT-VALUE}, at most 100).")
     int n;
 
     @Override
@@ -37,7 +53,8 @@ final class CronCommand {
       try {
         z = ZoneId.of(zone);
       } catch (DateTimeException e) {
-        throw new IllegalArgumentException("\"" + zone + "\" is not an IANA time zone such as Europe/Berlin or UTC");
+        throw new IllegalArgumentException(
+            "\"" + zone + "\" is not an IANA time zone such as Europe/Berlin or UTC");
       }
       if (n < 1 || n > Fires.MAX_PREVIEW) {
         throw new IllegalArgumentException("-n must be between 1 and " + Fires.MAX_PREVIEW);

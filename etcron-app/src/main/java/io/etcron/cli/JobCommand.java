@@ -19,21 +19,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code etcron job ...}: manage jobs through a master. */
-@Command(name = "job", mixinStandardHelpOptions = true, description = "Create, list, change and control jobs (through a master).",
-    subcommands = {JobCommand.Apply.class, JobCommand.ListJobs.class, JobCommand.Get.class, JobCommand.Delete.class,
-        JobCommand.Pause.class, JobCommand.Resume.class, JobCommand.Trigger.class, JobCommand.Kill.class})
+@Command(
+    name = "job",
+    mixinStandardHelpOptions = true,
+    description = "Create, list, change and control jobs (through a master).",
+    subcommands = {
+      JobCommand.Apply.class,
+      JobCommand.ListJobs.class,
+      JobCommand.Get.class,
+      JobCommand.Delete.class,
+      JobCommand.Pause.class,
+      JobCommand.Resume.class,
+      JobCommand.Trigger.class,
+      JobCommand.Kill.class
+    })
 final class JobCommand {
 
   static String path(String name) {
     return "/api/v1/jobs/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
   }
 
-  @Command(name = "apply", mixinStandardHelpOptions = true, description = "Create or change the jobs of a YAML or JSON file (one job, a list, or several YAML documents).")
+  @Command(
+      name = "apply",
+      mixinStandardHelpOptions = true,
+      description =
+          "Create or change the jobs of a YAML or JSON file (one job, a list, or several YAML documents).")
   static final class Apply implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
 
-    @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The file, or - for stdin.")
+    @Option(
+        names = {"-f", "--file"},
+        required = true,
+        paramLabel = "FILE",
+        description = "The file, or - for stdin.")
     String file;
 
     @Override
@@ -61,7 +80,11 @@ final class JobCommand {
         } catch (CliException e) {
           throw new CliException(e.exitCode(), "job " + name + ": " + e.getMessage());
         }
-        report(out, name, answer.status() == 201 ? "created" : "changed", answer.json().get("version").asLong());
+        report(
+            out,
+            name,
+            answer.status() == 201 ? "created" : "changed",
+            answer.json().get("version").asLong());
       }
       out.flush();
       return ExitCodes.OK;
@@ -90,13 +113,24 @@ final class JobCommand {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
 
-    @Option(names = {"-q", "--query"}, paramLabel = "TEXT", description = "Only jobs whose name, description, command or tags contain TEXT.")
+    @Option(
+        names = {"-q", "--query"},
+        paramLabel = "TEXT",
+        description = "Only jobs whose name, description, command or tags contain TEXT.")
     String query;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      JsonNode jobs = client.client().get("/api/v1/jobs" + (query == null ? "" : "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8))).json();
+      JsonNode jobs =
+          client
+              .client()
+              .get(
+                  "/api/v1/jobs"
+                      + (query == null
+                          ? ""
+                          : "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
+              .json();
       if (client.json()) {
         out.println(Json.write(jobs));
         out.flush();
@@ -106,9 +140,19 @@ final class JobCommand {
       for (JsonNode j : jobs.get("jobs")) {
         JsonNode s = j.get("spec");
         JsonNode last = j.at("/stats/last");
-        String lastRun = last.isMissingNode() || last.isNull() ? "-" : last.get("state").asText().toLowerCase() + " " + ago(last.get("fireTime").asText());
+        String lastRun =
+            last.isMissingNode() || last.isNull()
+                ? "-"
+                : last.get("state").asText().toLowerCase()
+                    + " "
+                    + ago(last.get("fireTime").asText());
         String next = j.get("nextFires").isEmpty() ? "-" : in(j.get("nextFires").get(0).asText());
-        t.row(s.get("name").asText(), s.get("schedule").asText(), s.get("timeZone").asText(), next, lastRun,
+        t.row(
+            s.get("name").asText(),
+            s.get("schedule").asText(),
+            s.get("timeZone").asText(),
+            next,
+            lastRun,
             s.path("paused").asBoolean() ? "yes" : "no");
       }
       t.print(out);
@@ -120,7 +164,9 @@ final class JobCommand {
   static final class Get implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -129,21 +175,34 @@ final class JobCommand {
       if (client.json()) {
         out.println(Json.write(job));
       } else {
-        job.get("spec").fields().forEachRemaining(f -> out.printf("%-17s %s%n", f.getKey() + ":", f.getValue().isTextual() ? f.getValue().asText() : f.getValue()));
+        job.get("spec")
+            .fields()
+            .forEachRemaining(
+                f ->
+                    out.printf(
+                        "%-17s %s%n",
+                        f.getKey() + ":",
+                        f.getValue().isTextual() ? f.getValue().asText() : f.getValue()));
         out.printf("%-17s %s%n", "version:", job.get("version").asLong());
         out.printf("%-17s %s%n", "in words:", job.get("schedule").asText());
-        job.get("nextFires").forEach(f -> out.printf("%-17s %s (%s)%n", "next fire:", f.asText(), in(f.asText())));
+        job.get("nextFires")
+            .forEach(f -> out.printf("%-17s %s (%s)%n", "next fire:", f.asText(), in(f.asText())));
       }
       out.flush();
       return ExitCodes.OK;
     }
   }
 
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a job (and kill its running runs).")
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      description = "Delete a job (and kill its running runs).")
   static final class Delete implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -158,7 +217,9 @@ final class JobCommand {
   abstract static class Action implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
-    @Parameters(paramLabel = "NAME") String name;
+
+    @Parameters(paramLabel = "NAME")
+    String name;
 
     abstract String verb();
 
@@ -174,7 +235,10 @@ final class JobCommand {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a job: it fires no more until resumed.")
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
+      description = "Pause a job: it fires no more until resumed.")
   static final class Pause extends Action {
     String verb() {
       return "pause";
@@ -185,7 +249,10 @@ final class JobCommand {
     }
   }
 
-  @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused job (fires missed meanwhile are not caught up).")
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description = "Resume a paused job (fires missed meanwhile are not caught up).")
   static final class Resume extends Action {
     String verb() {
       return "resume";
@@ -196,7 +263,10 @@ final class JobCommand {
     }
   }
 
-  @Command(name = "trigger", mixinStandardHelpOptions = true, description = "Run a job once now, outside its schedule.")
+  @Command(
+      name = "trigger",
+      mixinStandardHelpOptions = true,
+      description = "Run a job once now, outside its schedule.")
   static final class Trigger extends Action {
     String verb() {
       return "trigger";
@@ -207,7 +277,10 @@ final class JobCommand {
     }
   }
 
-  @Command(name = "kill", mixinStandardHelpOptions = true, description = "Kill every running run of a job.")
+  @Command(
+      name = "kill",
+      mixinStandardHelpOptions = true,
+      description = "Kill every running run of a job.")
   static final class Kill extends Action {
     String verb() {
       return "kill";

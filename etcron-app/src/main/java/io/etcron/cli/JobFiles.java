@@ -3,8 +3,8 @@ package io.etcron.cli;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.etcron.job.JobSpec;
 import io.etcron.json.Json;
@@ -26,9 +26,10 @@ final class JobFiles {
   static List<JobSpec> read(String file) {
     String text;
     try {
-      text = file.equals("-")
-          ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-          : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      text =
+          file.equals("-")
+              ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+              : Files.readString(Path.of(file), StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no such file: " + file);
     } catch (IOException e) {
@@ -50,7 +51,8 @@ final class JobFiles {
         }
       }
     } catch (JacksonException e) {
-      throw new IllegalArgumentException(file + " is neither valid YAML nor JSON: " + e.getOriginalMessage().split("\n")[0]);
+      throw new IllegalArgumentException(
+          file + " is neither valid YAML nor JSON: " + e.getOriginalMessage().split("\n")[0]);
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
     }
@@ -76,8 +78,10 @@ final class JobFiles {
       }
       return s;
     } catch (JacksonException e) {
-      String where = e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
-          ? "unknown field \"" + u.getPropertyName() + "\"" : e.getOriginalMessage().split("\n")[0];
+      String where =
+          e instanceof com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException u
+              ? "unknown field \"" + u.getPropertyName() + "\""
+              : e.getOriginalMessage().split("\n")[0];
       throw new IllegalArgumentException(file + ": " + where);
     }
   }

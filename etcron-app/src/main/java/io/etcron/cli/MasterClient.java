@@ -14,7 +14,8 @@ import java.util.Map;
 
 /** The CLI's client of the master's API: JSON in and out, errors as {@link CliException}. */
 final class MasterClient {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final String base;
   private final String token;
@@ -27,8 +28,11 @@ final class MasterClient {
   /** A response the master accepted (2xx). */
   record Answer(int status, JsonNode json, Map<String, java.util.List<String>> headers) {
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
-          .map(e -> e.getValue().get(0)).orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .findFirst()
+          .map(e -> e.getValue().get(0))
+          .orElse(null);
     }
   }
 
@@ -54,10 +58,15 @@ final class MasterClient {
     try {
       b = HttpRequest.newBuilder(URI.create(base + path));
     } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.USAGE, "\"" + base + "\" is not a server URL like http://127.0.0.1:8080");
+      throw new CliException(
+          ExitCodes.USAGE, "\"" + base + "\" is not a server URL like http://127.0.0.1:8080");
     }
     b.timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        .method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
     if (token != null && !token.isBlank()) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -69,9 +78,14 @@ final class MasterClient {
     try {
       r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     } catch (ConnectException | HttpTimeoutException e) {
-      throw new CliException(ExitCodes.UNAVAILABLE, "cannot reach the master at " + base + " (is `etcron standalone` or `etcron master` running? set --server or ETCRON_SERVER)");
+      throw new CliException(
+          ExitCodes.UNAVAILABLE,
+          "cannot reach the master at "
+              + base
+              + " (is `etcron standalone` or `etcron master` running? set --server or ETCRON_SERVER)");
     } catch (IOException e) {
-      throw new CliException(ExitCodes.UNAVAILABLE, "talking to the master at " + base + " failed: " + e.getMessage());
+      throw new CliException(
+          ExitCodes.UNAVAILABLE, "talking to the master at " + base + " failed: " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILURE, "interrupted");
@@ -85,7 +99,10 @@ final class MasterClient {
     if (r.statusCode() >= 200 && r.statusCode() < 300) {
       return new Answer(r.statusCode(), json, r.headers().map());
     }
-    String message = json != null && json.has("message") ? json.get("message").asText() : "HTTP " + r.statusCode();
+    String message =
+        json != null && json.has("message")
+            ? json.get("message").asText()
+            : "HTTP " + r.statusCode();
     if (json != null && json.has("fields")) {
       StringBuilder all = new StringBuilder(message.isEmpty() ? "invalid job" : "invalid job:");
       json.get("fields").forEach(f -> all.append("\n  ").append(f.get("message").asText()));

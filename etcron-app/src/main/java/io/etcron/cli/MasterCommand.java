@@ -22,24 +22,44 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code etcron master}: the API, the web UI and the metrics. */
-@Command(name = "master", mixinStandardHelpOptions = true, description = "Run a master (stateless: run several behind a load balancer).")
+@Command(
+    name = "master",
+    mixinStandardHelpOptions = true,
+    description = "Run a master (stateless: run several behind a load balancer).")
 final class MasterCommand implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}; anything else needs tokens).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind (default ${DEFAULT-VALUE}; anything else needs tokens).")
   String host;
 
   @Option(names = "--port", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--token", paramLabel = "NAME:ROLE:SECRET", description = "A bearer token; ROLE is viewer, operator or admin. Repeatable; env ETCRON_TOKENS holds a comma-separated list.")
+  @Option(
+      names = "--token",
+      paramLabel = "NAME:ROLE:SECRET",
+      description =
+          "A bearer token; ROLE is viewer, operator or admin. Repeatable; env ETCRON_TOKENS holds a comma-separated list.")
   List<String> tokens = new ArrayList<>();
 
-  @Option(names = "--tokens-file", paramLabel = "FILE", description = "A file with one NAME:ROLE:SECRET per line.")
+  @Option(
+      names = "--tokens-file",
+      paramLabel = "FILE",
+      description = "A file with one NAME:ROLE:SECRET per line.")
   Path tokensFile;
 
-  @Option(names = "--retention", defaultValue = "30d", converter = DurationConverter.class, description = "Delete runs older than this (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--retention",
+      defaultValue = "30d",
+      converter = DurationConverter.class,
+      description = "Delete runs older than this (default ${DEFAULT-VALUE}).")
   Duration retentionAge;
 
-  @Option(names = "--retention-runs", defaultValue = "10000", description = "Keep at most this many runs per job (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--retention-runs",
+      defaultValue = "10000",
+      description = "Keep at most this many runs per job (default ${DEFAULT-VALUE}).")
   int retentionRuns;
 
   @Mixin ServerOptions server;
@@ -48,13 +68,20 @@ final class MasterCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
-    start(shutdown, etcd.settings(), server, this, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    start(
+        shutdown,
+        etcd.settings(),
+        server,
+        this,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     shutdown.await();
     return ExitCodes.OK;
   }
 
   MasterSettings settings(int boundPort) {
-    return MasterSettings.local(boundPort).withHost(host).withTokens(tokens())
+    return MasterSettings.local(boundPort)
+        .withHost(host)
+        .withTokens(tokens())
         .withRetention(new RetentionPolicy(retentionAge, retentionRuns));
   }
 
@@ -62,20 +89,30 @@ final class MasterCommand implements Callable<Integer> {
     List<String> all = new ArrayList<>(tokens);
     String env = System.getenv("ETCRON_TOKENS");
     if (env != null && !env.isBlank()) {
-      all.addAll(Arrays.stream(env.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+      all.addAll(
+          Arrays.stream(env.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
     }
     if (tokensFile != null) {
       try {
-        Files.readAllLines(tokensFile).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(all::add);
+        Files.readAllLines(tokensFile).stream()
+            .map(String::trim)
+            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+            .forEach(all::add);
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read the tokens file " + tokensFile + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            "cannot read the tokens file " + tokensFile + ": " + e.getMessage());
       }
     }
     return Tokens.parse(all);
   }
 
   /** Starts a master with these options; its parts close with {@code shutdown}. */
-  static Master start(Shutdown shutdown, EtcdSettings etcd, ServerOptions server, MasterCommand options, PrometheusMeterRegistry metrics) {
+  static Master start(
+      Shutdown shutdown,
+      EtcdSettings etcd,
+      ServerOptions server,
+      MasterCommand options,
+      PrometheusMeterRegistry metrics) {
     MasterSettings settings = options.settings(options.port).validate();
     Client client = shutdown.add(etcd.connect());
     RunStore runs = shutdown.add(server.openRunStore());

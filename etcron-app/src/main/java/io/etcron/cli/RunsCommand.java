@@ -16,19 +16,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code etcron runs}: run history, one run, and its live output. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first.",
+@Command(
+    name = "runs",
+    mixinStandardHelpOptions = true,
+    description = "List runs, newest first.",
     subcommands = {RunsCommand.Show.class, RunsCommand.Tail.class})
 final class RunsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ClientOptions client;
 
-  @Option(names = {"-j", "--job"}, description = "Only this job's runs.") String job;
-  @Option(names = "--state", description = "Only runs in these states, e.g. failed,lost.") String state;
-  @Option(names = "--worker", description = "Only runs of this worker.") String worker;
-  @Option(names = "--since", description = "Fired since: a duration ago (1h) or an instant.") String since;
-  @Option(names = "--until", description = "Fired before: a duration ago or an instant.") String until;
-  @Option(names = "--limit", defaultValue = "50", description = "How many (default ${DEFAULT-VALUE}, at most 500).") int limit;
-  @Option(names = "--all", description = "Follow the pages to the end.") boolean all;
+  @Option(
+      names = {"-j", "--job"},
+      description = "Only this job's runs.")
+  String job;
+
+  @Option(names = "--state", description = "Only runs in these states, e.g. failed,lost.")
+  String state;
+
+  @Option(names = "--worker", description = "Only runs of this worker.")
+  String worker;
+
+  @Option(names = "--since", description = "Fired since: a duration ago (1h) or an instant.")
+  String since;
+
+  @Option(names = "--until", description = "Fired before: a duration ago or an instant.")
+  String until;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "50",
+      description = "How many (default ${DEFAULT-VALUE}, at most 500).")
+  int limit;
+
+  @Option(names = "--all", description = "Follow the pages to the end.")
+  boolean all;
 
   @Override
   public Integer call() {
@@ -43,15 +64,21 @@ final class RunsCommand implements Callable<Integer> {
     Table t = new Table("RUN", "STATE", "FIRED", "DURATION", "WORKER", "EXIT", "REASON");
     String cursor = null;
     do {
-      String path = "/api/v1/runs?" + String.join("&", q) + (cursor == null ? "" : "&cursor=" + enc(cursor));
+      String path =
+          "/api/v1/runs?" + String.join("&", q) + (cursor == null ? "" : "&cursor=" + enc(cursor));
       JsonNode page = client.client().get(path).json();
       if (client.json()) {
         out.println(Json.write(page));
       } else {
         for (JsonNode r : page.get("runs")) {
-          t.row(r.get("id").asText(), r.get("state").asText().toLowerCase(), r.get("fireTime").asText(),
-              r.has("durationMillis") ? r.get("durationMillis").asLong() + "ms" : "-", r.get("worker").asText(),
-              r.has("exitCode") ? r.get("exitCode").asText() : "-", r.get("reason").asText());
+          t.row(
+              r.get("id").asText(),
+              r.get("state").asText().toLowerCase(),
+              r.get("fireTime").asText(),
+              r.has("durationMillis") ? r.get("durationMillis").asLong() + "ms" : "-",
+              r.get("worker").asText(),
+              r.has("exitCode") ? r.get("exitCode").asText() : "-",
+              r.get("reason").asText());
         }
       }
       cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : null;
@@ -73,11 +100,16 @@ final class RunsCommand implements Callable<Integer> {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one run with its output.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show one run with its output.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
-    @Parameters(paramLabel = "RUN_ID") String id;
+
+    @Parameters(paramLabel = "RUN_ID")
+    String id;
 
     @Override
     public Integer call() {
@@ -86,8 +118,24 @@ final class RunsCommand implements Callable<Integer> {
       if (client.json()) {
         out.println(Json.write(r));
       } else {
-        for (String f : new String[] {"id", "job", "state", "trigger", "fireTime", "startedAt", "endedAt", "durationMillis",
-            "worker", "fencingToken", "attempt", "exitCode", "signal", "reason", "outputSize"}) {
+        for (String f :
+            new String[] {
+              "id",
+              "job",
+              "state",
+              "trigger",
+              "fireTime",
+              "startedAt",
+              "endedAt",
+              "durationMillis",
+              "worker",
+              "fencingToken",
+              "attempt",
+              "exitCode",
+              "signal",
+              "reason",
+              "outputSize"
+            }) {
           if (r.has(f) && !r.get(f).asText().isEmpty()) {
             out.printf("%-14s %s%n", f + ":", r.get(f).asText());
           }
@@ -100,11 +148,16 @@ final class RunsCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "tail", mixinStandardHelpOptions = true, description = "Follow a run's output until it ends.")
+  @Command(
+      name = "tail",
+      mixinStandardHelpOptions = true,
+      description = "Follow a run's output until it ends.")
   static final class Tail implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
-    @Parameters(paramLabel = "RUN_ID") String id;
+
+    @Parameters(paramLabel = "RUN_ID")
+    String id;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -118,8 +171,14 @@ final class RunsCommand implements Callable<Integer> {
         offset = slice.get("totalSize").asLong();
         if (slice.get("finished").asBoolean()) {
           JsonNode r = master.get("/api/v1/runs/" + enc(id)).json();
-          spec.commandLine().getErr().println("run " + id + " " + r.get("state").asText().toLowerCase()
-              + (r.has("exitCode") ? " (exit " + r.get("exitCode").asText() + ")" : ""));
+          spec.commandLine()
+              .getErr()
+              .println(
+                  "run "
+                      + id
+                      + " "
+                      + r.get("state").asText().toLowerCase()
+                      + (r.has("exitCode") ? " (exit " + r.get("exitCode").asText() + ")" : ""));
           return ExitCodes.OK;
         }
         Thread.sleep(500); // the poll period of a terminal follower

@@ -8,12 +8,20 @@ import picocli.CommandLine.Option;
 
 /** Where a server keeps its data: the data directory and the run store's JDBC URL. */
 public final class ServerOptions {
-  @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:ETCRON_DATA:-./data}",
-      description = "Data directory: the H2 run store and a standalone etcd live here (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      defaultValue = "${env:ETCRON_DATA:-./data}",
+      description =
+          "Data directory: the H2 run store and a standalone etcd live here (default ${DEFAULT-VALUE}).")
   Path data;
 
-  @Option(names = "--db", paramLabel = "JDBC_URL", defaultValue = "${env:ETCRON_DB}",
-      description = "Run store: jdbc:postgresql://host/db?user=...&password=... (env ETCRON_DB); default an H2 file in the data directory.")
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      defaultValue = "${env:ETCRON_DB}",
+      description =
+          "Run store: jdbc:postgresql://host/db?user=...&password=... (env ETCRON_DB); default an H2 file in the data directory.")
   String db;
 
   /** Opens (and migrates) the run store. */
@@ -28,7 +36,8 @@ public final class ServerOptions {
     try {
       Files.createDirectories(data);
     } catch (java.io.IOException e) {
-      throw new IllegalArgumentException("cannot create the data directory " + data + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "cannot create the data directory " + data + ": " + e.getMessage());
     }
     return RunStores.h2Url(data);
   }

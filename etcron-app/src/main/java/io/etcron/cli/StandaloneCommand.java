@@ -17,22 +17,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code etcron standalone}: everything in one process: a local etcd (a child process, data
- * under {@code <data>/etcd}) unless {@code --etcd} names one, the H2 run store under the data
- * directory, a master on 127.0.0.1 and a worker.
+ * {@code etcron standalone}: everything in one process: a local etcd (a child process, data under
+ * {@code <data>/etcd}) unless {@code --etcd} names one, the H2 run store under the data directory,
+ * a master on 127.0.0.1 and a worker.
  */
-@Command(name = "standalone", mixinStandardHelpOptions = true,
+@Command(
+    name = "standalone",
+    mixinStandardHelpOptions = true,
     description = "Run etcron in one process: local etcd, run store, master and worker.")
 final class StandaloneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "8080", description = "The master's port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "The master's port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--etcd-port", defaultValue = "2379", description = "Client port of the local etcd (default ${DEFAULT-VALUE}; its peer port is the next one).")
+  @Option(
+      names = "--etcd-port",
+      defaultValue = "2379",
+      description =
+          "Client port of the local etcd (default ${DEFAULT-VALUE}; its peer port is the next one).")
   int etcdPort;
 
-  @Option(names = "--capacity", defaultValue = "16", description = "The worker's runs at once (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--capacity",
+      defaultValue = "16",
+      description = "The worker's runs at once (default ${DEFAULT-VALUE}).")
   int capacity;
 
   @Option(names = "--tags", split = ",", description = "Tags the worker offers.")
@@ -51,11 +63,20 @@ final class StandaloneCommand implements Callable<Integer> {
     } else {
       EtcdCluster local;
       try {
-        local = EtcdCluster.builder().dataDir(server.data.resolve("etcd")).ports(etcdPort, etcdPort + 1)
-            .maxTxnOps(1024).startTimeout(Duration.ofSeconds(30)).start();
+        local =
+            EtcdCluster.builder()
+                .dataDir(server.data.resolve("etcd"))
+                .ports(etcdPort, etcdPort + 1)
+                .maxTxnOps(1024)
+                .startTimeout(Duration.ofSeconds(30))
+                .start();
       } catch (EtcdStartException e) {
-        throw new CliException(ExitCodes.FAILURE, "the local etcd did not start on 127.0.0.1:" + etcdPort
-            + " (is the port taken? use --etcd-port N, or --etcd URL to use a running etcd):\n" + e.getMessage());
+        throw new CliException(
+            ExitCodes.FAILURE,
+            "the local etcd did not start on 127.0.0.1:"
+                + etcdPort
+                + " (is the port taken? use --etcd-port N, or --etcd URL to use a running etcd):\n"
+                + e.getMessage());
       }
       shutdown.add(local);
       etcdSettings = EtcdSettings.of(local.endpoints());
@@ -65,7 +86,13 @@ final class StandaloneCommand implements Callable<Integer> {
     masterOptions.port = port;
     masterOptions.retentionAge = Duration.ofDays(30);
     masterOptions.retentionRuns = 10_000;
-    Master master = MasterCommand.start(shutdown, etcdSettings, server, masterOptions, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Master master =
+        MasterCommand.start(
+            shutdown,
+            etcdSettings,
+            server,
+            masterOptions,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;
@@ -76,7 +103,8 @@ final class StandaloneCommand implements Callable<Integer> {
     out.println("etcron is running: http://127.0.0.1:" + master.port() + "/");
     out.println("  etcd       " + etcdSettings.endpointList());
     out.println("  run store  " + server.jdbcUrl().replaceAll(";.*", ""));
-    out.println("  try        ./etcron job apply -f examples/hello.yaml && ./etcron runs --job hello");
+    out.println(
+        "  try        ./etcron job apply -f examples/hello.yaml && ./etcron runs --job hello");
     out.println("Press Ctrl-C to stop.");
     out.flush();
     shutdown.await();

@@ -30,8 +30,14 @@ final class WorkersCommand implements Callable<Integer> {
     for (JsonNode w : answer.get("workers")) {
       List<String> tags = new ArrayList<>();
       w.get("tags").forEach(x -> tags.add(x.asText()));
-      t.row(w.get("id").asText(), w.get("host").asText(), w.get("pid").asLong(), tags.isEmpty() ? "-" : String.join(",", tags),
-          w.get("capacity").asInt(), w.get("running").size(), JobCommand.ago(w.get("startedAt").asText()));
+      t.row(
+          w.get("id").asText(),
+          w.get("host").asText(),
+          w.get("pid").asLong(),
+          tags.isEmpty() ? "-" : String.join(",", tags),
+          w.get("capacity").asInt(),
+          w.get("running").size(),
+          JobCommand.ago(w.get("startedAt").asText()));
     }
     t.print(out);
     return ExitCodes.OK;

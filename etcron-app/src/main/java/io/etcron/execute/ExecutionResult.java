@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param outputTail the last {@link OutputCapture#DEFAULT_LIMIT} bytes of output, as UTF-8 text
  * @param outputSize bytes of output produced in all
  */
-public record ExecutionResult(int exitCode, Optional<Integer> signal, String outputTail, long outputSize) {
+public record ExecutionResult(
+    int exitCode, Optional<Integer> signal, String outputTail, long outputSize) {
 
   public boolean succeeded() {
     return exitCode == 0;

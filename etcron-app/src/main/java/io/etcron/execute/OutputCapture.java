@@ -1,8 +1,8 @@
 package io.etcron.execute;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 
 /**
  * Keeps the last {@code limit} bytes of a stream and counts all of them: a ring buffer, so a job

@@ -42,7 +42,9 @@ public final class ShellExecutor implements Executor, AutoCloseable {
             List.of("/bin/sh", "-c", request.command()),
             request.env(),
             request.workingDir(),
-            b -> b.redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
+            b ->
+                b.redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
     OutputCapture capture = new OutputCapture(outputLimit);
     CompletableFuture<ExecutionResult> done = new CompletableFuture<>();
     readers.execute(() -> read(tree, capture, request.output(), done));
@@ -59,7 +61,11 @@ public final class ShellExecutor implements Executor, AutoCloseable {
     };
   }
 
-  private static void read(ProcessTree tree, OutputCapture capture, OutputListener listener, CompletableFuture<ExecutionResult> done) {
+  private static void read(
+      ProcessTree tree,
+      OutputCapture capture,
+      OutputListener listener,
+      CompletableFuture<ExecutionResult> done) {
     byte[] buffer = new byte[8192];
     try (InputStream in = tree.process().getInputStream()) {
       int n;
@@ -72,7 +78,8 @@ public final class ShellExecutor implements Executor, AutoCloseable {
     }
     try {
       int exit = tree.waitFor();
-      Optional<Integer> signal = exit > 128 && exit < 160 ? Optional.of(exit - 128) : Optional.empty();
+      Optional<Integer> signal =
+          exit > 128 && exit < 160 ? Optional.of(exit - 128) : Optional.empty();
       done.complete(new ExecutionResult(exit, signal, capture.tail(), capture.total()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -87,7 +87,22 @@ public record Job(
 
   /** The same job, paused or not. */
   public Job withPaused(boolean p) {
-    return new Job(name, description, command, env, workingDir, schedule, timeZone, concurrency, misfire,
-        maxCatchUp, startingDeadline, timeout, retries, retryBackoff, tags, p);
+    return new Job(
+        name,
+        description,
+        command,
+        env,
+        workingDir,
+        schedule,
+        timeZone,
+        concurrency,
+        misfire,
+        maxCatchUp,
+        startingDeadline,
+        timeout,
+        retries,
+        retryBackoff,
+        tags,
+        p);
   }
 }

@@ -3,8 +3,8 @@ package io.etcron.job;
 import java.util.regex.Pattern;
 
 /**
- * A job's name: {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}} without {@code ..}. It becomes one
- * segment of etcd keys and of URLs, so nothing in it can leave its prefix.
+ * A job's name: {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}} without {@code ..}. It becomes one segment
+ * of etcd keys and of URLs, so nothing in it can leave its prefix.
  *
  * @param value the name
  */
@@ -40,7 +40,9 @@ public record JobName(String value) implements Comparable<JobName> {
       return "\"" + value + "\" must not contain / or ..";
     }
     if (!VALID.matcher(value).matches()) {
-      return "\"" + value + "\" must start with a letter or digit and contain only letters, digits, '.', '_' and '-'";
+      return "\""
+          + value
+          + "\" must start with a letter or digit and contain only letters, digits, '.', '_' and '-'";
     }
     return null;
   }

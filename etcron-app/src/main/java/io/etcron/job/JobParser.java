@@ -18,7 +18,9 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** Validates a {@link JobSpec} field by field, collecting every error. Not thread-safe; use once. */
+/**
+ * Validates a {@link JobSpec} field by field, collecting every error. Not thread-safe; use once.
+ */
 final class JobParser {
   static final int MAX_DESCRIPTION = 1_000;
   static final int MAX_COMMAND = 64 * 1024;
@@ -44,19 +46,45 @@ final class JobParser {
     Optional<String> workingDir = workingDir();
     ZoneId zone = zone();
     Schedule schedule = schedule(zone);
-    ConcurrencyPolicy concurrency = choice("concurrency", spec.concurrency(), ConcurrencyPolicy.class, ConcurrencyPolicy.FORBID);
-    MisfirePolicy misfire = choice("misfire", spec.misfire(), MisfirePolicy.class, MisfirePolicy.ONCE);
+    ConcurrencyPolicy concurrency =
+        choice(
+            "concurrency", spec.concurrency(), ConcurrencyPolicy.class, ConcurrencyPolicy.FORBID);
+    MisfirePolicy misfire =
+        choice("misfire", spec.misfire(), MisfirePolicy.class, MisfirePolicy.ONCE);
     int maxCatchUp = number("maxCatchUp", spec.maxCatchUp(), 1, 1000, Job.DEFAULT_MAX_CATCH_UP);
-    Optional<Duration> startingDeadline = duration("startingDeadline", spec.startingDeadline(), Duration.ofSeconds(1), Duration.ofDays(366));
-    Optional<Duration> timeout = duration("timeout", spec.timeout(), Duration.ofSeconds(1), Duration.ofDays(30));
+    Optional<Duration> startingDeadline =
+        duration(
+            "startingDeadline",
+            spec.startingDeadline(),
+            Duration.ofSeconds(1),
+            Duration.ofDays(366));
+    Optional<Duration> timeout =
+        duration("timeout", spec.timeout(), Duration.ofSeconds(1), Duration.ofDays(30));
     int retries = number("retries", spec.retries(), 0, 10, 0);
-    Duration backoff = duration("retryBackoff", spec.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1)).orElse(Job.DEFAULT_RETRY_BACKOFF);
+    Duration backoff =
+        duration("retryBackoff", spec.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1))
+            .orElse(Job.DEFAULT_RETRY_BACKOFF);
     Set<String> tags = tags();
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
-    return new Job(name, description, command, env, workingDir, schedule, zone, concurrency, misfire, maxCatchUp,
-        startingDeadline, timeout, retries, backoff, tags, Boolean.TRUE.equals(spec.paused()));
+    return new Job(
+        name,
+        description,
+        command,
+        env,
+        workingDir,
+        schedule,
+        zone,
+        concurrency,
+        misfire,
+        maxCatchUp,
+        startingDeadline,
+        timeout,
+        retries,
+        backoff,
+        tags,
+        Boolean.TRUE.equals(spec.paused()));
   }
 
   private void error(String field, String message) {
@@ -126,7 +154,9 @@ final class JobParser {
     if (dir == null || dir.isEmpty()) {
       return Optional.empty();
     }
-    if (!dir.startsWith("/") || dir.length() > 4096 || dir.chars().anyMatch(Character::isISOControl)) {
+    if (!dir.startsWith("/")
+        || dir.length() > 4096
+        || dir.chars().anyMatch(Character::isISOControl)) {
       error("workingDir", "\"" + dir + "\" must be an absolute path without control characters");
       return Optional.empty();
     }
@@ -158,8 +188,13 @@ final class JobParser {
     try {
       Schedule s = Schedule.parse(spec.schedule());
       if (s.next(now, zone).isEmpty()) {
-        error("schedule", "\"" + spec.schedule() + "\" "
-            + (s.kind() == Schedule.Kind.AT ? "is in the past" : "never fires") + ": a job needs a future fire");
+        error(
+            "schedule",
+            "\""
+                + spec.schedule()
+                + "\" "
+                + (s.kind() == Schedule.Kind.AT ? "is in the past" : "never fires")
+                + ": a job needs a future fire");
       }
       return s;
     } catch (InvalidScheduleException e) {
@@ -203,7 +238,13 @@ final class JobParser {
     try {
       Duration d = Durations.parse(value);
       if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-        error(field, Durations.format(d) + " is out of range " + Durations.format(min) + "-" + Durations.format(max));
+        error(
+            field,
+            Durations.format(d)
+                + " is out of range "
+                + Durations.format(min)
+                + "-"
+                + Durations.format(max));
         return Optional.empty();
       }
       return Optional.of(d);

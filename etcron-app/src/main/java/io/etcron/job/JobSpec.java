@@ -28,7 +28,22 @@ public record JobSpec(
 
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
-    return new JobSpec(n, description, command, env, workingDir, schedule, timeZone, concurrency, misfire,
-        maxCatchUp, startingDeadline, timeout, retries, retryBackoff, tags, paused);
+    return new JobSpec(
+        n,
+        description,
+        command,
+        env,
+        workingDir,
+        schedule,
+        timeZone,
+        concurrency,
+        misfire,
+        maxCatchUp,
+        startingDeadline,
+        timeout,
+        retries,
+        retryBackoff,
+        tags,
+        paused);
   }
 }

@@ -14,6 +14,7 @@ public interface JobStore {
 
   /** Matches any version: the write applies whatever the current version is. */
   long ANY_VERSION = -1;
+
   /** Matches only an absent job: the write creates it or fails. */
   long ABSENT = 0;
 

@@ -12,8 +12,13 @@ public final class VersionConflictException extends RuntimeException {
             ? "job " + name + " already exists (version " + actual + ")"
             : actual == 0
                 ? "job " + name + " does not exist any more (expected version " + expected + ")"
-                : "job " + name + " was changed by someone else: expected version " + expected
-                    + ", current version " + actual + "; reload it and apply your change again");
+                : "job "
+                    + name
+                    + " was changed by someone else: expected version "
+                    + expected
+                    + ", current version "
+                    + actual
+                    + "; reload it and apply your change again");
     this.expected = expected;
     this.actual = actual;
   }

@@ -34,7 +34,8 @@ public final class Json {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+      throw new UncheckedIOException(
+          "cannot write " + value.getClass().getSimpleName() + " as JSON", e);
     }
   }
 
@@ -43,7 +44,8 @@ public final class Json {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new UncheckedIOException(
+          "stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
   }
 }

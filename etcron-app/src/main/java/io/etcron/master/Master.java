@@ -40,17 +40,35 @@ public final class Master implements AutoCloseable {
    *
    * @throws IllegalArgumentException when the settings are invalid
    */
-  public static Master start(MasterSettings settings, Client client, RunStore runs, Supplier<String> metrics) {
+  public static Master start(
+      MasterSettings settings, Client client, RunStore runs, Supplier<String> metrics) {
     settings.validate();
     Keys keys = Keys.of(settings.namespace());
     JobStore jobs = new EtcdJobStore(client, keys, settings.requestTimeout(), settings.clock());
     WorkerDirectory workers = WorkerDirectory.start(client, keys, settings.requestTimeout());
     RunSweeper sweeper =
-        new RunSweeper(client, settings.namespace(), runs, workers, settings.retention(), settings.clock(), owner()).start();
+        new RunSweeper(
+                client,
+                settings.namespace(),
+                runs,
+                workers,
+                settings.retention(),
+                settings.clock(),
+                owner())
+            .start();
     HttpServer http;
     try {
-      http = HttpServer.start(settings.host(), settings.port(), jobs, runs, workers, settings.tokens(), settings.clock(),
-          readiness(client, keys), metrics);
+      http =
+          HttpServer.start(
+              settings.host(),
+              settings.port(),
+              jobs,
+              runs,
+              workers,
+              settings.tokens(),
+              settings.clock(),
+              readiness(client, keys),
+              metrics);
     } catch (RuntimeException e) {
       sweeper.close();
       workers.close();

@@ -20,14 +20,26 @@ import java.time.Duration;
  * @param clock the master's clock
  */
 public record MasterSettings(
-    String host, int port, Tokens tokens, String namespace, RetentionPolicy retention, Duration requestTimeout, Clock clock) {
+    String host,
+    int port,
+    Tokens tokens,
+    String namespace,
+    RetentionPolicy retention,
+    Duration requestTimeout,
+    Clock clock) {
 
   public static final int DEFAULT_PORT = 8080;
 
   /** Loopback defaults: 127.0.0.1:8080, no tokens. */
   public static MasterSettings local(int port) {
-    return new MasterSettings("127.0.0.1", port, Tokens.none(), EtcdSettings.DEFAULT_NAMESPACE, RetentionPolicy.DEFAULT,
-        EtcdSettings.DEFAULT_REQUEST_TIMEOUT, Clock.systemUTC());
+    return new MasterSettings(
+        "127.0.0.1",
+        port,
+        Tokens.none(),
+        EtcdSettings.DEFAULT_NAMESPACE,
+        RetentionPolicy.DEFAULT,
+        EtcdSettings.DEFAULT_REQUEST_TIMEOUT,
+        Clock.systemUTC());
   }
 
   public MasterSettings withTokens(Tokens t) {
@@ -53,7 +65,9 @@ public record MasterSettings(
     }
     if (tokens.isEmpty() && !isLoopback(host)) {
       throw new IllegalArgumentException(
-          "the master would listen on " + host + " without tokens: anyone reaching it could run shell commands on"
+          "the master would listen on "
+              + host
+              + " without tokens: anyone reaching it could run shell commands on"
               + " every worker. Add --token NAME:ROLE:SECRET (or ETCRON_TOKENS), or bind 127.0.0.1");
     }
     return this;

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The duties one master does for the cluster, on the master that wins the {@code run-sweeper}
- * election: marks RUNNING runs of workers that are gone as LOST, and applies the retention
- * policy. A worker counts as gone when it has been missing from {@code workers/} for two sweeps in
- * a row, so a registration that the mirror has not seen yet is never mistaken for a death. Runs on
- * one named thread; campaigns again when its leadership is lost.
+ * election: marks RUNNING runs of workers that are gone as LOST, and applies the retention policy.
+ * A worker counts as gone when it has been missing from {@code workers/} for two sweeps in a row,
+ * so a registration that the mirror has not seen yet is never mistaken for a death. Runs on one
+ * named thread; campaigns again when its leadership is lost.
  */
 public final class RunSweeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunSweeper.class);
@@ -41,7 +41,14 @@ public final class RunSweeper implements AutoCloseable {
   private volatile boolean leader;
   private volatile Session session;
 
-  public RunSweeper(Client client, String namespace, RunStore runs, WorkerDirectory workers, RetentionPolicy retention, Clock clock, String owner) {
+  public RunSweeper(
+      Client client,
+      String namespace,
+      RunStore runs,
+      WorkerDirectory workers,
+      RetentionPolicy retention,
+      Clock clock,
+      String owner) {
     this.client = client;
     this.namespace = namespace;
     this.runs = runs;
@@ -66,7 +73,12 @@ public final class RunSweeper implements AutoCloseable {
   private void runUntilClosed() {
     while (running) {
       try {
-        session = Session.builder(client).ttl(Duration.ofSeconds(10)).namespace(namespace).owner(owner).open();
+        session =
+            Session.builder(client)
+                .ttl(Duration.ofSeconds(10))
+                .namespace(namespace)
+                .owner(owner)
+                .open();
         HeldLock leadership = campaign();
         if (leadership == null) {
           continue;
@@ -134,7 +146,9 @@ public final class RunSweeper implements AutoCloseable {
       }
       int times = missing.getOrDefault(r.worker(), 0) + 1;
       seenMissing.put(r.worker(), times);
-      if (times >= 2 && runs.markLost(r.id(), "worker " + r.worker() + " is gone (its lease expired)", clock.instant())) {
+      if (times >= 2
+          && runs.markLost(
+              r.id(), "worker " + r.worker() + " is gone (its lease expired)", clock.instant())) {
         log.info("run {} is LOST: worker {} is gone", r.id(), r.worker());
       }
     }

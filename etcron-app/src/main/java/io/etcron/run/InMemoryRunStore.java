@@ -32,7 +32,10 @@ public final class InMemoryRunStore implements RunStore {
   @Override
   public synchronized void upsertAll(List<Run> batch) {
     for (Run run : batch) {
-      runs.merge(run.id().toString(), run, (stored, incoming) -> stored.acceptsUpdate(incoming) ? incoming : stored);
+      runs.merge(
+          run.id().toString(),
+          run,
+          (stored, incoming) -> stored.acceptsUpdate(incoming) ? incoming : stored);
     }
   }
 
@@ -89,16 +92,23 @@ public final class InMemoryRunStore implements RunStore {
 
   @Override
   public List<Run> running() {
-    return runs.values().stream().filter(r -> r.state() == RunState.RUNNING).map(Run::summary).toList();
+    return runs.values().stream()
+        .filter(r -> r.state() == RunState.RUNNING)
+        .map(Run::summary)
+        .toList();
   }
 
   @Override
   public Map<String, List<Run>> recent(Collection<String> jobs, int perJob) {
     Map<String, List<Run>> out = new HashMap<>();
     for (String job : jobs) {
-      List<Run> newest = runs.values().stream().filter(r -> r.job().equals(job))
-          .sorted(Comparator.comparing(Run::fireTime).reversed()).limit(perJob).map(Run::summary)
-          .collect(Collectors.toCollection(ArrayList::new));
+      List<Run> newest =
+          runs.values().stream()
+              .filter(r -> r.job().equals(job))
+              .sorted(Comparator.comparing(Run::fireTime).reversed())
+              .limit(perJob)
+              .map(Run::summary)
+              .collect(Collectors.toCollection(ArrayList::new));
       java.util.Collections.reverse(newest);
       out.put(job, newest);
     }
@@ -125,10 +135,15 @@ public final class InMemoryRunStore implements RunStore {
     }
     Map<RunState, Long> counts = new EnumMap<>(RunState.class);
     window.forEach(r -> counts.merge(r.state(), 1L, Long::sum));
-    long ran = window.stream().filter(r -> r.state().isTerminal() && r.startedAt().isPresent()).count();
+    long ran =
+        window.stream().filter(r -> r.state().isTerminal() && r.startedAt().isPresent()).count();
     long ok = counts.getOrDefault(RunState.SUCCEEDED, 0L);
     List<Duration> durations =
-        window.stream().filter(r -> r.state().isTerminal()).flatMap(r -> r.duration().stream()).sorted().toList();
+        window.stream()
+            .filter(r -> r.state().isTerminal())
+            .flatMap(r -> r.duration().stream())
+            .sorted()
+            .toList();
     Run last = window.stream().max(Comparator.comparing(Run::fireTime)).orElseThrow().summary();
     return new JobStats(
         job,
@@ -144,7 +159,8 @@ public final class InMemoryRunStore implements RunStore {
     if (sorted.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1)));
+    return Optional.of(
+        sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1)));
   }
 
   @Override
@@ -198,15 +214,17 @@ public final class InMemoryRunStore implements RunStore {
       newestFirst.sort(Comparator.comparing(Run::fireTime).reversed());
       for (int i = 0; i < newestFirst.size(); i++) {
         Run r = newestFirst.get(i);
-        if (r.state() != RunState.RUNNING && (i >= policy.maxRunsPerJob() || r.fireTime().isBefore(cutoff))) {
+        if (r.state() != RunState.RUNNING
+            && (i >= policy.maxRunsPerJob() || r.fireTime().isBefore(cutoff))) {
           doomed.add(r.id().toString());
         }
       }
     }
-    doomed.forEach(id -> {
-      runs.remove(id);
-      outputs.remove(id);
-    });
+    doomed.forEach(
+        id -> {
+          runs.remove(id);
+          outputs.remove(id);
+        });
     return doomed.size();
   }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param job the job
  * @param last its newest run (without output)
  * @param counts runs by state
- * @param successRate SUCCEEDED / finished runs that ran (SUCCEEDED, FAILED, TIMED_OUT, KILLED, LOST)
+ * @param successRate SUCCEEDED / finished runs that ran (SUCCEEDED, FAILED, TIMED_OUT, KILLED,
+ *     LOST)
  * @param p50 median duration of finished runs
  * @param p95 95th percentile
  * @param p99 99th percentile
@@ -25,6 +26,13 @@ public record JobStats(
     Optional<Duration> p99) {
 
   public static JobStats empty(String job) {
-    return new JobStats(job, Optional.empty(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    return new JobStats(
+        job,
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 }

@@ -13,7 +13,8 @@ public record RetentionPolicy(Duration maxAge, int maxRunsPerJob) {
 
   public RetentionPolicy {
     if (maxAge.isNegative() || maxAge.isZero() || maxRunsPerJob < 1) {
-      throw new IllegalArgumentException("retention needs a positive age and at least 1 run per job");
+      throw new IllegalArgumentException(
+          "retention needs a positive age and at least 1 run per job");
     }
   }
 }

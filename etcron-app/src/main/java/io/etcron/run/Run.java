@@ -37,30 +37,94 @@ public record Run(
 
   /** A run that starts its {@code attempt} now. */
   public static Run running(RunId id, String worker, long token, int attempt, Instant startedAt) {
-    return new Run(id, RunState.RUNNING, Optional.of(startedAt), Optional.empty(), worker, token, attempt,
-        Optional.empty(), Optional.empty(), "", "", 0);
+    return new Run(
+        id,
+        RunState.RUNNING,
+        Optional.of(startedAt),
+        Optional.empty(),
+        worker,
+        token,
+        attempt,
+        Optional.empty(),
+        Optional.empty(),
+        "",
+        "",
+        0);
   }
 
   /** A fire that did not run because the previous run still held the job. */
   public static Run skipped(RunId id, String worker, long token, String reason, Instant at) {
-    return new Run(id, RunState.SKIPPED, Optional.empty(), Optional.of(at), worker, token, 1,
-        Optional.empty(), Optional.empty(), reason, "", 0);
+    return new Run(
+        id,
+        RunState.SKIPPED,
+        Optional.empty(),
+        Optional.of(at),
+        worker,
+        token,
+        1,
+        Optional.empty(),
+        Optional.empty(),
+        reason,
+        "",
+        0);
   }
 
   /** A fire that did not run because nobody claimed it in time. */
   public static Run missed(RunId id, String worker, long token, String reason, Instant at) {
-    return new Run(id, RunState.MISSED, Optional.empty(), Optional.of(at), worker, token, 1,
-        Optional.empty(), Optional.empty(), reason, "", 0);
+    return new Run(
+        id,
+        RunState.MISSED,
+        Optional.empty(),
+        Optional.of(at),
+        worker,
+        token,
+        1,
+        Optional.empty(),
+        Optional.empty(),
+        reason,
+        "",
+        0);
   }
 
   /** This run ended as {@code end}. */
-  public Run finished(RunState end, Optional<Integer> exit, Optional<Integer> sig, String why, String tail, long size, Instant at) {
-    return new Run(id, end, startedAt, Optional.of(at), worker, fencingToken, attempt, exit, sig, why, tail, size);
+  public Run finished(
+      RunState end,
+      Optional<Integer> exit,
+      Optional<Integer> sig,
+      String why,
+      String tail,
+      long size,
+      Instant at) {
+    return new Run(
+        id,
+        end,
+        startedAt,
+        Optional.of(at),
+        worker,
+        fencingToken,
+        attempt,
+        exit,
+        sig,
+        why,
+        tail,
+        size);
   }
 
   /** This run, lost with its worker. */
   public Run lost(String why, Instant at) {
-    return new Run(id, RunState.LOST, startedAt, Optional.of(at), worker, fencingToken, attempt, exitCode, signal, why, outputTail, outputSize);
+    return new Run(
+        id,
+        RunState.LOST,
+        startedAt,
+        Optional.of(at),
+        worker,
+        fencingToken,
+        attempt,
+        exitCode,
+        signal,
+        why,
+        outputTail,
+        outputSize);
   }
 
   public String job() {
@@ -82,8 +146,21 @@ public record Run(
 
   /** This run without its output, as listings show it. */
   public Run summary() {
-    return outputTail.isEmpty() ? this
-        : new Run(id, state, startedAt, endedAt, worker, fencingToken, attempt, exitCode, signal, reason, "", outputSize);
+    return outputTail.isEmpty()
+        ? this
+        : new Run(
+            id,
+            state,
+            startedAt,
+            endedAt,
+            worker,
+            fencingToken,
+            attempt,
+            exitCode,
+            signal,
+            reason,
+            "",
+            outputSize);
   }
 
   /**

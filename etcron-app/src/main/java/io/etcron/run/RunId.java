@@ -5,15 +5,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A run's id: {@code <job>@<fire time epoch millis>}, with {@code ~manual} appended for manual runs.
- * One fire is one run whatever happens, so writes keyed by it are idempotent. URL-safe.
+ * A run's id: {@code <job>@<fire time epoch millis>}, with {@code ~manual} appended for manual
+ * runs. One fire is one run whatever happens, so writes keyed by it are idempotent. URL-safe.
  *
  * @param job the job's name
  * @param fireTime the fire time, millisecond precision
  * @param trigger scheduled or manual
  */
 public record RunId(String job, Instant fireTime, Trigger trigger) {
-  private static final Pattern FORM = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,127})@(\\d{1,18})(~manual)?");
+  private static final Pattern FORM =
+      Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,127})@(\\d{1,18})(~manual)?");
 
   public RunId {
     fireTime = Instant.ofEpochMilli(fireTime.toEpochMilli());
@@ -29,7 +30,10 @@ public record RunId(String job, Instant fireTime, Trigger trigger) {
     if (!m.matches() || m.group(1).contains("..")) {
       throw new IllegalArgumentException("\"" + s + "\" is not a run id like backup@1764000000000");
     }
-    return new RunId(m.group(1), Instant.ofEpochMilli(Long.parseLong(m.group(2))), m.group(3) == null ? Trigger.SCHEDULE : Trigger.MANUAL);
+    return new RunId(
+        m.group(1),
+        Instant.ofEpochMilli(Long.parseLong(m.group(2))),
+        m.group(3) == null ? Trigger.SCHEDULE : Trigger.MANUAL);
   }
 
   @Override

@@ -26,11 +26,15 @@ public record RunPage(List<Run> runs, Optional<String> nextCursor) {
   public static Position position(String cursor) {
     int sep = cursor.indexOf('_');
     try {
-      Position p = new Position(Instant.ofEpochMilli(Long.parseLong(cursor.substring(0, sep))), cursor.substring(sep + 1));
+      Position p =
+          new Position(
+              Instant.ofEpochMilli(Long.parseLong(cursor.substring(0, sep))),
+              cursor.substring(sep + 1));
       RunId.parse(p.id());
       return p;
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("cursor \"" + cursor + "\" is not one this server gave out");
+      throw new IllegalArgumentException(
+          "cursor \"" + cursor + "\" is not one this server gave out");
     }
   }
 }

@@ -35,7 +35,14 @@ public record RunQuery(
 
   /** Every run, newest first, one default page. */
   public static RunQuery all() {
-    return new RunQuery(Optional.empty(), Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), DEFAULT_LIMIT);
+    return new RunQuery(
+        Optional.empty(),
+        Set.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_LIMIT);
   }
 
   public RunQuery forJob(String j) {

@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where runs are kept: the SQL store in production, an in-memory one in tests. Every
- * implementation passes the same contract tests. Thread-safe; calls block for one round trip to
- * the store and throw {@link RunStoreException} when it fails.
+ * Where runs are kept: the SQL store in production, an in-memory one in tests. Every implementation
+ * passes the same contract tests. Thread-safe; calls block for one round trip to the store and
+ * throw {@link RunStoreException} when it fails.
  */
 public interface RunStore extends AutoCloseable {
 

@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes run records and live output to a {@link RunStore} in the background, in batches (by size
  * or after a short wait), retrying with a capped backoff until stored: nothing is ever dropped.
- * Records of the same run are coalesced (the latest wins, as the store would decide anyway).
- * {@link #hasCapacity()} turns false when the queue passes its high-water mark or the store keeps
- * failing, so the worker stops claiming instead of piling up records it cannot store.
+ * Records of the same run are coalesced (the latest wins, as the store would decide anyway). {@link
+ * #hasCapacity()} turns false when the queue passes its high-water mark or the store keeps failing,
+ * so the worker stops claiming instead of piling up records it cannot store.
  *
  * <p>One named thread, {@code etcron-run-recorder}. Thread-safe; no method blocks but {@link
  * #close(Duration)}.
@@ -178,7 +178,10 @@ public final class RunRecorder implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       }
-      backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+      backoff =
+          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+              ? MAX_BACKOFF
+              : backoff.multipliedBy(2);
     }
   }
 
@@ -201,7 +204,9 @@ public final class RunRecorder implements AutoCloseable {
     } catch (RuntimeException e) {
       failures.incrementAndGet();
       if (!failing) {
-        log.warn("run store write failed; retrying until it works (worker stops claiming meanwhile): {}", e.getMessage());
+        log.warn(
+            "run store write failed; retrying until it works (worker stops claiming meanwhile): {}",
+            e.getMessage());
       }
       failing = true;
       return false;
@@ -213,8 +218,11 @@ public final class RunRecorder implements AutoCloseable {
     List<Chunk> out = new ArrayList<>();
     for (Chunk c : chunks) {
       Chunk last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null && last.id().equals(c.id()) && last.offset() + last.bytes().length == c.offset()) {
-        byte[] joined = java.util.Arrays.copyOf(last.bytes(), last.bytes().length + c.bytes().length);
+      if (last != null
+          && last.id().equals(c.id())
+          && last.offset() + last.bytes().length == c.offset()) {
+        byte[] joined =
+            java.util.Arrays.copyOf(last.bytes(), last.bytes().length + c.bytes().length);
         System.arraycopy(c.bytes(), 0, joined, last.bytes().length, c.bytes().length);
         out.set(out.size() - 1, new Chunk(c.id(), last.offset(), joined));
       } else {

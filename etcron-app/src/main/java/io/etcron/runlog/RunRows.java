@@ -14,7 +14,11 @@ final class RunRows {
   private RunRows() {}
 
   static Run read(ResultSet rs, boolean withOutput) throws SQLException {
-    RunId id = new RunId(rs.getString("job"), Instant.ofEpochMilli(rs.getLong("fire_time")), Trigger.valueOf(rs.getString("trigger_kind")));
+    RunId id =
+        new RunId(
+            rs.getString("job"),
+            Instant.ofEpochMilli(rs.getLong("fire_time")),
+            Trigger.valueOf(rs.getString("trigger_kind")));
     return new Run(
         id,
         RunState.valueOf(rs.getString("state")),

@@ -19,7 +19,8 @@ public final class RunStores {
 
   /** The default H2 file database under {@code dataDir}, shareable by local processes. */
   public static String h2Url(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("runs")
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("runs")
         + ";AUTO_SERVER=TRUE;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
   }
 
@@ -31,7 +32,8 @@ public final class RunStores {
    */
   public static SqlRunStore open(String jdbcUrl) {
     if (!jdbcUrl.startsWith("jdbc:h2:") && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("run store: \"" + jdbcUrl + "\" is neither a jdbc:h2: nor a jdbc:postgresql: URL");
+      throw new IllegalArgumentException(
+          "run store: \"" + jdbcUrl + "\" is neither a jdbc:h2: nor a jdbc:postgresql: URL");
     }
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
@@ -47,7 +49,8 @@ public final class RunStores {
       Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
     } catch (RuntimeException e) {
       ds.close();
-      throw new RunStoreException("run store at " + redact(jdbcUrl) + " could not be opened: " + rootMessage(e), e);
+      throw new RunStoreException(
+          "run store at " + redact(jdbcUrl) + " could not be opened: " + rootMessage(e), e);
     }
     return new SqlRunStore(ds, jdbcUrl.startsWith("jdbc:postgresql:"));
   }

@@ -23,9 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link RunStore} on SQL (H2 in PostgreSQL mode, or PostgreSQL): one row per run id, written
- * with a forward-only {@code MERGE}; listings use keyset pagination on (fire time, id) over an
- * index per filter. Thread-safe; each call uses one pooled connection.
+ * {@link RunStore} on SQL (H2 in PostgreSQL mode, or PostgreSQL): one row per run id, written with
+ * a forward-only {@code MERGE}; listings use keyset pagination on (fire time, id) over an index per
+ * filter. Thread-safe; each call uses one pooled connection.
  */
 public final class SqlRunStore implements RunStore {
   static final int OUTPUT_KEPT = 64 * 1024;
@@ -99,58 +99,67 @@ public final class SqlRunStore implements RunStore {
       return;
     }
     long now = System.currentTimeMillis();
-    inTransaction("store " + runs.size() + " runs", c -> {
-      try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-        for (Run r : runs) {
-          int i = 1;
-          ps.setString(i++, r.id().toString());
-          ps.setString(i++, r.job());
-          ps.setLong(i++, r.fireTime().toEpochMilli());
-          ps.setString(i++, r.trigger().name());
-          ps.setString(i++, r.state().name());
-          setLong(ps, i++, r.startedAt().map(Instant::toEpochMilli));
-          setLong(ps, i++, r.endedAt().map(Instant::toEpochMilli));
-          ps.setString(i++, r.worker());
-          ps.setLong(i++, r.fencingToken());
-          ps.setInt(i++, r.attempt());
-          setInt(ps, i++, r.exitCode());
-          setInt(ps, i++, r.signal());
-          ps.setString(i++, truncate(r.reason(), 4000));
-          ps.setString(i++, r.outputTail());
-          ps.setLong(i++, r.outputSize());
-          ps.setLong(i, now);
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-      return null;
-    });
+    inTransaction(
+        "store " + runs.size() + " runs",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
+            for (Run r : runs) {
+              int i = 1;
+              ps.setString(i++, r.id().toString());
+              ps.setString(i++, r.job());
+              ps.setLong(i++, r.fireTime().toEpochMilli());
+              ps.setString(i++, r.trigger().name());
+              ps.setString(i++, r.state().name());
+              setLong(ps, i++, r.startedAt().map(Instant::toEpochMilli));
+              setLong(ps, i++, r.endedAt().map(Instant::toEpochMilli));
+              ps.setString(i++, r.worker());
+              ps.setLong(i++, r.fencingToken());
+              ps.setInt(i++, r.attempt());
+              setInt(ps, i++, r.exitCode());
+              setInt(ps, i++, r.signal());
+              ps.setString(i++, truncate(r.reason(), 4000));
+              ps.setString(i++, r.outputTail());
+              ps.setLong(i++, r.outputSize());
+              ps.setLong(i, now);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
   }
 
   @Override
   public boolean markLost(RunId id, String reason, Instant at) {
-    return inTransaction("mark " + id + " lost", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE runs SET state = 'LOST', reason = ?, ended_at = ?, updated_at = ? WHERE run_id = ? AND state = 'RUNNING'")) {
-        ps.setString(1, truncate(reason, 4000));
-        ps.setLong(2, at.toEpochMilli());
-        ps.setLong(3, System.currentTimeMillis());
-        ps.setString(4, id.toString());
-        return ps.executeUpdate() == 1;
-      }
-    });
+    return inTransaction(
+        "mark " + id + " lost",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE runs SET state = 'LOST', reason = ?, ended_at = ?, updated_at = ? WHERE run_id = ? AND state = 'RUNNING'")) {
+            ps.setString(1, truncate(reason, 4000));
+            ps.setLong(2, at.toEpochMilli());
+            ps.setLong(3, System.currentTimeMillis());
+            ps.setString(4, id.toString());
+            return ps.executeUpdate() == 1;
+          }
+        });
   }
 
   @Override
   public Optional<Run> get(RunId id) {
-    return inTransaction("read run " + id, c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMMARY + ", output_tail FROM runs WHERE run_id = ?")) {
-        ps.setString(1, id.toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(RunRows.read(rs, true)) : Optional.empty();
-        }
-      }
-    });
+    return inTransaction(
+        "read run " + id,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + SUMMARY + ", output_tail FROM runs WHERE run_id = ?")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(RunRows.read(rs, true)) : Optional.empty();
+            }
+          }
+        });
   }
 
   @Override
@@ -167,8 +176,16 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public List<Run> running() {
-    return inTransaction("list running runs", c -> RunQueries.list(c, new RunQueries.Sql(
-        "SELECT " + SUMMARY + " FROM runs WHERE state = 'RUNNING' ORDER BY fire_time DESC, run_id DESC LIMIT 10000", List.of())));
+    return inTransaction(
+        "list running runs",
+        c ->
+            RunQueries.list(
+                c,
+                new RunQueries.Sql(
+                    "SELECT "
+                        + SUMMARY
+                        + " FROM runs WHERE state = 'RUNNING' ORDER BY fire_time DESC, run_id DESC LIMIT 10000",
+                    List.of())));
   }
 
   @Override
@@ -177,24 +194,33 @@ public final class SqlRunStore implements RunStore {
       return Map.of();
     }
     String in = String.join(", ", java.util.Collections.nCopies(jobs.size(), "?"));
-    return inTransaction("list recent runs", c -> {
-      Map<String, List<Run>> out = new java.util.HashMap<>();
-      jobs.forEach(j -> out.put(j, new ArrayList<>()));
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + SUMMARY + " FROM (SELECT " + SUMMARY + ", ROW_NUMBER() OVER (PARTITION BY job ORDER BY fire_time DESC, run_id DESC) AS n"
-              + " FROM runs WHERE job IN (" + in + ")) newest WHERE n <= ? ORDER BY fire_time, run_id")) {
-        List<Object> params = new ArrayList<>(jobs);
-        params.add((long) perJob);
-        RunQueries.bind(ps, params);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            Run r = RunRows.read(rs, false);
-            out.get(r.job()).add(r);
+    return inTransaction(
+        "list recent runs",
+        c -> {
+          Map<String, List<Run>> out = new java.util.HashMap<>();
+          jobs.forEach(j -> out.put(j, new ArrayList<>()));
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + SUMMARY
+                      + " FROM (SELECT "
+                      + SUMMARY
+                      + ", ROW_NUMBER() OVER (PARTITION BY job ORDER BY fire_time DESC, run_id DESC) AS n"
+                      + " FROM runs WHERE job IN ("
+                      + in
+                      + ")) newest WHERE n <= ? ORDER BY fire_time, run_id")) {
+            List<Object> params = new ArrayList<>(jobs);
+            params.add((long) perJob);
+            RunQueries.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Run r = RunRows.read(rs, false);
+                out.get(r.job()).add(r);
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   @Override
@@ -207,36 +233,42 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public void appendOutput(RunId id, long offset, byte[] chunk) {
-    inTransaction("store output of " + id, c -> {
-      long end = storedEnd(c, id);
-      if (offset + chunk.length <= end) {
-        return null; // sent before
-      }
-      int skip = (int) Math.max(0, end - offset);
-      byte[] fresh = java.util.Arrays.copyOfRange(chunk, skip, chunk.length);
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO run_output (run_id, start_offset, chunk) VALUES (?, ?, ?)")) {
-        ps.setString(1, id.toString());
-        ps.setLong(2, offset + skip);
-        ps.setBytes(3, fresh);
-        ps.executeUpdate();
-      }
-      long newEnd = offset + chunk.length;
-      if (newEnd - OUTPUT_KEPT * 2L > 0) {
-        // Keep at least the last 64 KiB: chunks that end before that window go.
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM run_output WHERE run_id = ? AND start_offset + OCTET_LENGTH(chunk) <= ?")) {
-          ps.setString(1, id.toString());
-          ps.setLong(2, newEnd - OUTPUT_KEPT);
-          ps.executeUpdate();
-        }
-      }
-      return null;
-    });
+    inTransaction(
+        "store output of " + id,
+        c -> {
+          long end = storedEnd(c, id);
+          if (offset + chunk.length <= end) {
+            return null; // sent before
+          }
+          int skip = (int) Math.max(0, end - offset);
+          byte[] fresh = java.util.Arrays.copyOfRange(chunk, skip, chunk.length);
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO run_output (run_id, start_offset, chunk) VALUES (?, ?, ?)")) {
+            ps.setString(1, id.toString());
+            ps.setLong(2, offset + skip);
+            ps.setBytes(3, fresh);
+            ps.executeUpdate();
+          }
+          long newEnd = offset + chunk.length;
+          if (newEnd - OUTPUT_KEPT * 2L > 0) {
+            // Keep at least the last 64 KiB: chunks that end before that window go.
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "DELETE FROM run_output WHERE run_id = ? AND start_offset + OCTET_LENGTH(chunk) <= ?")) {
+              ps.setString(1, id.toString());
+              ps.setLong(2, newEnd - OUTPUT_KEPT);
+              ps.executeUpdate();
+            }
+          }
+          return null;
+        });
   }
 
   private static long storedEnd(Connection c, RunId id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT start_offset + OCTET_LENGTH(chunk) FROM run_output WHERE run_id = ? ORDER BY start_offset DESC LIMIT 1")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT start_offset + OCTET_LENGTH(chunk) FROM run_output WHERE run_id = ? ORDER BY start_offset DESC LIMIT 1")) {
       ps.setString(1, id.toString());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
@@ -246,43 +278,49 @@ public final class SqlRunStore implements RunStore {
 
   @Override
   public OutputSlice readOutput(RunId id, long fromOffset) {
-    return inTransaction("read output of " + id, c -> {
-      Optional<Run> run = Optional.empty();
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMMARY + ", output_tail FROM runs WHERE run_id = ?")) {
-        ps.setString(1, id.toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            run = Optional.of(RunRows.read(rs, true));
-          }
-        }
-      }
-      boolean finished = run.map(r -> r.state().isTerminal()).orElse(false);
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      long start = -1;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT start_offset, chunk FROM run_output WHERE run_id = ? AND start_offset + OCTET_LENGTH(chunk) > ? ORDER BY start_offset")) {
-        ps.setString(1, id.toString());
-        ps.setLong(2, fromOffset);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            long offset = rs.getLong(1);
-            if (start < 0) {
-              start = offset;
-            } else if (offset != start + bytes.size()) {
-              break; // a gap: the rest starts later
+    return inTransaction(
+        "read output of " + id,
+        c -> {
+          Optional<Run> run = Optional.empty();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + SUMMARY + ", output_tail FROM runs WHERE run_id = ?")) {
+            ps.setString(1, id.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                run = Optional.of(RunRows.read(rs, true));
+              }
             }
-            bytes.writeBytes(rs.getBytes(2));
           }
-        }
-      }
-      if (start >= 0) {
-        return OutputSlice.of(start, bytes.toByteArray(), fromOffset, finished);
-      }
-      // No live chunks (older runs, or an executor without live output): the stored tail.
-      byte[] tail = run.map(Run::outputTail).orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      long size = run.map(Run::outputSize).orElse(0L);
-      return OutputSlice.of(Math.max(0, size - tail.length), tail, fromOffset, finished);
-    });
+          boolean finished = run.map(r -> r.state().isTerminal()).orElse(false);
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          long start = -1;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT start_offset, chunk FROM run_output WHERE run_id = ? AND start_offset + OCTET_LENGTH(chunk) > ? ORDER BY start_offset")) {
+            ps.setString(1, id.toString());
+            ps.setLong(2, fromOffset);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                long offset = rs.getLong(1);
+                if (start < 0) {
+                  start = offset;
+                } else if (offset != start + bytes.size()) {
+                  break; // a gap: the rest starts later
+                }
+                bytes.writeBytes(rs.getBytes(2));
+              }
+            }
+          }
+          if (start >= 0) {
+            return OutputSlice.of(start, bytes.toByteArray(), fromOffset, finished);
+          }
+          // No live chunks (older runs, or an executor without live output): the stored tail.
+          byte[] tail =
+              run.map(Run::outputTail).orElse("").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          long size = run.map(Run::outputSize).orElse(0L);
+          return OutputSlice.of(Math.max(0, size - tail.length), tail, fromOffset, finished);
+        });
   }
 
   @Override
@@ -290,29 +328,37 @@ public final class SqlRunStore implements RunStore {
     int deleted = 0;
     long cutoff = now.minus(policy.maxAge()).toEpochMilli();
     deleted += deleteWhere("fire_time < ?", List.of(cutoff));
-    List<String> crowded = inTransaction("find jobs over their run limit", c -> {
-      List<String> jobs = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT job FROM runs GROUP BY job HAVING COUNT(*) > ?")) {
-        ps.setLong(1, policy.maxRunsPerJob());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            jobs.add(rs.getString(1));
-          }
-        }
-      }
-      return jobs;
-    });
+    List<String> crowded =
+        inTransaction(
+            "find jobs over their run limit",
+            c -> {
+              List<String> jobs = new ArrayList<>();
+              try (PreparedStatement ps =
+                  c.prepareStatement("SELECT job FROM runs GROUP BY job HAVING COUNT(*) > ?")) {
+                ps.setLong(1, policy.maxRunsPerJob());
+                try (ResultSet rs = ps.executeQuery()) {
+                  while (rs.next()) {
+                    jobs.add(rs.getString(1));
+                  }
+                }
+              }
+              return jobs;
+            });
     for (String job : crowded) {
-      Optional<long[]> boundary = inTransaction("find the oldest run kept of " + job, c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT fire_time FROM runs WHERE job = ? ORDER BY fire_time DESC, run_id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY")) {
-          ps.setString(1, job);
-          ps.setLong(2, policy.maxRunsPerJob() - 1L);
-          try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(new long[] {rs.getLong(1)}) : Optional.empty();
-          }
-        }
-      });
+      Optional<long[]> boundary =
+          inTransaction(
+              "find the oldest run kept of " + job,
+              c -> {
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT fire_time FROM runs WHERE job = ? ORDER BY fire_time DESC, run_id DESC OFFSET ? ROWS FETCH NEXT 1 ROWS ONLY")) {
+                  ps.setString(1, job);
+                  ps.setLong(2, policy.maxRunsPerJob() - 1L);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new long[] {rs.getLong(1)}) : Optional.empty();
+                  }
+                }
+              });
       if (boundary.isPresent()) {
         deleted += deleteWhere("job = ? AND fire_time < ?", List.of(job, boundary.get()[0]));
       }
@@ -324,28 +370,37 @@ public final class SqlRunStore implements RunStore {
   private int deleteWhere(String where, List<Object> params) {
     int total = 0;
     while (true) {
-      int n = inTransaction("apply retention", c -> {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT run_id FROM runs WHERE " + where + " AND state <> 'RUNNING' FETCH FIRST " + DELETE_BATCH + " ROWS ONLY")) {
-          RunQueries.bind(ps, params);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              ids.add(rs.getString(1));
-            }
-          }
-        }
-        for (String table : new String[] {"run_output", "runs"}) {
-          try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
-            for (String id : ids) {
-              ps.setString(1, id);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
-        }
-        return ids.size();
-      });
+      int n =
+          inTransaction(
+              "apply retention",
+              c -> {
+                List<String> ids = new ArrayList<>();
+                try (PreparedStatement ps =
+                    c.prepareStatement(
+                        "SELECT run_id FROM runs WHERE "
+                            + where
+                            + " AND state <> 'RUNNING' FETCH FIRST "
+                            + DELETE_BATCH
+                            + " ROWS ONLY")) {
+                  RunQueries.bind(ps, params);
+                  try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                      ids.add(rs.getString(1));
+                    }
+                  }
+                }
+                for (String table : new String[] {"run_output", "runs"}) {
+                  try (PreparedStatement ps =
+                      c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
+                    for (String id : ids) {
+                      ps.setString(1, id);
+                      ps.addBatch();
+                    }
+                    ps.executeBatch();
+                  }
+                }
+                return ids.size();
+              });
       total += n;
       if (n < DELETE_BATCH) {
         return total;

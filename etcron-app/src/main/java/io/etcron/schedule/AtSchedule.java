@@ -19,7 +19,11 @@ public record AtSchedule(String expression, Instant at) implements Schedule {
       return new AtSchedule(expression, OffsetDateTime.parse(instant).toInstant());
     } catch (DateTimeParseException e) {
       throw new InvalidScheduleException(
-          "\"" + expression + "\": \"" + instant + "\" is not an ISO-8601 instant like 2026-12-01T09:00:00Z");
+          "\""
+              + expression
+              + "\": \""
+              + instant
+              + "\" is not an ISO-8601 instant like 2026-12-01T09:00:00Z");
     }
   }
 

@@ -25,10 +25,15 @@ import java.util.regex.Pattern;
  * daylight saving time rules described in {@link io.etcron.schedule}.
  */
 public final class CronSchedule implements Schedule {
-  private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
-  private static final String[] FIELDS = {"second", "minute", "hour", "day-of-month", "month", "day-of-week"};
+  private static final CronParser PARSER =
+      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
+  private static final String[] FIELDS = {
+    "second", "minute", "hour", "day-of-month", "month", "day-of-week"
+  };
   private static final String[] NEUTRAL = {"0", "0", "0", "*", "*", "?"};
-  private static final Pattern RANGE = Pattern.compile("Value (\\S+) not in range \\[(\\d+), (\\d+)\\]");
+  private static final Pattern RANGE =
+      Pattern.compile("Value (\\S+) not in range \\[(\\d+), (\\d+)\\]");
+
   /** Bound on transitions crossed in one search: a schedule that only fires years apart. */
   private static final int MAX_HOPS = 1000;
 
@@ -51,13 +56,17 @@ public final class CronSchedule implements Schedule {
     }
     if (parts.length != 6) {
       throw new InvalidScheduleException(
-          "\"" + expression + "\": expected 5 or 6 fields (sec min hour day-of-month month day-of-week), got " + parts.length);
+          "\""
+              + expression
+              + "\": expected 5 or 6 fields (sec min hour day-of-month month day-of-week), got "
+              + parts.length);
     }
     String normalized = String.join(" ", parts);
     try {
       return new CronSchedule(expression, PARSER.parse(normalized).validate());
     } catch (IllegalArgumentException e) {
-      throw new InvalidScheduleException("\"" + expression + "\" " + culprit(parts, e.getMessage()));
+      throw new InvalidScheduleException(
+          "\"" + expression + "\" " + culprit(parts, e.getMessage()));
     }
   }
 
@@ -87,7 +96,9 @@ public final class CronSchedule implements Schedule {
   }
 
   private static String clean(String message) {
-    return String.valueOf(message).replace("Failed to parse cron expression. ", "").replace("Failed to parse '", "'");
+    return String.valueOf(message)
+        .replace("Failed to parse cron expression. ", "")
+        .replace("Failed to parse '", "'");
   }
 
   @Override
@@ -96,8 +107,8 @@ public final class CronSchedule implements Schedule {
   }
 
   /**
-   * Absolute time: search under the offset in force; when a transition comes before the match,
-   * go on from the transition under the new offset. Both passes of a repeated hour fire.
+   * Absolute time: search under the offset in force; when a transition comes before the match, go
+   * on from the transition under the new offset. Both passes of a repeated hour fire.
    */
   private Optional<Instant> nextAbsolute(Instant after, ZoneId zone) {
     ZoneOffset offset = zone.getRules().getOffset(after);
@@ -122,8 +133,8 @@ public final class CronSchedule implements Schedule {
   }
 
   /**
-   * Local time: the next matching wall-clock time after {@code after}'s wall-clock time, mapped
-   * to the zone: shifted by the gap when skipped, at its first occurrence when repeated.
+   * Local time: the next matching wall-clock time after {@code after}'s wall-clock time, mapped to
+   * the zone: shifted by the gap when skipped, at its first occurrence when repeated.
    */
   private Optional<Instant> nextLocal(Instant after, ZoneId zone) {
     LocalDateTime local = LocalDateTime.ofInstant(after, zone);
@@ -145,7 +156,9 @@ public final class CronSchedule implements Schedule {
   /** The next wall-clock time strictly after {@code local} matching the cron (no zone rules). */
   private Optional<LocalDateTime> nextMatch(LocalDateTime local) {
     // Truncated to the second: the next match after 10:00:00.5 is the same as after 10:00:00.
-    return times.nextExecution(local.truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC)).map(ZonedDateTime::toLocalDateTime);
+    return times
+        .nextExecution(local.truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC))
+        .map(ZonedDateTime::toLocalDateTime);
   }
 
   @Override
@@ -154,7 +167,8 @@ public final class CronSchedule implements Schedule {
     LocalDateTime local = LocalDateTime.ofInstant(before.minusNanos(1), offset);
     // cron-utils looks strictly before the given second: step past a match at exactly it.
     LocalDateTime probe = local.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-    return times.lastExecution(probe.atZone(ZoneOffset.UTC))
+    return times
+        .lastExecution(probe.atZone(ZoneOffset.UTC))
         .map(ZonedDateTime::toLocalDateTime)
         .map(l -> ZonedDateTime.ofLocal(l, zone, offset).toInstant())
         .filter(i -> i.isBefore(before));

@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations as people write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code 2d}, or ISO {@code PT30S}. */
+/**
+ * Durations as people write them: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}, {@code
+ * 2d}, or ISO {@code PT30S}.
+ */
 public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
@@ -74,6 +77,7 @@ public final class Durations {
   }
 
   private static IllegalArgumentException invalid(String text) {
-    return new IllegalArgumentException("\"" + text + "\" is not a duration; write e.g. 500ms, 30s, 5m, 1h30m, 2d or PT30S");
+    return new IllegalArgumentException(
+        "\"" + text + "\" is not a duration; write e.g. 500ms, 30s, 5m, 1h30m, 2d or PT30S");
   }
 }

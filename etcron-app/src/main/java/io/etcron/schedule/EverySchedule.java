@@ -18,7 +18,8 @@ public record EverySchedule(String expression, Duration period) implements Sched
 
   static EverySchedule parse(String expression, String duration) {
     if (duration.isEmpty()) {
-      throw new InvalidScheduleException("\"" + expression + "\" needs a duration, e.g. @every 30s or @every 1h30m");
+      throw new InvalidScheduleException(
+          "\"" + expression + "\" needs a duration, e.g. @every 30s or @every 1h30m");
     }
     Duration period;
     try {
@@ -28,7 +29,10 @@ public record EverySchedule(String expression, Duration period) implements Sched
     }
     if (period.compareTo(MIN) < 0 || period.compareTo(MAX) > 0) {
       throw new InvalidScheduleException(
-          "\"" + expression + "\": the period must be between 1s and 366d, was " + Durations.format(period));
+          "\""
+              + expression
+              + "\": the period must be between 1s and 366d, was "
+              + Durations.format(period));
     }
     return new EverySchedule(expression, period);
   }

@@ -10,6 +10,7 @@ import java.util.Optional;
 public final class Fires {
   /** Bound on fires walked in one call: a per-second schedule over 11 days. */
   public static final int MAX_STEPS = 1_000_000;
+
   /** Most fire times a preview returns. */
   public static final int MAX_PREVIEW = 100;
 
@@ -46,7 +47,8 @@ public final class Fires {
   }
 
   /** The newest {@code limit} fires in ({@code from}, {@code to}), oldest first. */
-  public static List<Instant> between(Schedule s, ZoneId zone, Instant from, Instant to, int limit) {
+  public static List<Instant> between(
+      Schedule s, ZoneId zone, Instant from, Instant to, int limit) {
     java.util.ArrayDeque<Instant> fires = new java.util.ArrayDeque<>();
     Instant t = from;
     for (int i = 0; i < MAX_STEPS; i++) {

@@ -34,12 +34,13 @@ public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule
   /**
    * Parses an expression.
    *
-   * @throws InvalidScheduleException naming what is wrong, e.g. {@code "0 61 * * * *": minute 61
-   *     is out of range 0-59}
+   * @throws InvalidScheduleException naming what is wrong, e.g. {@code "0 61 * * * *": minute 61 is
+   *     out of range 0-59}
    */
   static Schedule parse(String expression) {
     if (expression == null || expression.isBlank()) {
-      throw new InvalidScheduleException("is empty; write a cron expression, @every <duration> or @at <instant>");
+      throw new InvalidScheduleException(
+          "is empty; write a cron expression, @every <duration> or @at <instant>");
     }
     String e = expression.strip();
     String lower = e.toLowerCase(Locale.ROOT);
@@ -53,7 +54,9 @@ public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule
       String cron = MACROS.get(lower);
       if (cron == null) {
         throw new InvalidScheduleException(
-            "\"" + e + "\" is not a known macro; use @yearly, @monthly, @weekly, @daily, @hourly, @every or @at");
+            "\""
+                + e
+                + "\" is not a known macro; use @yearly, @monthly, @weekly, @daily, @hourly, @every or @at");
       }
       return CronSchedule.parse(e, cron);
     }
@@ -64,9 +67,9 @@ public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule
   Optional<Instant> next(Instant after, ZoneId zone);
 
   /**
-   * The last fire strictly before {@code before}, in {@code zone}; empty when there is none.
-   * Across a daylight saving change it may differ from the exact previous fire by the size of the
-   * change (it is used as an ordering guard, not to fire).
+   * The last fire strictly before {@code before}, in {@code zone}; empty when there is none. Across
+   * a daylight saving change it may differ from the exact previous fire by the size of the change
+   * (it is used as an ordering guard, not to fire).
    */
   Optional<Instant> previous(Instant before, ZoneId zone);
 

@@ -60,7 +60,10 @@ public final class EtcdJobStore implements JobStore {
   public PutResult put(Job job, long expectedVersion, String actor) {
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
       Optional<Versioned> current = get(job.name());
-      long expected = expectedVersion == ANY_VERSION ? current.map(Versioned::version).orElse(ABSENT) : expectedVersion;
+      long expected =
+          expectedVersion == ANY_VERSION
+              ? current.map(Versioned::version).orElse(ABSENT)
+              : expectedVersion;
       Optional<PutResult> result = tryPut(job, expected, actor, current);
       if (result.isPresent()) {
         return result.get();
@@ -74,7 +77,8 @@ public final class EtcdJobStore implements JobStore {
     throw new VersionConflictException(job.name().value(), expectedVersion, actual);
   }
 
-  private Optional<PutResult> tryPut(Job job, long expected, String actor, Optional<Versioned> known) {
+  private Optional<PutResult> tryPut(
+      Job job, long expected, String actor, Optional<Versioned> known) {
     String name = job.name().value();
     ByteSequence jobKey = bytes(keys.job(name));
     ByteSequence cursorKey = bytes(keys.cursor(name));
@@ -106,7 +110,13 @@ public final class EtcdJobStore implements JobStore {
     then.add(auditPut(actor, action, name, expected, Optional.of(job.toSpec())));
     TxnResponse response =
         await(
-            client.getKVClient().txn().If(guard).Then(then.toArray(Op[]::new)).Else(Op.get(jobKey, GetOption.DEFAULT)).commit(),
+            client
+                .getKVClient()
+                .txn()
+                .If(guard)
+                .Then(then.toArray(Op[]::new))
+                .Else(Op.get(jobKey, GetOption.DEFAULT))
+                .commit(),
             "write job " + name);
     if (!response.isSucceeded()) {
       return Optional.empty();
@@ -129,18 +139,26 @@ public final class EtcdJobStore implements JobStore {
 
   @Override
   public Optional<Versioned> get(JobName name) {
-    GetResponse response = await(client.getKVClient().get(bytes(keys.job(name.value()))), "read job " + name.value());
+    GetResponse response =
+        await(client.getKVClient().get(bytes(keys.job(name.value()))), "read job " + name.value());
     return response.getKvs().stream().findFirst().map(EtcdJobStore::decode);
   }
 
   @Override
   public List<Versioned> list() {
     GetResponse response =
-        await(client.getKVClient().get(bytes(keys.jobs()), GetOption.builder().isPrefix(true).build()), "list jobs");
+        await(
+            client
+                .getKVClient()
+                .get(bytes(keys.jobs()), GetOption.builder().isPrefix(true).build()),
+            "list jobs");
     return response.getKvs().stream().map(EtcdJobStore::decode).toList();
   }
 
-  /** Decodes a stored job; stored jobs were valid when written, so the future-fire rule is not applied again. */
+  /**
+   * Decodes a stored job; stored jobs were valid when written, so the future-fire rule is not
+   * applied again.
+   */
   public static Versioned decode(KeyValue kv) {
     JobSpec spec = Json.read(string(kv.getValue()), JobSpec.class);
     return new Versioned(Job.from(spec, Instant.EPOCH), kv.getModRevision());
@@ -208,7 +226,9 @@ public final class EtcdJobStore implements JobStore {
     if (!paused) {
       then.add(resumeCursor(cursorKey, Keys.pad(clock.instant()), Optional.of(current)));
     }
-    then.add(auditPut(actor, paused ? "pause" : "resume", n, current.version(), Optional.of(job.toSpec())));
+    then.add(
+        auditPut(
+            actor, paused ? "pause" : "resume", n, current.version(), Optional.of(job.toSpec())));
     TxnResponse response =
         await(
             client
@@ -219,7 +239,11 @@ public final class EtcdJobStore implements JobStore {
                 .commit(),
             (paused ? "pause" : "resume") + " job " + n);
     return response.isSucceeded()
-        ? Optional.of(new PutResult(new Versioned(job, response.getHeader().getRevision()), false, Optional.of(current)))
+        ? Optional.of(
+            new PutResult(
+                new Versioned(job, response.getHeader().getRevision()),
+                false,
+                Optional.of(current)))
         : Optional.empty();
   }
 
@@ -235,7 +259,10 @@ public final class EtcdJobStore implements JobStore {
                 .txn()
                 .If(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)))
                 .Then(
-                    Op.put(bytes(keys.trigger(n, at.toEpochMilli())), bytes(Json.write(new TriggerRequest(at, actor))), PutOption.DEFAULT),
+                    Op.put(
+                        bytes(keys.trigger(n, at.toEpochMilli())),
+                        bytes(Json.write(new TriggerRequest(at, actor))),
+                        PutOption.DEFAULT),
                     auditPut(actor, "trigger", n, 0, Optional.empty()))
                 .commit(),
             "trigger job " + n);
@@ -255,7 +282,9 @@ public final class EtcdJobStore implements JobStore {
                 .getKVClient()
                 .txn()
                 .If(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)))
-                .Then(killPut(n, clock.instant(), actor, "killed by " + actor), auditPut(actor, "kill", n, 0, Optional.empty()))
+                .Then(
+                    killPut(n, clock.instant(), actor, "killed by " + actor),
+                    auditPut(actor, "kill", n, 0, Optional.empty()))
                 .commit(),
             "kill runs of job " + n);
     if (!response.isSucceeded()) {
@@ -282,10 +311,20 @@ public final class EtcdJobStore implements JobStore {
     for (KeyValue kv : response.getKvs()) {
       AuditEntry e = Json.read(string(kv.getValue()), AuditEntry.class);
       if (job.isEmpty() || job.get().value().equals(e.job())) {
-        boolean writes = e.action().equals("create") || e.action().equals("update")
-            || e.action().equals("pause") || e.action().equals("resume");
-        entries.add(new AuditEntry(e.at(), e.actor(), e.action(), e.job(), e.previousVersion(),
-            writes ? kv.getModRevision() : 0, e.definition()));
+        boolean writes =
+            e.action().equals("create")
+                || e.action().equals("update")
+                || e.action().equals("pause")
+                || e.action().equals("resume");
+        entries.add(
+            new AuditEntry(
+                e.at(),
+                e.actor(),
+                e.action(),
+                e.job(),
+                e.previousVersion(),
+                writes ? kv.getModRevision() : 0,
+                e.definition()));
         if (entries.size() >= limit) {
           break;
         }
@@ -304,10 +343,15 @@ public final class EtcdJobStore implements JobStore {
     return Op.put(bytes(keys.kill(name)), bytes(Json.write(kill)), PutOption.DEFAULT);
   }
 
-  private Op auditPut(String actor, String action, String job, long previousVersion, Optional<JobSpec> definition) {
+  private Op auditPut(
+      String actor, String action, String job, long previousVersion, Optional<JobSpec> definition) {
     Instant now = clock.instant();
     // The entry's own mod revision is the job's new version: written in the same transaction.
-    String key = keys.audits() + Keys.pad(now) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+    String key =
+        keys.audits()
+            + Keys.pad(now)
+            + "-"
+            + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     AuditEntry entry = new AuditEntry(now, actor, action, job, previousVersion, 0, definition);
     return Op.put(bytes(key), bytes(Json.write(entry)), PutOption.DEFAULT);
   }
@@ -317,12 +361,14 @@ public final class EtcdJobStore implements JobStore {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       future.cancel(true);
-      throw new EtcdUnavailableException("etcd did not answer within " + timeout.toSeconds() + "s to " + what, e);
+      throw new EtcdUnavailableException(
+          "etcd did not answer within " + timeout.toSeconds() + "s to " + what, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EtcdUnavailableException("interrupted while waiting for etcd to " + what, e);
     } catch (ExecutionException e) {
-      throw new EtcdUnavailableException("etcd failed to " + what + ": " + e.getCause().getMessage(), e.getCause());
+      throw new EtcdUnavailableException(
+          "etcd failed to " + what + ": " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

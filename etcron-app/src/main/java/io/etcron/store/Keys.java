@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * etcron's etcd key layout under a namespace (default {@code /etcron/}). Names are validated
- * before they get here, so no key can leave its prefix.
+ * etcron's etcd key layout under a namespace (default {@code /etcron/}). Names are validated before
+ * they get here, so no key can leave its prefix.
  *
  * <table>
  *   <caption>keys</caption>

@@ -4,10 +4,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A request to kill runs of a job, stored at {@code kill/<job>}. It covers every run claimed
- * before it was written (a run's fencing token, the revision of its claim, is smaller than the
- * request's mod revision) plus the runs it lists by id. Ordering by etcd revisions needs no clock,
- * and a request stays harmless once served: later claims have larger revisions.
+ * A request to kill runs of a job, stored at {@code kill/<job>}. It covers every run claimed before
+ * it was written (a run's fencing token, the revision of its claim, is smaller than the request's
+ * mod revision) plus the runs it lists by id. Ordering by etcd revisions needs no clock, and a
+ * request stays harmless once served: later claims have larger revisions.
  *
  * @param at when it was asked for (the master's clock; informational)
  * @param runs run ids to kill whatever their claim revision

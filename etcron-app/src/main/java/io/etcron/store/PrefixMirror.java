@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * and reports only the difference, so no change is lost or doubled: a put is applied only if its
  * mod revision is newer than what the mirror holds.
  *
- * <p>The listener is called under the mirror's lock, in revision order, on a jetcd thread: keep
- * it short. Thread-safe.
+ * <p>The listener is called under the mirror's lock, in revision order, on a jetcd thread: keep it
+ * short. Thread-safe.
  */
 public final class PrefixMirror implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PrefixMirror.class);
@@ -62,7 +62,8 @@ public final class PrefixMirror implements AutoCloseable {
   }
 
   /** Starts mirroring; {@link #awaitSynced(Duration)} waits for the first listing. */
-  public static PrefixMirror start(Client client, String prefix, Listener listener, Duration requestTimeout) {
+  public static PrefixMirror start(
+      Client client, String prefix, Listener listener, Duration requestTimeout) {
     PrefixMirror mirror = new PrefixMirror(client, prefix, listener, requestTimeout);
     mirror.relist();
     return mirror;
@@ -158,7 +159,8 @@ public final class PrefixMirror implements AutoCloseable {
             .watch(
                 Keys.bytes(prefix),
                 option,
-                Watch.listener(r -> onEvents(gen, r), e -> onBroken(gen, e), () -> onBroken(gen, null)));
+                Watch.listener(
+                    r -> onEvents(gen, r), e -> onBroken(gen, e), () -> onBroken(gen, null)));
   }
 
   private synchronized void onEvents(int gen, WatchResponse response) {
@@ -188,7 +190,10 @@ public final class PrefixMirror implements AutoCloseable {
       }
       generation++; // ignore anything the broken watcher still delivers
     }
-    log.debug("watch on {} broke ({}); listing again", prefix, error == null ? "completed" : error.toString());
+    log.debug(
+        "watch on {} broke ({}); listing again",
+        prefix,
+        error == null ? "completed" : error.toString());
     relist();
   }
 

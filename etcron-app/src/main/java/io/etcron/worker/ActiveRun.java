@@ -7,9 +7,7 @@ import io.etcron.run.RunState;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
-/**
- * One run this worker executes, across its attempts. Mutable; guarded by its own monitor.
- */
+/** One run this worker executes, across its attempts. Mutable; guarded by its own monitor. */
 final class ActiveRun {
   final Fire fire;
   final long fencingToken;

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The cursors of every job as last seen through the {@code cursor/} watch: whether a fire is
- * still unclaimed, as far as this worker can tell, without a transaction. Thread-safe.
+ * The cursors of every job as last seen through the {@code cursor/} watch: whether a fire is still
+ * unclaimed, as far as this worker can tell, without a transaction. Thread-safe.
  */
 final class CursorView implements io.etcron.store.PrefixMirror.Listener {
   private final String prefix;
@@ -38,7 +38,9 @@ final class CursorView implements io.etcron.store.PrefixMirror.Listener {
     onMove.accept(job);
   }
 
-  /** When (monotonic nanos) this worker saw the cursor of {@code job} move last; long ago if never. */
+  /**
+   * When (monotonic nanos) this worker saw the cursor of {@code job} move last; long ago if never.
+   */
   long advancedAt(String job) {
     Long t = advancedAt.get(job);
     return t != null ? t : System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);

@@ -1,11 +1,10 @@
 package io.etcron.worker;
 
-import io.etcron.store.WorkerInfo;
-
 import io.etcd.jetcd.KeyValue;
 import io.etcron.json.Json;
 import io.etcron.store.Keys;
 import io.etcron.store.PrefixMirror;
+import io.etcron.store.WorkerInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -18,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The live workers, mirrored from {@code workers/}, and the rendezvous hash that names the
  * preferred worker of each fire: the eligible worker with the highest hash of (worker, job, fire
- * time). Every worker computes the same answer from the same membership, so one worker tries at
- * the fire time and the others only after a grace period. Thread-safe.
+ * time). Every worker computes the same answer from the same membership, so one worker tries at the
+ * fire time and the others only after a grace period. Thread-safe.
  */
 final class Members implements PrefixMirror.Listener {
   private static final Logger log = LoggerFactory.getLogger(Members.class);
@@ -39,7 +38,10 @@ final class Members implements PrefixMirror.Listener {
       WorkerInfo info = Json.read(kv.getValue().toString(StandardCharsets.UTF_8), WorkerInfo.class);
       live.put(info.id(), info);
     } catch (RuntimeException e) {
-      log.warn("ignoring unreadable worker registration {}: {}", Keys.string(kv.getKey()), e.getMessage());
+      log.warn(
+          "ignoring unreadable worker registration {}: {}",
+          Keys.string(kv.getKey()),
+          e.getMessage());
     }
   }
 

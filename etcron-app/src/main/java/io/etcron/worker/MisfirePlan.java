@@ -26,6 +26,7 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
 
   /** At most this many missed fires get a record each per claim. */
   static final int MAX_MISSED_RECORDS = 10_000;
+
   /** Without a starting deadline, policy {@code skip} still runs a fire claimed this late. */
   static final Duration SKIP_LATENESS = Duration.ofSeconds(10);
 
@@ -40,7 +41,8 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
     long unrecorded = 0;
     if (fire.trigger() == Trigger.SCHEDULE && claim.previousCursor().isPresent()) {
       Instant from = claim.previousCursor().get();
-      List<Instant> gap = Fires.between(job.schedule(), job.timeZone(), from, fire.time(), MAX_MISSED_RECORDS);
+      List<Instant> gap =
+          Fires.between(job.schedule(), job.timeZone(), from, fire.time(), MAX_MISSED_RECORDS);
       if (gap.size() == MAX_MISSED_RECORDS) {
         unrecorded = Fires.count(job.schedule(), job.timeZone(), from, fire.time()) - gap.size();
       }
@@ -56,32 +58,59 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
     List<Fire> run = new ArrayList<>();
     switch (policy) {
       case SKIP -> {
-        candidates.forEach(f -> missed.add(new Missed(f, "missed: no worker claimed it in time (misfire policy skip)")));
+        candidates.forEach(
+            f ->
+                missed.add(
+                    new Missed(f, "missed: no worker claimed it in time (misfire policy skip)")));
         Duration lateness = Duration.between(fire.time(), now);
-        if (fire.trigger() == Trigger.SCHEDULE && lateness.compareTo(job.startingDeadline().orElse(SKIP_LATENESS)) > 0) {
-          missed.add(new Missed(fire, "missed: claimed " + lateness.toSeconds() + "s late (misfire policy skip)"));
+        if (fire.trigger() == Trigger.SCHEDULE
+            && lateness.compareTo(job.startingDeadline().orElse(SKIP_LATENESS)) > 0) {
+          missed.add(
+              new Missed(
+                  fire,
+                  "missed: claimed " + lateness.toSeconds() + "s late (misfire policy skip)"));
         } else {
           run.add(fire);
         }
       }
       case ONCE -> {
-        candidates.forEach(f -> missed.add(new Missed(f, "missed: a later fire ran instead (misfire policy once)")));
+        candidates.forEach(
+            f ->
+                missed.add(
+                    new Missed(f, "missed: a later fire ran instead (misfire policy once)")));
         run.add(fire);
       }
       case ALL -> {
         candidates.add(fire);
         int keep = Math.min(candidates.size(), job.maxCatchUp());
         List<Fire> older = candidates.subList(0, candidates.size() - keep);
-        older.forEach(f -> missed.add(new Missed(f, "missed: beyond maxCatchUp " + job.maxCatchUp() + " (misfire policy all)")));
+        older.forEach(
+            f ->
+                missed.add(
+                    new Missed(
+                        f,
+                        "missed: beyond maxCatchUp "
+                            + job.maxCatchUp()
+                            + " (misfire policy all)")));
         run.addAll(candidates.subList(candidates.size() - keep, candidates.size()));
       }
     }
     // A fire older than the starting deadline is recorded MISSED instead of run.
     Optional<Duration> deadline = job.startingDeadline();
     if (deadline.isPresent()) {
-      List<Fire> late = run.stream().filter(f -> Duration.between(f.time(), now).compareTo(deadline.get()) > 0).toList();
+      List<Fire> late =
+          run.stream()
+              .filter(f -> Duration.between(f.time(), now).compareTo(deadline.get()) > 0)
+              .toList();
       run.removeAll(late);
-      late.forEach(f -> missed.add(new Missed(f, "missed: older than the starting deadline " + deadline.get().toSeconds() + "s")));
+      late.forEach(
+          f ->
+              missed.add(
+                  new Missed(
+                      f,
+                      "missed: older than the starting deadline "
+                          + deadline.get().toSeconds()
+                          + "s")));
     }
     missed.sort((a, b) -> a.fire().time().compareTo(b.fire().time()));
     return new MisfirePlan(run, missed, Optional.empty(), unrecorded);

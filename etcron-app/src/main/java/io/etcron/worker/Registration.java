@@ -1,11 +1,10 @@
 package io.etcron.worker;
 
-import io.etcron.store.WorkerInfo;
-
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.PutOption;
 import io.etcron.json.Json;
 import io.etcron.store.Keys;
+import io.etcron.store.WorkerInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,11 +54,22 @@ final class Registration {
   void putNow() throws Exception {
     long leaseId = lease.getAsLong();
     WorkerInfo info =
-        new WorkerInfo(base.id(), base.host(), base.pid(), base.version(), base.tags(), base.capacity(),
-            base.startedAt(), running.get(), Long.toHexString(leaseId));
+        new WorkerInfo(
+            base.id(),
+            base.host(),
+            base.pid(),
+            base.version(),
+            base.tags(),
+            base.capacity(),
+            base.startedAt(),
+            running.get(),
+            Long.toHexString(leaseId));
     client
         .getKVClient()
-        .put(Keys.bytes(key), Keys.bytes(Json.write(info)), PutOption.builder().withLeaseId(leaseId).build())
+        .put(
+            Keys.bytes(key),
+            Keys.bytes(Json.write(info)),
+            PutOption.builder().withLeaseId(leaseId).build())
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 

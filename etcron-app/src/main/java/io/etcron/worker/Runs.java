@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Runs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Runs.class);
+
   /** The longest pause between retries. */
   private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
@@ -114,10 +115,18 @@ final class Runs implements AutoCloseable {
       }
       sink.submit(Run.missed(m.fire().runId(), worker, claim.fencingToken(), reason, now));
     }
-    plan.skipped().ifPresent(f ->
-        sink.submit(Run.skipped(f.runId(), worker, claim.fencingToken(),
-            "skipped: previous run " + claim.busyWith().orElse("?") + " still running", now)));
-    boolean holdsLock = claim.busyWith().isEmpty() && claim.fire().job().concurrency() != ConcurrencyPolicy.ALLOW;
+    plan.skipped()
+        .ifPresent(
+            f ->
+                sink.submit(
+                    Run.skipped(
+                        f.runId(),
+                        worker,
+                        claim.fencingToken(),
+                        "skipped: previous run " + claim.busyWith().orElse("?") + " still running",
+                        now)));
+    boolean holdsLock =
+        claim.busyWith().isEmpty() && claim.fire().job().concurrency() != ConcurrencyPolicy.ALLOW;
     if (plan.run().isEmpty()) {
       if (holdsLock) {
         releaseLock.accept(claim.fire().jobName(), claim.fencingToken());
@@ -131,7 +140,8 @@ final class Runs implements AutoCloseable {
   /** Runs the fires one after the other, then releases the job's lock. */
   private void runChain(List<Fire> fires, long token, boolean holdsLock) {
     Fire fire = fires.remove(0);
-    ActiveRun run = new ActiveRun(fire, token, Run.running(fire.runId(), worker, token, 1, clock.instant()));
+    ActiveRun run =
+        new ActiveRun(fire, token, Run.running(fire.runId(), worker, token, 1, clock.instant()));
     active.put(fire.runId().toString(), run);
     onChange.run();
     attempt(run, 1)
@@ -157,7 +167,10 @@ final class Runs implements AutoCloseable {
             });
   }
 
-  /** One attempt; on failure with retries left, the next after a backoff. Completes with the stored end. */
+  /**
+   * One attempt; on failure with retries left, the next after a backoff. Completes with the stored
+   * end.
+   */
   private CompletableFuture<Run> attempt(ActiveRun run, int attempt) {
     Job job = run.fire.job();
     Instant started = clock.instant();
@@ -167,36 +180,62 @@ final class Runs implements AutoCloseable {
     try {
       execution = executor.start(request(run, attempt));
     } catch (RuntimeException e) {
-      Run failed = ended(running, RunState.FAILED, Optional.empty(), "could not start: " + e.getMessage(), clock.instant());
+      Run failed =
+          ended(
+              running,
+              RunState.FAILED,
+              Optional.empty(),
+              "could not start: " + e.getMessage(),
+              clock.instant());
       return sink.durable(failed).thenApply(v -> failed);
     }
-    var timeout = job.timeout().map(t -> timers.schedule(
-        () -> run.kill(RunState.TIMED_OUT, "timed out after " + t.toSeconds() + "s", killGrace),
-        t.toMillis(), TimeUnit.MILLISECONDS)).orElse(null);
+    var timeout =
+        job.timeout()
+            .map(
+                t ->
+                    timers.schedule(
+                        () ->
+                            run.kill(
+                                RunState.TIMED_OUT,
+                                "timed out after " + t.toSeconds() + "s",
+                                killGrace),
+                        t.toMillis(),
+                        TimeUnit.MILLISECONDS))
+            .orElse(null);
     run.attempt(running, execution, timeout);
     if (run.killed()) {
       execution.kill(killGrace); // killed between the claim and the start
     }
-    return execution.done()
+    return execution
+        .done()
         .handle((result, error) -> finish(run, running, result, error))
-        .thenCompose(ended -> {
-          boolean retry = (ended.state() == RunState.FAILED || ended.state() == RunState.TIMED_OUT)
-              && attempt <= job.retries() && !run.killed();
-          if (!retry) {
-            return sink.durable(ended).thenApply(v -> ended);
-          }
-          sink.submit(ended);
-          Duration backoff = backoff(job, attempt);
-          CompletableFuture<Run> next = new CompletableFuture<>();
-          timers.schedule(() -> attempt(run, attempt + 1).whenComplete((r, e) -> {
-            if (e != null) {
-              next.completeExceptionally(e);
-            } else {
-              next.complete(r);
-            }
-          }), backoff.toMillis(), TimeUnit.MILLISECONDS);
-          return next;
-        });
+        .thenCompose(
+            ended -> {
+              boolean retry =
+                  (ended.state() == RunState.FAILED || ended.state() == RunState.TIMED_OUT)
+                      && attempt <= job.retries()
+                      && !run.killed();
+              if (!retry) {
+                return sink.durable(ended).thenApply(v -> ended);
+              }
+              sink.submit(ended);
+              Duration backoff = backoff(job, attempt);
+              CompletableFuture<Run> next = new CompletableFuture<>();
+              timers.schedule(
+                  () ->
+                      attempt(run, attempt + 1)
+                          .whenComplete(
+                              (r, e) -> {
+                                if (e != null) {
+                                  next.completeExceptionally(e);
+                                } else {
+                                  next.complete(r);
+                                }
+                              }),
+                  backoff.toMillis(),
+                  TimeUnit.MILLISECONDS);
+              return next;
+            });
   }
 
   private Run finish(ActiveRun run, Run running, ExecutionResult result, Throwable error) {
@@ -209,11 +248,18 @@ final class Runs implements AutoCloseable {
       return ended(running, run.killedAs(), Optional.of(result), run.killReason(), ended);
     }
     RunState state = result.succeeded() ? RunState.SUCCEEDED : RunState.FAILED;
-    String reason = result.succeeded() ? "" : result.signal().map(s -> "killed by signal " + s).orElse("exit code " + result.exitCode());
+    String reason =
+        result.succeeded()
+            ? ""
+            : result
+                .signal()
+                .map(s -> "killed by signal " + s)
+                .orElse("exit code " + result.exitCode());
     return ended(running, state, Optional.of(result), reason, ended);
   }
 
-  private static Run ended(Run running, RunState state, Optional<ExecutionResult> result, String reason, Instant at) {
+  private static Run ended(
+      Run running, RunState state, Optional<ExecutionResult> result, String reason, Instant at) {
     return running.finished(
         state,
         result.map(ExecutionResult::exitCode),
@@ -234,7 +280,11 @@ final class Runs implements AutoCloseable {
     env.put("ETCRON_ATTEMPT", Integer.toString(attempt));
     env.put("ETCRON_WORKER", worker);
     var id = run.fire.runId();
-    return new ExecutionRequest(job.command(), env, job.workingDir().map(Path::of), (offset, bytes, length) -> sink.output(id, offset, bytes, length));
+    return new ExecutionRequest(
+        job.command(),
+        env,
+        job.workingDir().map(Path::of),
+        (offset, bytes, length) -> sink.output(id, offset, bytes, length));
   }
 
   static Duration backoff(Job job, int attempt) {

@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One timer for every job: a priority queue of due times, served by one named thread that sleeps
- * until the earliest, collects everything due, and hands the fires to claim to {@link Claims}.
- * No thread per job and no scan of all jobs per tick: each job has one entry, re-queued with its
- * next fire when served.
+ * until the earliest, collects everything due, and hands the fires to claim to {@link Claims}. No
+ * thread per job and no scan of all jobs per tick: each job has one entry, re-queued with its next
+ * fire when served.
  *
- * <p>At a fire time only the preferred worker claims; every other eligible worker queues a
- * takeover at fire time + grace, which claims only if the cursor it sees is still behind the
- * fire. A job's fires are claimed in order and at the pace of its schedule (see {@link
- * #inOrder}), so a worker whose clock runs ahead cannot overtake the others. Fires are timed
- * against the injected {@link Clock}. Thread-safe.
+ * <p>At a fire time only the preferred worker claims; every other eligible worker queues a takeover
+ * at fire time + grace, which claims only if the cursor it sees is still behind the fire. A job's
+ * fires are claimed in order and at the pace of its schedule (see {@link #inOrder}), so a worker
+ * whose clock runs ahead cannot overtake the others. Fires are timed against the injected {@link
+ * Clock}. Thread-safe.
  */
 final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -120,14 +120,24 @@ final class Scheduler implements AutoCloseable {
         // one that is stale means no worker was up: claim the latest at once, and its owner
         // applies the misfire policy to all of them.
         Instant l = latest.get();
-        Fire fire = Duration.between(l, now).compareTo(staleAfter) > 0
-            ? Fire.catchUp(job, version, l)
-            : Fire.scheduled(job, version, l, job.schedule().previous(l, job.timeZone()));
+        Fire fire =
+            Duration.between(l, now).compareTo(staleAfter) > 0
+                ? Fire.catchUp(job, version, l)
+                : Fire.scheduled(job, version, l, job.schedule().previous(l, job.timeZone()));
         added.add(new Due(now, fire, Kind.FIRST, 0));
       }
       // Claimable once the fire before it is claimed (or was before the job existed).
-      job.schedule().next(now, job.timeZone()).ifPresent(t -> added.add(
-          new Due(t, Fire.scheduled(job, version, t, job.schedule().previous(t, job.timeZone())), Kind.ON_TIME, 0)));
+      job.schedule()
+          .next(now, job.timeZone())
+          .ifPresent(
+              t ->
+                  added.add(
+                      new Due(
+                          t,
+                          Fire.scheduled(
+                              job, version, t, job.schedule().previous(t, job.timeZone())),
+                          Kind.ON_TIME,
+                          0)));
     }
     lock.lock();
     try {
@@ -171,7 +181,12 @@ final class Scheduler implements AutoCloseable {
     try {
       Entry entry = jobs.get(job);
       if (entry != null) {
-        queue.add(new Due(clock.instant(), Fire.manual(entry.job(), entry.version(), at, triggerKey), Kind.MANUAL, 0));
+        queue.add(
+            new Due(
+                clock.instant(),
+                Fire.manual(entry.job(), entry.version(), at, triggerKey),
+                Kind.MANUAL,
+                0));
         changed.signal();
       }
     } finally {
@@ -224,7 +239,10 @@ final class Scheduler implements AutoCloseable {
       Due head = queue.peek();
       Instant now = clock.instant();
       if (head == null || head.at().isAfter(now)) {
-        long wait = head == null ? MAX_SLEEP.toNanos() : Math.min(MAX_SLEEP.toNanos(), Duration.between(now, head.at()).toNanos());
+        long wait =
+            head == null
+                ? MAX_SLEEP.toNanos()
+                : Math.min(MAX_SLEEP.toNanos(), Duration.between(now, head.at()).toNanos());
         changed.awaitNanos(Math.max(wait, TimeUnit.MICROSECONDS.toNanos(100)));
         return List.of();
       }
@@ -253,8 +271,16 @@ final class Scheduler implements AutoCloseable {
     Job job = fire.job();
     if (due.kind() == Kind.ON_TIME) {
       Instant t = fire.time();
-      job.schedule().next(t, job.timeZone()).ifPresent(n -> queue.add(
-          new Due(n, Fire.scheduled(job, entry.version(), n, Optional.of(t)), Kind.ON_TIME, 0)));
+      job.schedule()
+          .next(t, job.timeZone())
+          .ifPresent(
+              n ->
+                  queue.add(
+                      new Due(
+                          n,
+                          Fire.scheduled(job, entry.version(), n, Optional.of(t)),
+                          Kind.ON_TIME,
+                          0)));
     }
     if ((job.paused() && fire.trigger() == Trigger.SCHEDULE) || !members.eligible(job.tags())) {
       return;
@@ -266,8 +292,11 @@ final class Scheduler implements AutoCloseable {
       }
       fire = ready.get();
     }
-    boolean firstTry = due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST || due.kind() == Kind.MANUAL;
-    if (firstTry && members.isPreferred(fire.jobName(), job.tags(), fire.time()) && hasCapacity.getAsBoolean()) {
+    boolean firstTry =
+        due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST || due.kind() == Kind.MANUAL;
+    if (firstTry
+        && members.isPreferred(fire.jobName(), job.tags(), fire.time())
+        && hasCapacity.getAsBoolean()) {
       toClaim.add(fire);
       return;
     }
@@ -292,9 +321,9 @@ final class Scheduler implements AutoCloseable {
 
   /**
    * Claims a job's fires in order and at the pace of its schedule. The fire is ready when the
-   * cursor has reached its previous fire and half the period has passed since this worker saw
-   * that happen; until then it waits for the cursor to move. A previous fire that stays
-   * unclaimed past {@code staleAfter} was missed: the fire is then claimed as a catch-up.
+   * cursor has reached its previous fire and half the period has passed since this worker saw that
+   * happen; until then it waits for the cursor to move. A previous fire that stays unclaimed past
+   * {@code staleAfter} was missed: the fire is then claimed as a catch-up.
    */
   private Optional<Fire> inOrder(Due due, Fire fire, Instant now) {
     String name = fire.jobName();
@@ -311,15 +340,23 @@ final class Scheduler implements AutoCloseable {
         return Optional.of(fire.asCatchUp());
       }
       // Waiting must not chain again: the ON_TIME entry already queued the job's next fire.
-      Due waiting = new Due(due.at(), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks());
+      Due waiting =
+          new Due(
+              due.at(), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks());
       blocked.computeIfAbsent(name, k -> new ArrayList<>()).add(waiting);
-      queue.add(new Due(previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks()));
+      queue.add(
+          new Due(previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks()));
       return Optional.empty();
     }
     long pace = Duration.between(previous, fire.time()).toNanos() / 2;
     long wait = cursors.advancedAt(name) + pace - System.nanoTime();
     if (wait > 0) {
-      queue.add(new Due(now.plusNanos(wait), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks()));
+      queue.add(
+          new Due(
+              now.plusNanos(wait),
+              fire,
+              due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(),
+              due.checks()));
       return Optional.empty();
     }
     return Optional.of(fire);

@@ -1,7 +1,5 @@
 package io.etcron.worker;
 
-import io.etcron.store.WorkerInfo;
-
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
@@ -13,6 +11,7 @@ import io.etcron.claim.Claimer;
 import io.etcron.claim.Fire;
 import io.etcron.execute.Executor;
 import io.etcron.job.JobStore;
+import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.Session;
 import io.etcron.lock.SessionEnd;
@@ -22,7 +21,7 @@ import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
 import io.etcron.store.PrefixMirror;
-import io.etcron.json.Json;
+import io.etcron.store.WorkerInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,18 +76,41 @@ public final class Worker implements AutoCloseable {
     this.keys = Keys.of(settings.namespace());
     this.recorder = recorder;
     this.info = settings.info();
-    this.claimer = new Claimer(client, keys, settings.requestTimeout(), settings.clock(), settings.claimBatch());
+    this.claimer =
+        new Claimer(
+            client, keys, settings.requestTimeout(), settings.clock(), settings.claimBatch());
     this.members = new Members(keys, info);
     this.cursors = new CursorView(keys);
     this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
     this.claiming = Executors.newSingleThreadExecutor(named("etcron-claims"));
     this.registration =
-        new Registration(client, keys, info, this::runIds, () -> session.leaseId(), timers, settings.requestTimeout());
+        new Registration(
+            client,
+            keys,
+            info,
+            this::runIds,
+            () -> session.leaseId(),
+            timers,
+            settings.requestTimeout());
     this.runs =
-        new Runs(info.id(), executor, recorder, settings.clock(), settings.killGrace(), settings.capacity(),
-            this::releaseLock, registration::changed);
+        new Runs(
+            info.id(),
+            executor,
+            recorder,
+            settings.clock(),
+            settings.killGrace(),
+            settings.capacity(),
+            this::releaseLock,
+            registration::changed);
     this.scheduler =
-        new Scheduler(settings.clock(), settings.grace(), members, cursors, this::unclaimed, this::claim, this::canClaim);
+        new Scheduler(
+            settings.clock(),
+            settings.grace(),
+            members,
+            cursors,
+            this::unclaimed,
+            this::claim,
+            this::canClaim);
     cursors.onMove(scheduler::cursorMoved);
   }
 
@@ -103,7 +125,8 @@ public final class Worker implements AutoCloseable {
     try {
       registration.putNow();
     } catch (Exception e) {
-      throw new EtcdUnavailableException("could not register worker " + info.id() + ": " + e.getMessage(), e);
+      throw new EtcdUnavailableException(
+          "could not register worker " + info.id() + ": " + e.getMessage(), e);
     }
     Duration t = settings.requestTimeout().multipliedBy(2);
     // Cursors first: a job's missed fires are computed from its cursor when the job is loaded.
@@ -113,7 +136,12 @@ public final class Worker implements AutoCloseable {
     mirror(keys.kills(), new KillsListener(), t);
     triggers = mirror(keys.triggers(), new TriggersListener(), t);
     scheduler.start();
-    log.info("worker {} started: tags {}, capacity {}, {} jobs", info.id(), info.tags(), info.capacity(), scheduler.size());
+    log.info(
+        "worker {} started: tags {}, capacity {}, {} jobs",
+        info.id(),
+        info.tags(),
+        info.capacity(),
+        scheduler.size());
     return this;
   }
 
@@ -132,19 +160,25 @@ public final class Worker implements AutoCloseable {
     return session;
   }
 
-  private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout) throws InterruptedException {
+  private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout)
+      throws InterruptedException {
     PrefixMirror m = PrefixMirror.start(client, prefix, listener, settings.requestTimeout());
     mirrors.add(m);
     if (!m.awaitSynced(timeout)) {
-      throw new EtcdUnavailableException("could not list " + prefix + " within " + timeout.toSeconds() + "s", null);
+      throw new EtcdUnavailableException(
+          "could not list " + prefix + " within " + timeout.toSeconds() + "s", null);
     }
     return m;
   }
 
   private Session openSession() {
     Session s =
-        Session.builder(client).ttl(settings.ttl()).owner(info.id()).namespace(settings.namespace())
-            .requestTimeout(settings.requestTimeout()).open();
+        Session.builder(client)
+            .ttl(settings.ttl())
+            .owner(info.id())
+            .namespace(settings.namespace())
+            .requestTimeout(settings.requestTimeout())
+            .open();
     s.done().thenAccept(this::sessionEnded);
     return s;
   }
@@ -165,7 +199,10 @@ public final class Worker implements AutoCloseable {
     try {
       session = openSession();
       registration.putNow();
-      log.info("worker {} opened a new session (lease {})", info.id(), Long.toHexString(session.leaseId()));
+      log.info(
+          "worker {} opened a new session (lease {})",
+          info.id(),
+          Long.toHexString(session.leaseId()));
     } catch (Exception e) {
       log.warn("worker {} could not open a new session yet: {}", info.id(), e.getMessage());
       timers.schedule(this::reopen, 1, TimeUnit.SECONDS);
@@ -211,18 +248,21 @@ public final class Worker implements AutoCloseable {
   /** Deletes {@code locks/<job>} if it still holds our claim; retried until etcd answers. */
   private void releaseLock(String job, long token) {
     var key = Keys.bytes(keys.lock(job));
-    client.getKVClient().txn()
+    client
+        .getKVClient()
+        .txn()
         // Only our claim: a replace has overwritten the key with a later mod revision.
         .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(token)))
         .Then(Op.delete(key, DeleteOption.DEFAULT))
         .commit()
         .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((r, e) -> {
-          if (e != null && !draining.get() && session.isAlive()) {
-            log.debug("releasing the lock of {} failed, retrying: {}", job, e.toString());
-            timers.schedule(() -> releaseLock(job, token), 500, TimeUnit.MILLISECONDS);
-          }
-        });
+        .whenComplete(
+            (r, e) -> {
+              if (e != null && !draining.get() && session.isAlive()) {
+                log.debug("releasing the lock of {} failed, retrying: {}", job, e.toString());
+                timers.schedule(() -> releaseLock(job, token), 500, TimeUnit.MILLISECONDS);
+              }
+            });
   }
 
   /**
@@ -239,7 +279,8 @@ public final class Worker implements AutoCloseable {
     mirrors.forEach(PrefixMirror::close);
     try {
       if (!runs.awaitIdle(settings.drainTimeout())) {
-        runs.kill(r -> true, RunState.KILLED, "worker " + info.id() + " drained", settings.killGrace());
+        runs.kill(
+            r -> true, RunState.KILLED, "worker " + info.id() + " drained", settings.killGrace());
         runs.awaitIdle(settings.killGrace().plusSeconds(5));
       }
     } catch (InterruptedException e) {
@@ -303,8 +344,13 @@ public final class Worker implements AutoCloseable {
         return;
       }
       long revision = kv.getModRevision();
-      runs.kill(r -> r.fire.jobName().equals(job) && req.covers(r.fire.runId().toString(), r.fencingToken, revision),
-          RunState.KILLED, req.reason(), settings.killGrace());
+      runs.kill(
+          r ->
+              r.fire.jobName().equals(job)
+                  && req.covers(r.fire.runId().toString(), r.fencingToken, revision),
+          RunState.KILLED,
+          req.reason(),
+          settings.killGrace());
     }
 
     @Override

@@ -1,13 +1,12 @@
 package io.etcron.worker;
 
-import io.etcron.store.WorkerInfo;
-
 import io.etcd.jetcd.Client;
 import io.etcron.claim.Claimer;
 import io.etcron.execute.Executor;
 import io.etcron.execute.ShellExecutor;
 import io.etcron.runlog.RunRecorder;
 import io.etcron.store.EtcdSettings;
+import io.etcron.store.WorkerInfo;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -138,8 +137,8 @@ public record WorkerSettings(
     }
 
     /**
-     * Validates the settings and starts the worker. Blocks until it has registered and listed
-     * the jobs.
+     * Validates the settings and starts the worker. Blocks until it has registered and listed the
+     * jobs.
      *
      * @throws IllegalArgumentException when a setting is invalid
      * @throws io.etcron.lock.EtcdUnavailableException when etcd cannot be reached
@@ -161,14 +160,28 @@ public record WorkerSettings(
       }
       String host = host();
       long pid = ManagementFactory.getRuntimeMXBean().getPid();
-      String workerId = id != null ? id : host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
+      String workerId =
+          id != null ? id : host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
       if (io.etcron.job.JobName.problem(workerId) != null) {
         throw new IllegalArgumentException("worker id " + io.etcron.job.JobName.problem(workerId));
       }
-      String version = Objects.requireNonNullElse(Worker.class.getPackage().getImplementationVersion(), "development");
-      WorkerInfo info = new WorkerInfo(workerId, host, pid, version, tags, capacity, clock.instant(), List.of(), "");
+      String version =
+          Objects.requireNonNullElse(
+              Worker.class.getPackage().getImplementationVersion(), "development");
+      WorkerInfo info =
+          new WorkerInfo(
+              workerId, host, pid, version, tags, capacity, clock.instant(), List.of(), "");
       WorkerSettings settings =
-          new WorkerSettings(info, namespace, ttl, grace, killGrace, drainTimeout, requestTimeout, claimBatch, clock);
+          new WorkerSettings(
+              info,
+              namespace,
+              ttl,
+              grace,
+              killGrace,
+              drainTimeout,
+              requestTimeout,
+              claimBatch,
+              clock);
       Executor exec = executor != null ? executor : new ShellExecutor();
       return new Worker(settings, client, recorder, exec).start();
     }

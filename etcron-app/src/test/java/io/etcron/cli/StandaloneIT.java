@@ -18,13 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneIT {
 
   @Test
-  void the_cli_drives_a_standalone_end_to_end_and_a_restart_keeps_jobs_and_runs(@TempDir Path data) throws Exception {
+  void the_cli_drives_a_standalone_end_to_end_and_a_restart_keeps_jobs_and_runs(@TempDir Path data)
+      throws Exception {
     int port = freePort();
     int etcdPort = freePorts();
-    String[] standalone = {"standalone", "--data", data.toString(), "--port", "" + port, "--etcd-port", "" + etcdPort};
+    String[] standalone = {
+      "standalone", "--data", data.toString(), "--port", "" + port, "--etcd-port", "" + etcdPort
+    };
     Map<String, String> env = Map.of("ETCRON_SERVER", "http://127.0.0.1:" + port);
     Path jobFile = data.resolve("jobs.yaml");
-    Files.writeString(jobFile, """
+    Files.writeString(
+        jobFile,
+        """
         name: tick
         schedule: "@every 1s"
         command: echo "tick $ETCRON_RUN_ID"
@@ -35,24 +40,40 @@ class StandaloneIT {
         """);
     String tickRun;
     try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> server.output().contains("etcron is running"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> server.output().contains("etcron is running"));
 
       CliProcess.Result applied = cli(env, "job", "apply", "-f", jobFile.toString());
       assertThat(applied.output()).contains("job tick created").contains("job slow created");
-      assertThat(cli(env, "job", "apply", "-f", jobFile.toString()).output()).contains("job tick unchanged");
+      assertThat(cli(env, "job", "apply", "-f", jobFile.toString()).output())
+          .contains("job tick unchanged");
 
       JsonNode list = Json.MAPPER.readTree(cli(env, "job", "list", "-o", "json").output());
       assertThat(list.get("jobs")).hasSize(2);
-      assertThat(cli(env, "job", "get", "tick").output()).contains("@every 1s").contains("next fire:");
+      assertThat(cli(env, "job", "get", "tick").output())
+          .contains("@every 1s")
+          .contains("next fire:");
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> cli(env, "runs", "--job", "tick", "--state", "succeeded").output().contains("tick@"));
-      JsonNode runs = Json.MAPPER.readTree(cli(env, "runs", "--job", "tick", "-o", "json").output());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  cli(env, "runs", "--job", "tick", "--state", "succeeded")
+                      .output()
+                      .contains("tick@"));
+      JsonNode runs =
+          Json.MAPPER.readTree(cli(env, "runs", "--job", "tick", "-o", "json").output());
       tickRun = runs.get("runs").get(0).get("id").asText();
-      await().atMost(Duration.ofSeconds(10)).until(() -> cli(env, "runs", "show", tickRun).output().contains("tick " + tickRun));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> cli(env, "runs", "show", tickRun).output().contains("tick " + tickRun));
 
-      String triggered = cli(env, "job", "trigger", "slow").output().replaceAll("(?s).*run (\\S+).*", "$1").trim();
+      String triggered =
+          cli(env, "job", "trigger", "slow").output().replaceAll("(?s).*run (\\S+).*", "$1").trim();
       assertThat(triggered).startsWith("slow@").endsWith("~manual");
-      CliProcess.Result tail = CliProcess.run(Duration.ofSeconds(60), env, "runs", "tail", triggered);
+      CliProcess.Result tail =
+          CliProcess.run(Duration.ofSeconds(60), env, "runs", "tail", triggered);
       assertThat(tail.output()).contains("line 1").contains("line 4").contains("succeeded");
 
       assertThat(cli(env, "job", "pause", "tick").output()).contains("paused");
@@ -67,9 +88,13 @@ class StandaloneIT {
       assertThat(server.waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
     }
     try (CliProcess again = CliProcess.start(Map.of(), standalone)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> again.output().contains("etcron is running"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> again.output().contains("etcron is running"));
       JsonNode jobs = Json.MAPPER.readTree(cli(env, "job", "list", "-o", "json").output());
-      assertThat(jobs.get("jobs")).extracting(j -> j.at("/spec/name").asText()).containsExactly("tick");
+      assertThat(jobs.get("jobs"))
+          .extracting(j -> j.at("/spec/name").asText())
+          .containsExactly("tick");
       assertThat(cli(env, "runs", "show", tickRun).output()).contains("SUCCEEDED");
       again.process().destroy();
       again.waitFor(Duration.ofSeconds(60));
@@ -78,7 +103,8 @@ class StandaloneIT {
 
   @Test
   void a_client_without_a_master_says_so_with_exit_69() throws Exception {
-    CliProcess.Result r = cli(Map.of("ETCRON_SERVER", "http://127.0.0.1:" + freePort()), "job", "list");
+    CliProcess.Result r =
+        cli(Map.of("ETCRON_SERVER", "http://127.0.0.1:" + freePort()), "job", "list");
     assertThat(r.exit()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(r.output()).contains("cannot reach the master").doesNotContain("Exception");
   }

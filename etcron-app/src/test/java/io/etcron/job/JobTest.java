@@ -15,11 +15,29 @@ import org.junit.jupiter.api.Test;
 
 class JobTest {
   static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
-  static final Set<String> FIELDS = Set.of("name", "description", "command", "env", "workingDir", "schedule", "timeZone",
-      "concurrency", "misfire", "maxCatchUp", "startingDeadline", "timeout", "retries", "retryBackoff", "tags", "paused");
+  static final Set<String> FIELDS =
+      Set.of(
+          "name",
+          "description",
+          "command",
+          "env",
+          "workingDir",
+          "schedule",
+          "timeZone",
+          "concurrency",
+          "misfire",
+          "maxCatchUp",
+          "startingDeadline",
+          "timeout",
+          "retries",
+          "retryBackoff",
+          "tags",
+          "paused");
 
   static JobSpec spec(String name, String command, String schedule) {
-    return new JobSpec(name, null, command, null, null, schedule, null, null, null, null, null, null, null, null, null, null);
+    return new JobSpec(
+        name, null, command, null, null, schedule, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   @Test
@@ -34,8 +52,24 @@ class JobTest {
 
   @Test
   void every_field_round_trips_through_its_spec() {
-    JobSpec full = new JobSpec("nightly.report_1", "the report", "make report", Map.of("A", "1", "B_2", "x y"), "/tmp",
-        "0 30 2 * * *", "Europe/Berlin", "replace", "all", 5, "10m", "1h30m", 3, "30s", List.of("linux", "big"), true);
+    JobSpec full =
+        new JobSpec(
+            "nightly.report_1",
+            "the report",
+            "make report",
+            Map.of("A", "1", "B_2", "x y"),
+            "/tmp",
+            "0 30 2 * * *",
+            "Europe/Berlin",
+            "replace",
+            "all",
+            5,
+            "10m",
+            "1h30m",
+            3,
+            "30s",
+            List.of("linux", "big"),
+            true);
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
@@ -45,41 +79,111 @@ class JobTest {
 
   @Test
   void every_invalid_field_is_reported_at_once() {
-    JobSpec bad = new JobSpec("../etc", "d".repeat(1001), " ", Map.of("ETCRON_X", "1", "1bad", "v"), "relative/dir",
-        "0 61 * * * *", "Mars/Olympus", "sometimes", "never", 0, "soon", "0s", 11, "2h", List.of("a/b"), null);
+    JobSpec bad =
+        new JobSpec(
+            "../etc",
+            "d".repeat(1001),
+            " ",
+            Map.of("ETCRON_X", "1", "1bad", "v"),
+            "relative/dir",
+            "0 61 * * * *",
+            "Mars/Olympus",
+            "sometimes",
+            "never",
+            0,
+            "soon",
+            "0s",
+            11,
+            "2h",
+            List.of("a/b"),
+            null);
     assertThatThrownBy(() -> Job.from(bad, NOW))
-        .isInstanceOfSatisfying(InvalidJobException.class, e -> {
-          List<String> fields = e.errors().stream().map(FieldError::field).distinct().toList();
-          assertThat(fields).contains("name", "description", "command", "env", "workingDir", "schedule", "timeZone",
-              "concurrency", "misfire", "maxCatchUp", "startingDeadline", "timeout", "retries", "retryBackoff", "tags");
-          assertThat(e.getMessage()).contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
-          assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
-          assertThat(e.getMessage()).contains("timeZone: \"Mars/Olympus\" is not an IANA time zone");
-        });
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e -> {
+              List<String> fields = e.errors().stream().map(FieldError::field).distinct().toList();
+              assertThat(fields)
+                  .contains(
+                      "name",
+                      "description",
+                      "command",
+                      "env",
+                      "workingDir",
+                      "schedule",
+                      "timeZone",
+                      "concurrency",
+                      "misfire",
+                      "maxCatchUp",
+                      "startingDeadline",
+                      "timeout",
+                      "retries",
+                      "retryBackoff",
+                      "tags");
+              assertThat(e.getMessage())
+                  .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
+              assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
+              assertThat(e.getMessage())
+                  .contains("timeZone: \"Mars/Olympus\" is not an IANA time zone");
+            });
   }
 
   @Test
   void a_schedule_without_future_fire_is_refused() {
     assertThatThrownBy(() -> Job.from(spec("once", "true", "@at 2020-01-01T00:00:00Z"), NOW))
         .hasMessageContaining("schedule: \"@at 2020-01-01T00:00:00Z\" is in the past");
-    assertThatThrownBy(() -> Job.from(spec("never", "true", "0 0 0 30 2 *"), NOW)).hasMessageContaining("never fires");
+    assertThatThrownBy(() -> Job.from(spec("never", "true", "0 0 0 30 2 *"), NOW))
+        .hasMessageContaining("never fires");
   }
 
   @Test
   void names_that_could_leave_a_key_prefix_are_refused() {
-    for (String name : new String[] {"", "a/b", "..", "a..b", ".hidden", "x".repeat(129), "tab\tname", "sp ace", "ü"}) {
-      assertThatThrownBy(() -> Job.from(spec(name, "true", "@daily"), NOW)).as(name).isInstanceOf(InvalidJobException.class)
+    for (String name :
+        new String[] {
+          "", "a/b", "..", "a..b", ".hidden", "x".repeat(129), "tab\tname", "sp ace", "ü"
+        }) {
+      assertThatThrownBy(() -> Job.from(spec(name, "true", "@daily"), NOW))
+          .as(name)
+          .isInstanceOf(InvalidJobException.class)
           .hasMessageStartingWith("name: ");
     }
-    assertThat(Job.from(spec("A-1.b_c", "true", "@daily"), NOW).name().value()).isEqualTo("A-1.b_c");
+    assertThat(Job.from(spec("A-1.b_c", "true", "@daily"), NOW).name().value())
+        .isEqualTo("A-1.b_c");
   }
 
   @Test
   void random_specs_either_validate_or_name_real_fields() {
     Random random = new Random(42);
-    String[] strings = {null, "", " ", "a", "../x", "a/b", "\u0000", "\u0007", "ü", "@every 1s", "@daily", "0 61 * * * *",
-        "* * * * * *", "UTC", "Europe/Berlin", "allow", "forbid", "replace", "skip", "once", "all", "10s", "PT5M", "-1s",
-        "x".repeat(2000), "1h30m", "/tmp", "ETCRON_A", "99999999999d"};
+    String[] strings = {
+      null,
+      "",
+      " ",
+      "a",
+      "../x",
+      "a/b",
+      "\u0000",
+      "\u0007",
+      "ü",
+      "@every 1s",
+      "@daily",
+      "0 61 * * * *",
+      "* * * * * *",
+      "UTC",
+      "Europe/Berlin",
+      "allow",
+      "forbid",
+      "replace",
+      "skip",
+      "once",
+      "all",
+      "10s",
+      "PT5M",
+      "-1s",
+      "x".repeat(2000),
+      "1h30m",
+      "/tmp",
+      "ETCRON_A",
+      "99999999999d"
+    };
     for (int i = 0; i < 5000; i++) {
       Map<String, String> env = new HashMap<>();
       if (random.nextBoolean()) {
@@ -89,11 +193,24 @@ class JobTest {
       if (random.nextBoolean()) {
         tags.add(pick(random, strings, "t"));
       }
-      JobSpec s = new JobSpec(pick(random, strings, null), pick(random, strings, null), pick(random, strings, null),
-          random.nextBoolean() ? env : null, pick(random, strings, null), pick(random, strings, null), pick(random, strings, null),
-          pick(random, strings, null), pick(random, strings, null), random.nextBoolean() ? random.nextInt(2000) - 500 : null,
-          pick(random, strings, null), pick(random, strings, null), random.nextBoolean() ? random.nextInt(30) - 10 : null,
-          pick(random, strings, null), random.nextBoolean() ? tags : null, random.nextBoolean() ? random.nextBoolean() : null);
+      JobSpec s =
+          new JobSpec(
+              pick(random, strings, null),
+              pick(random, strings, null),
+              pick(random, strings, null),
+              random.nextBoolean() ? env : null,
+              pick(random, strings, null),
+              pick(random, strings, null),
+              pick(random, strings, null),
+              pick(random, strings, null),
+              pick(random, strings, null),
+              random.nextBoolean() ? random.nextInt(2000) - 500 : null,
+              pick(random, strings, null),
+              pick(random, strings, null),
+              random.nextBoolean() ? random.nextInt(30) - 10 : null,
+              pick(random, strings, null),
+              random.nextBoolean() ? tags : null,
+              random.nextBoolean() ? random.nextBoolean() : null);
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

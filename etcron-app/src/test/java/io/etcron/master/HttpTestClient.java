@@ -11,7 +11,8 @@ import java.util.Map;
 
 /** A small JSON HTTP client for API tests. */
 final class HttpTestClient {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private final String token;
 
@@ -24,10 +25,14 @@ final class HttpTestClient {
     return new HttpTestClient(base, otherToken);
   }
 
-  record Response(int status, JsonNode json, String body, Map<String, java.util.List<String>> headers) {
+  record Response(
+      int status, JsonNode json, String body, Map<String, java.util.List<String>> headers) {
     String header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
-          .map(e -> e.getValue().get(0)).orElse(null);
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .findFirst()
+          .map(e -> e.getValue().get(0))
+          .orElse(null);
     }
   }
 
@@ -51,9 +56,16 @@ final class HttpTestClient {
     return send("DELETE", path, null, headers);
   }
 
-  Response send(String method, String path, String body, Map<String, String> headers) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  Response send(String method, String path, String body, Map<String, String> headers)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(20))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }

@@ -32,9 +32,21 @@ class MasterApiIT {
 
   @BeforeAll
   static void start() {
-    Tokens tokens = Tokens.parse(List.of("alice:admin:" + ADMIN, "olga:operator:" + OPERATOR, "vic:viewer:" + VIEWER));
-    master = Master.start(MasterSettings.local(0).withTokens(tokens), etcd.client(), new InMemoryRunStore(), () -> "");
-    second = Master.start(MasterSettings.local(0).withTokens(tokens), etcd.newClient(), new InMemoryRunStore(), () -> "");
+    Tokens tokens =
+        Tokens.parse(
+            List.of("alice:admin:" + ADMIN, "olga:operator:" + OPERATOR, "vic:viewer:" + VIEWER));
+    master =
+        Master.start(
+            MasterSettings.local(0).withTokens(tokens),
+            etcd.client(),
+            new InMemoryRunStore(),
+            () -> "");
+    second =
+        Master.start(
+            MasterSettings.local(0).withTokens(tokens),
+            etcd.newClient(),
+            new InMemoryRunStore(),
+            () -> "");
     admin = new HttpTestClient("http://127.0.0.1:" + master.port(), ADMIN);
   }
 
@@ -50,15 +62,21 @@ class MasterApiIT {
 
   @Test
   void create_update_with_versions_and_delete() throws Exception {
-    var created = admin.put("/api/v1/jobs/crud", job("@every 1m", "echo 1"), Map.of("If-None-Match", "*"));
+    var created =
+        admin.put("/api/v1/jobs/crud", job("@every 1m", "echo 1"), Map.of("If-None-Match", "*"));
     assertThat(created.status()).isEqualTo(201);
     String v1 = created.header("ETag");
     assertThat(v1).matches("\"\\d+\"");
     assertThat(created.json().at("/spec/concurrency").asText()).isEqualTo("forbid");
 
-    assertThat(admin.put("/api/v1/jobs/crud", job("@every 1m", "x"), Map.of("If-None-Match", "*")).status()).isEqualTo(412);
+    assertThat(
+            admin
+                .put("/api/v1/jobs/crud", job("@every 1m", "x"), Map.of("If-None-Match", "*"))
+                .status())
+        .isEqualTo(412);
 
-    var updated = admin.put("/api/v1/jobs/crud", job("@every 2m", "echo 2"), Map.of("If-Match", v1));
+    var updated =
+        admin.put("/api/v1/jobs/crud", job("@every 2m", "echo 2"), Map.of("If-Match", v1));
     assertThat(updated.status()).isEqualTo(200);
     assertThat(updated.header("ETag")).isNotEqualTo(v1);
 
@@ -73,12 +91,16 @@ class MasterApiIT {
     assertThat(got.header("ETag")).isEqualTo(updated.header("ETag"));
 
     assertThat(admin.delete("/api/v1/jobs/crud", Map.of("If-Match", v1)).status()).isEqualTo(412);
-    assertThat(admin.delete("/api/v1/jobs/crud", Map.of("If-Match", updated.header("ETag"))).status()).isEqualTo(204);
+    assertThat(
+            admin.delete("/api/v1/jobs/crud", Map.of("If-Match", updated.header("ETag"))).status())
+        .isEqualTo(204);
     assertThat(admin.get("/api/v1/jobs/crud").status()).isEqualTo(404);
     assertThat(admin.delete("/api/v1/jobs/crud", Map.of()).status()).isEqualTo(404);
 
     JsonNode audit = admin.get("/api/v1/audit?job=crud").json().get("entries");
-    assertThat(audit).extracting(e -> e.get("action").asText()).containsExactly("delete", "update", "create");
+    assertThat(audit)
+        .extracting(e -> e.get("action").asText())
+        .containsExactly("delete", "update", "create");
     assertThat(audit.get(0).get("actor").asText()).isEqualTo("alice");
   }
 
@@ -86,8 +108,10 @@ class MasterApiIT {
   void pause_resume_trigger_and_kill_reach_etcd() throws Exception {
     admin.put("/api/v1/jobs/ops", job("@every 1h", "sleep 1"));
     HttpTestClient operator = admin.as(OPERATOR);
-    assertThat(operator.post("/api/v1/jobs/ops/pause").json().at("/spec/paused").asBoolean()).isTrue();
-    assertThat(operator.post("/api/v1/jobs/ops/resume").json().at("/spec/paused").asBoolean()).isFalse();
+    assertThat(operator.post("/api/v1/jobs/ops/pause").json().at("/spec/paused").asBoolean())
+        .isTrue();
+    assertThat(operator.post("/api/v1/jobs/ops/resume").json().at("/spec/paused").asBoolean())
+        .isFalse();
     var trigger = operator.post("/api/v1/jobs/ops/trigger");
     assertThat(trigger.status()).isEqualTo(202);
     assertThat(trigger.json().get("runId").asText()).startsWith("ops@").endsWith("~manual");
@@ -103,20 +127,29 @@ class MasterApiIT {
     admin.put("/api/v1/jobs/shared", job("@daily", "true"));
     assertThat(other.get("/api/v1/jobs/shared").status()).isEqualTo(200);
     other.put("/api/v1/jobs/shared", job("@hourly", "true"));
-    assertThat(admin.get("/api/v1/jobs/shared").json().at("/spec/schedule").asText()).isEqualTo("@hourly");
+    assertThat(admin.get("/api/v1/jobs/shared").json().at("/spec/schedule").asText())
+        .isEqualTo("@hourly");
   }
 
   @Test
   void every_invalid_field_comes_back_with_its_message() throws Exception {
-    var r = admin.put("/api/v1/jobs/bad", "{\"schedule\":\"0 61 * * * *\",\"command\":\"\",\"timeZone\":\"Nowhere/X\",\"retries\":99}");
+    var r =
+        admin.put(
+            "/api/v1/jobs/bad",
+            "{\"schedule\":\"0 61 * * * *\",\"command\":\"\",\"timeZone\":\"Nowhere/X\",\"retries\":99}");
     assertThat(r.status()).isEqualTo(422);
     assertThat(r.json().get("error").asText()).isEqualTo("invalid_job");
     List<String> fields = new ArrayList<>();
     r.json().get("fields").forEach(f -> fields.add(f.get("field").asText()));
     assertThat(fields).containsExactlyInAnyOrder("schedule", "command", "timeZone", "retries");
     assertThat(r.body()).contains("schedule: \\\"0 61 * * * *\\\" minute 61 is out of range 0-59");
-    assertThat(admin.put("/api/v1/jobs/a..b", job("@daily", "x")).json().get("field").asText()).isEqualTo("name");
-    assertThat(admin.put("/api/v1/jobs/x", "{\"name\":\"y\",\"schedule\":\"@daily\",\"command\":\"x\"}").status()).isEqualTo(400);
+    assertThat(admin.put("/api/v1/jobs/a..b", job("@daily", "x")).json().get("field").asText())
+        .isEqualTo("name");
+    assertThat(
+            admin
+                .put("/api/v1/jobs/x", "{\"name\":\"y\",\"schedule\":\"@daily\",\"command\":\"x\"}")
+                .status())
+        .isEqualTo(400);
   }
 
   @Test
@@ -124,13 +157,21 @@ class MasterApiIT {
     var malformed = admin.put("/api/v1/jobs/j", "{\"schedule\":");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.json().get("error").asText()).isEqualTo("malformed_json");
-    var unknown = admin.put("/api/v1/jobs/j", "{\"schedule\":\"@daily\",\"command\":\"x\",\"cronExpr\":\"* * * * *\"}");
+    var unknown =
+        admin.put(
+            "/api/v1/jobs/j",
+            "{\"schedule\":\"@daily\",\"command\":\"x\",\"cronExpr\":\"* * * * *\"}");
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(unknown.json().get("field").asText()).isEqualTo("cronExpr");
-    var wrongType = admin.put("/api/v1/jobs/j", "{\"schedule\":\"@daily\",\"command\":\"x\",\"retries\":\"three\"}");
+    var wrongType =
+        admin.put(
+            "/api/v1/jobs/j", "{\"schedule\":\"@daily\",\"command\":\"x\",\"retries\":\"three\"}");
     assertThat(wrongType.status()).isEqualTo(400);
     assertThat(wrongType.json().get("field").asText()).isEqualTo("retries");
-    var huge = admin.put("/api/v1/jobs/j", "{\"schedule\":\"@daily\",\"command\":\"" + "x".repeat(400_000) + "\"}");
+    var huge =
+        admin.put(
+            "/api/v1/jobs/j",
+            "{\"schedule\":\"@daily\",\"command\":\"" + "x".repeat(400_000) + "\"}");
     assertThat(huge.status()).isEqualTo(413);
     assertThat(huge.json().get("error").asText()).isEqualTo("body_too_large");
     assertThat(admin.put("/api/v1/jobs/j", "").status()).isEqualTo(400);
@@ -163,14 +204,24 @@ class MasterApiIT {
 
   @Test
   void the_preview_follows_dst_in_two_zones() throws Exception {
-    var ny = admin.get("/api/v1/schedule/preview?schedule=" + enc("0 30 2 * * *") + "&timeZone=America/New_York&n=3");
+    var ny =
+        admin.get(
+            "/api/v1/schedule/preview?schedule="
+                + enc("0 30 2 * * *")
+                + "&timeZone=America/New_York&n=3");
     assertThat(ny.status()).isEqualTo(200);
     assertThat(ny.json().get("local")).hasSize(3);
-    var berlin = admin.get("/api/v1/schedule/preview?schedule=" + enc("@hourly") + "&timeZone=Europe/Berlin&n=30");
+    var berlin =
+        admin.get(
+            "/api/v1/schedule/preview?schedule=" + enc("@hourly") + "&timeZone=Europe/Berlin&n=30");
     List<Long> gaps = new ArrayList<>();
     JsonNode fires = berlin.json().get("fires");
     for (int i = 1; i < fires.size(); i++) {
-      gaps.add(java.time.Duration.between(java.time.Instant.parse(fires.get(i - 1).asText()), java.time.Instant.parse(fires.get(i).asText())).toMinutes());
+      gaps.add(
+          java.time.Duration.between(
+                  java.time.Instant.parse(fires.get(i - 1).asText()),
+                  java.time.Instant.parse(fires.get(i).asText()))
+              .toMinutes());
     }
     assertThat(gaps).allMatch(g -> g == 60);
     var bad = admin.get("/api/v1/schedule/preview?schedule=" + enc("0 61 * * * *"));
@@ -182,26 +233,82 @@ class MasterApiIT {
   @Test
   void random_names_schedules_and_bodies_never_cause_a_server_error() throws Exception {
     Random random = new Random(7);
-    String[] atoms = {"", "a", "..", "/", "%2F", "%00", "x".repeat(300), "\u00e9", "@every 1s", "* * * * * *", "{", "}", "\"", "null",
-        "[]", "{}", "1", "-1", "true", "\\", "%", "?", "#", "0 61 * * * *", "@at 2020-01-01T00:00:00Z", "UTC", "forbid", "\u2028"};
-    String[] fields = {"name", "schedule", "command", "timeZone", "retries", "env", "tags", "timeout", "paused", "bogus", "maxCatchUp"};
+    String[] atoms = {
+      "",
+      "a",
+      "..",
+      "/",
+      "%2F",
+      "%00",
+      "x".repeat(300),
+      "\u00e9",
+      "@every 1s",
+      "* * * * * *",
+      "{",
+      "}",
+      "\"",
+      "null",
+      "[]",
+      "{}",
+      "1",
+      "-1",
+      "true",
+      "\\",
+      "%",
+      "?",
+      "#",
+      "0 61 * * * *",
+      "@at 2020-01-01T00:00:00Z",
+      "UTC",
+      "forbid",
+      "\u2028"
+    };
+    String[] fields = {
+      "name",
+      "schedule",
+      "command",
+      "timeZone",
+      "retries",
+      "env",
+      "tags",
+      "timeout",
+      "paused",
+      "bogus",
+      "maxCatchUp"
+    };
     for (int i = 0; i < 1500; i++) {
       String name = enc(pick(random, atoms) + pick(random, atoms));
       StringBuilder body = new StringBuilder("{");
       int n = random.nextInt(4);
       for (int f = 0; f < n; f++) {
         body.append(f == 0 ? "" : ",").append('"').append(pick(random, fields)).append("\":");
-        body.append(random.nextBoolean() ? Json.MAPPER_QUOTE(pick(random, atoms)) : pick(random, atoms).isEmpty() ? "0" : "[" + random.nextInt(5) + "]");
+        body.append(
+            random.nextBoolean()
+                ? Json.MAPPER_QUOTE(pick(random, atoms))
+                : pick(random, atoms).isEmpty() ? "0" : "[" + random.nextInt(5) + "]");
       }
       if (random.nextInt(10) > 0) {
         body.append('}');
       }
-      HttpTestClient.Response r = switch (random.nextInt(4)) {
-        case 0 -> admin.put("/api/v1/jobs/" + name, body.toString());
-        case 1 -> admin.get("/api/v1/jobs/" + name);
-        case 2 -> admin.get("/api/v1/schedule/preview?schedule=" + enc(pick(random, atoms)) + "&timeZone=" + enc(pick(random, atoms)));
-        default -> admin.get("/api/v1/runs?job=" + name + "&state=" + enc(pick(random, atoms)) + "&since=" + enc(pick(random, atoms)));
-      };
+      HttpTestClient.Response r =
+          switch (random.nextInt(4)) {
+            case 0 -> admin.put("/api/v1/jobs/" + name, body.toString());
+            case 1 -> admin.get("/api/v1/jobs/" + name);
+            case 2 ->
+                admin.get(
+                    "/api/v1/schedule/preview?schedule="
+                        + enc(pick(random, atoms))
+                        + "&timeZone="
+                        + enc(pick(random, atoms)));
+            default ->
+                admin.get(
+                    "/api/v1/runs?job="
+                        + name
+                        + "&state="
+                        + enc(pick(random, atoms))
+                        + "&since="
+                        + enc(pick(random, atoms)));
+          };
       assertThat(r.status()).as("request %d: %s", i, body).isLessThan(500);
       if (r.status() >= 400) {
         assertThat(r.json()).as("JSON error for %s", body).isNotNull();
@@ -213,18 +320,27 @@ class MasterApiIT {
   void the_openapi_document_matches_the_routes() throws Exception {
     JsonNode doc = admin.get("/api/v1/openapi.json").json();
     List<Route> routes = master.http().api().routes();
-    assertThat(doc.get("paths").size()).isEqualTo(routes.stream().map(Route::path).distinct().count());
+    assertThat(doc.get("paths").size())
+        .isEqualTo(routes.stream().map(Route::path).distinct().count());
     for (Route r : routes) {
       String method = r.method().equals("SSE") ? "get" : r.method().toLowerCase();
-      assertThat(doc.at("/paths/" + r.path().replace("/", "~1") + "/" + method)).as(r.path()).isNotNull();
-      assertThat(doc.at("/paths/" + r.path().replace("/", "~1") + "/" + method).isMissingNode()).as(r.path()).isFalse();
+      assertThat(doc.at("/paths/" + r.path().replace("/", "~1") + "/" + method))
+          .as(r.path())
+          .isNotNull();
+      assertThat(doc.at("/paths/" + r.path().replace("/", "~1") + "/" + method).isMissingNode())
+          .as(r.path())
+          .isFalse();
       if (!r.method().equals("SSE")) {
-        String concrete = r.path().replace("{name}", "openapi-probe").replace("{id}", "openapi-probe@1");
-        var response = admin.send(r.method(), concrete, r.method().equals("PUT") ? "{}" : null, Map.of());
+        String concrete =
+            r.path().replace("{name}", "openapi-probe").replace("{id}", "openapi-probe@1");
+        var response =
+            admin.send(r.method(), concrete, r.method().equals("PUT") ? "{}" : null, Map.of());
         assertThat(response.status()).as(r.method() + " " + concrete).isNotIn(405, 500);
         if (response.status() == 404) {
           assertThat(response.json().get("error").asText()).as(concrete).isEqualTo("not_found");
-          assertThat(response.json().get("message").asText()).as(concrete).doesNotContain("no such endpoint");
+          assertThat(response.json().get("message").asText())
+              .as(concrete)
+              .doesNotContain("no such endpoint");
         }
       }
     }
@@ -232,8 +348,15 @@ class MasterApiIT {
 
   private static List<String> keys(String prefix) throws Exception {
     var p = Keys.bytes(prefix);
-    return etcd.client().getKVClient().get(p, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build())
-        .get(5, TimeUnit.SECONDS).getKvs().stream().map(kv -> kv.getKey().toString(StandardCharsets.UTF_8)).toList();
+    return etcd
+        .client()
+        .getKVClient()
+        .get(p, io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build())
+        .get(5, TimeUnit.SECONDS)
+        .getKvs()
+        .stream()
+        .map(kv -> kv.getKey().toString(StandardCharsets.UTF_8))
+        .toList();
   }
 
   private static String enc(String s) {

@@ -44,7 +44,15 @@ public abstract class RunStoreContract {
   }
 
   protected Run succeeded(int second) {
-    return running(second).finished(RunState.SUCCEEDED, Optional.of(0), Optional.empty(), "", "ok\n", 3, T0.plusSeconds(second).plusMillis(250));
+    return running(second)
+        .finished(
+            RunState.SUCCEEDED,
+            Optional.of(0),
+            Optional.empty(),
+            "",
+            "ok\n",
+            3,
+            T0.plusSeconds(second).plusMillis(250));
   }
 
   @Test
@@ -83,7 +91,20 @@ public abstract class RunStoreContract {
     for (int i = 0; i < 57; i++) {
       Run r = i % 3 == 0 ? running(i) : succeeded(i);
       if (i % 5 == 0) {
-        r = new Run(r.id(), r.state(), r.startedAt(), r.endedAt(), "w2", r.fencingToken(), r.attempt(), r.exitCode(), r.signal(), r.reason(), r.outputTail(), r.outputSize());
+        r =
+            new Run(
+                r.id(),
+                r.state(),
+                r.startedAt(),
+                r.endedAt(),
+                "w2",
+                r.fencingToken(),
+                r.attempt(),
+                r.exitCode(),
+                r.signal(),
+                r.reason(),
+                r.outputTail(),
+                r.outputSize());
       }
       runs.add(r);
     }
@@ -108,9 +129,21 @@ public abstract class RunStoreContract {
     assertThat(seen).hasSize(57);
     assertThat(pages).isEqualTo(6);
 
-    assertThat(store.query(RunQuery.all().forJob(job).inStates(Set.of(RunState.RUNNING)).limit(100)).runs()).hasSize(19);
-    assertThat(store.query(RunQuery.all().forJob(job).ofWorker("w2").limit(100)).runs()).hasSize(12);
-    assertThat(store.query(RunQuery.all().forJob(job).between(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20))).limit(100)).runs())
+    assertThat(
+            store
+                .query(RunQuery.all().forJob(job).inStates(Set.of(RunState.RUNNING)).limit(100))
+                .runs())
+        .hasSize(19);
+    assertThat(store.query(RunQuery.all().forJob(job).ofWorker("w2").limit(100)).runs())
+        .hasSize(12);
+    assertThat(
+            store
+                .query(
+                    RunQuery.all()
+                        .forJob(job)
+                        .between(Optional.of(T0.plusSeconds(10)), Optional.of(T0.plusSeconds(20)))
+                        .limit(100))
+                .runs())
         .hasSize(10);
     assertThat(store.running()).extracting(Run::job).contains(job);
   }
@@ -120,11 +153,22 @@ public abstract class RunStoreContract {
     for (int i = 0; i < 10; i++) {
       Run r = running(i);
       RunState end = i < 8 ? RunState.SUCCEEDED : RunState.FAILED;
-      store.upsert(r.finished(end, Optional.of(end == RunState.SUCCEEDED ? 0 : 1), Optional.empty(), "", "", 0, r.startedAt().get().plusMillis(100L * (i + 1))));
+      store.upsert(
+          r.finished(
+              end,
+              Optional.of(end == RunState.SUCCEEDED ? 0 : 1),
+              Optional.empty(),
+              "",
+              "",
+              0,
+              r.startedAt().get().plusMillis(100L * (i + 1))));
     }
     store.upsert(Run.skipped(id(20), "w1", 1, "busy", T0.plusSeconds(20)));
     JobStats stats = store.stats(job, T0);
-    assertThat(stats.counts()).containsEntry(RunState.SUCCEEDED, 8L).containsEntry(RunState.FAILED, 2L).containsEntry(RunState.SKIPPED, 1L);
+    assertThat(stats.counts())
+        .containsEntry(RunState.SUCCEEDED, 8L)
+        .containsEntry(RunState.FAILED, 2L)
+        .containsEntry(RunState.SKIPPED, 1L);
     assertThat(stats.successRate()).contains(0.8);
     assertThat(stats.p50()).contains(Duration.ofMillis(500));
     assertThat(stats.p99()).contains(Duration.ofMillis(1000));
@@ -138,7 +182,9 @@ public abstract class RunStoreContract {
       store.upsert(succeeded(i));
     }
     var recent = store.recent(List.of(job, "none"), 5);
-    assertThat(recent.get(job)).extracting(Run::id).containsExactly(id(25), id(26), id(27), id(28), id(29));
+    assertThat(recent.get(job))
+        .extracting(Run::id)
+        .containsExactly(id(25), id(26), id(27), id(28), id(29));
     assertThat(recent.get("none")).isEmpty();
   }
 
@@ -184,11 +230,15 @@ public abstract class RunStoreContract {
     store.upsert(running(31)); // old but RUNNING: kept
     String other = job + "-recent";
     for (int i = 0; i < 30; i++) {
-      store.upsert(Run.skipped(new RunId(other, now.minusSeconds(100 - i), Trigger.SCHEDULE), "w1", 1, "busy", now));
+      store.upsert(
+          Run.skipped(
+              new RunId(other, now.minusSeconds(100 - i), Trigger.SCHEDULE), "w1", 1, "busy", now));
     }
     int deleted = store.applyRetention(new RetentionPolicy(Duration.ofDays(30), 25), now);
     assertThat(deleted).isEqualTo(30 + 5);
-    assertThat(store.query(RunQuery.all().forJob(job).limit(100)).runs()).extracting(Run::id).containsExactly(id(31));
+    assertThat(store.query(RunQuery.all().forJob(job).limit(100)).runs())
+        .extracting(Run::id)
+        .containsExactly(id(31));
     List<Run> kept = store.query(RunQuery.all().forJob(other).limit(100)).runs();
     assertThat(kept).hasSize(25);
     assertThat(kept.get(kept.size() - 1).fireTime()).isEqualTo(now.minusSeconds(100 - 5));

@@ -30,13 +30,17 @@ class ScheduleTest {
   @Test
   void six_field_cron_fires_on_seconds() {
     assertThat(next("*/15 * * * * *", UTC, Instant.parse("2026-11-23T10:00:00Z"), 3))
-        .containsExactly(Instant.parse("2026-11-23T10:00:15Z"), Instant.parse("2026-11-23T10:00:30Z"), Instant.parse("2026-11-23T10:00:45Z"));
+        .containsExactly(
+            Instant.parse("2026-11-23T10:00:15Z"),
+            Instant.parse("2026-11-23T10:00:30Z"),
+            Instant.parse("2026-11-23T10:00:45Z"));
   }
 
   @Test
   void five_field_cron_is_unix_cron_at_second_zero() {
     assertThat(next("*/5 * * * *", UTC, Instant.parse("2026-11-23T10:01:30Z"), 2))
-        .containsExactly(Instant.parse("2026-11-23T10:05:00Z"), Instant.parse("2026-11-23T10:10:00Z"));
+        .containsExactly(
+            Instant.parse("2026-11-23T10:05:00Z"), Instant.parse("2026-11-23T10:10:00Z"));
   }
 
   @ParameterizedTest
@@ -56,7 +60,8 @@ class ScheduleTest {
     "0 0 0 29 2 *, 2028-02-29T00:00:00Z",
   })
   void every_form_fires_when_expected(String expr, String expected) {
-    assertThat(Schedule.parse(expr).next(Instant.parse("2026-11-23T10:00:00Z"), UTC)).contains(Instant.parse(expected));
+    assertThat(Schedule.parse(expr).next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
+        .contains(Instant.parse(expected));
   }
 
   @ParameterizedTest
@@ -80,51 +85,68 @@ class ScheduleTest {
         "0 x * * * *|minute",
       })
   void invalid_schedules_say_what_is_wrong(String expr, String message) {
-    assertThatThrownBy(() -> Schedule.parse(expr)).isInstanceOf(InvalidScheduleException.class).hasMessageContaining(message);
+    assertThatThrownBy(() -> Schedule.parse(expr))
+        .isInstanceOf(InvalidScheduleException.class)
+        .hasMessageContaining(message);
   }
 
   @Test
   void every_is_aligned_to_the_epoch_whatever_the_zone() {
     Schedule s = Schedule.parse("@every 1h30m");
-    assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), NEW_YORK)).contains(Instant.parse("2026-11-23T10:30:00Z"));
-    assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), UTC)).contains(Instant.parse("2026-11-23T10:30:00Z"));
+    assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), NEW_YORK))
+        .contains(Instant.parse("2026-11-23T10:30:00Z"));
+    assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
+        .contains(Instant.parse("2026-11-23T10:30:00Z"));
     assertThat(s.describe()).isEqualTo("every 1h30m");
   }
 
   @Test
   void at_fires_once_and_not_in_the_past() {
     Schedule s = Schedule.parse("@at 2026-12-01T09:00:00+01:00");
-    assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), UTC)).contains(Instant.parse("2026-12-01T08:00:00Z"));
+    assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
+        .contains(Instant.parse("2026-12-01T08:00:00Z"));
     assertThat(s.next(Instant.parse("2026-12-01T08:00:00Z"), UTC)).isEmpty();
   }
 
   @Test
   void an_impossible_date_never_fires() {
-    assertThat(Schedule.parse("0 0 0 30 2 *").next(Instant.parse("2026-11-23T10:00:00Z"), UTC)).isEmpty();
+    assertThat(Schedule.parse("0 0 0 30 2 *").next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
+        .isEmpty();
   }
 
   @Test
   void spring_forward_shifts_a_skipped_time_once_new_york() {
     // 2026-03-08: 02:00 EST becomes 03:00 EDT.
     assertThat(next("0 30 2 * * *", NEW_YORK, at("2026-03-07T03:00", NEW_YORK), 3))
-        .containsExactly(at("2026-03-08T03:30", NEW_YORK), at("2026-03-09T02:30", NEW_YORK), at("2026-03-10T02:30", NEW_YORK));
-    // Hourly at :30 except the hour is fixed by a range: 02:30 shifts to 03:30 and 03:30 is not fired twice.
+        .containsExactly(
+            at("2026-03-08T03:30", NEW_YORK),
+            at("2026-03-09T02:30", NEW_YORK),
+            at("2026-03-10T02:30", NEW_YORK));
+    // Hourly at :30 except the hour is fixed by a range: 02:30 shifts to 03:30 and 03:30 is not
+    // fired twice.
     assertThat(next("0 30 1-4 * * *", NEW_YORK, at("2026-03-08T00:00", NEW_YORK), 4))
-        .containsExactly(at("2026-03-08T01:30", NEW_YORK), at("2026-03-08T03:30", NEW_YORK), at("2026-03-08T04:30", NEW_YORK), at("2026-03-09T01:30", NEW_YORK));
+        .containsExactly(
+            at("2026-03-08T01:30", NEW_YORK),
+            at("2026-03-08T03:30", NEW_YORK),
+            at("2026-03-08T04:30", NEW_YORK),
+            at("2026-03-09T01:30", NEW_YORK));
   }
 
   @Test
   void fall_back_fires_a_repeated_time_once_berlin() {
     // 2026-10-25: 03:00 CEST becomes 02:00 CET; 02:30 happens twice.
     List<Instant> fires = next("0 30 2 * * *", BERLIN, at("2026-10-24T12:00", BERLIN), 2);
-    assertThat(fires).containsExactly(Instant.parse("2026-10-25T00:30:00Z"), at("2026-10-26T02:30", BERLIN));
+    assertThat(fires)
+        .containsExactly(Instant.parse("2026-10-25T00:30:00Z"), at("2026-10-26T02:30", BERLIN));
   }
 
   @Test
   void fall_back_fires_a_repeated_time_once_new_york() {
     // 2026-11-01: 02:00 EDT becomes 01:00 EST; 01:30 happens twice.
     List<Instant> fires = next("0 30 1 * * *", NEW_YORK, at("2026-10-31T12:00", NEW_YORK), 2);
-    assertThat(fires).containsExactly(Instant.parse("2026-11-01T05:30:00Z"), Instant.parse("2026-11-02T06:30:00Z"));
+    assertThat(fires)
+        .containsExactly(
+            Instant.parse("2026-11-01T05:30:00Z"), Instant.parse("2026-11-02T06:30:00Z"));
   }
 
   @Test
@@ -136,16 +158,18 @@ class ScheduleTest {
     }
     // Across spring-forward: 01:45 EST is followed by 03:00 EDT, 15 real minutes later.
     List<Instant> forward = next("0 */15 * * * *", NEW_YORK, at("2026-03-08T01:40", NEW_YORK), 2);
-    assertThat(forward).containsExactly(at("2026-03-08T01:45", NEW_YORK), at("2026-03-08T03:00", NEW_YORK));
+    assertThat(forward)
+        .containsExactly(at("2026-03-08T01:45", NEW_YORK), at("2026-03-08T03:00", NEW_YORK));
     assertThat(Duration.between(forward.get(0), forward.get(1))).isEqualTo(Duration.ofMinutes(15));
   }
 
   @Test
   void hourly_across_berlin_fall_back_fires_each_real_hour() {
     List<Instant> fires = next("@hourly", BERLIN, Instant.parse("2026-10-24T23:30:00Z"), 4);
-    assertThat(fires).containsExactly(
-        Instant.parse("2026-10-25T00:00:00Z"), Instant.parse("2026-10-25T01:00:00Z"),
-        Instant.parse("2026-10-25T02:00:00Z"), Instant.parse("2026-10-25T03:00:00Z"));
+    assertThat(fires)
+        .containsExactly(
+            Instant.parse("2026-10-25T00:00:00Z"), Instant.parse("2026-10-25T01:00:00Z"),
+            Instant.parse("2026-10-25T02:00:00Z"), Instant.parse("2026-10-25T03:00:00Z"));
   }
 
   @Test
@@ -159,7 +183,38 @@ class ScheduleTest {
   @Test
   void random_expressions_parse_to_increasing_fires_or_fail_cleanly() {
     Random random = new Random(20261123);
-    String[] tokens = {"*", "?", "0", "1", "5", "15", "30", "59", "60", "*/5", "1-5", "1,2,3", "L", "W", "MON", "JAN", "#", "5#2", "-", "/", "x", "99", "LW", "0-0", "7", "", "\u00e9", "@", "@every 5s", "@daily"};
+    String[] tokens = {
+      "*",
+      "?",
+      "0",
+      "1",
+      "5",
+      "15",
+      "30",
+      "59",
+      "60",
+      "*/5",
+      "1-5",
+      "1,2,3",
+      "L",
+      "W",
+      "MON",
+      "JAN",
+      "#",
+      "5#2",
+      "-",
+      "/",
+      "x",
+      "99",
+      "LW",
+      "0-0",
+      "7",
+      "",
+      "\u00e9",
+      "@",
+      "@every 5s",
+      "@daily"
+    };
     Instant start = Instant.parse("2026-01-01T00:00:00Z");
     for (int i = 0; i < 3000; i++) {
       int fields = 1 + random.nextInt(7);
@@ -195,7 +250,8 @@ class ScheduleTest {
     "@every 1m, 2026-11-23T10:00:00.001Z, 2026-11-23T10:00:00Z",
   })
   void previous_is_the_last_fire_strictly_before(String expr, String before, String expected) {
-    assertThat(Schedule.parse(expr).previous(Instant.parse(before), NEW_YORK)).contains(Instant.parse(expected));
+    assertThat(Schedule.parse(expr).previous(Instant.parse(before), NEW_YORK))
+        .contains(Instant.parse(expected));
   }
 
   @Test
@@ -204,7 +260,9 @@ class ScheduleTest {
     Instant t = Instant.parse("2026-06-01T00:00:00Z");
     for (int i = 0; i < 200; i++) {
       Instant next = s.next(t, BERLIN).orElseThrow();
-      assertThat(s.previous(next, BERLIN)).as("previous of %s", next).contains(i == 0 ? s.previous(next, BERLIN).orElseThrow() : t);
+      assertThat(s.previous(next, BERLIN))
+          .as("previous of %s", next)
+          .contains(i == 0 ? s.previous(next, BERLIN).orElseThrow() : t);
       t = next;
     }
   }

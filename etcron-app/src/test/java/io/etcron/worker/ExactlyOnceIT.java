@@ -27,7 +27,12 @@ class ExactlyOnceIT {
   @Test
   void workers_two_seconds_ahead_and_behind_still_run_each_fire_once() throws Exception {
     Clock real = Clock.systemUTC();
-    check(20, Duration.ofSeconds(15), Clock.offset(real, Duration.ofSeconds(2)), Clock.offset(real, Duration.ofSeconds(-2)), real);
+    check(
+        20,
+        Duration.ofSeconds(15),
+        Clock.offset(real, Duration.ofSeconds(2)),
+        Clock.offset(real, Duration.ofSeconds(-2)),
+        real);
   }
 
   private void check(int jobCount, Duration length, Clock... clocks) throws Exception {
@@ -40,7 +45,8 @@ class ExactlyOnceIT {
         names.add("every-second-" + j);
         h.put(WorkerHarness.spec(names.get(j), "@every 1s", h.logRun()));
       }
-      Instant from = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Instant from =
+          Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
       Thread.sleep(length.toMillis()); // the length of the experiment itself, not a synchronisation
       Instant to = Instant.now().minusSeconds(3);
       h.stopAll();
@@ -54,8 +60,12 @@ class ExactlyOnceIT {
           Instant fire = t;
           List<Run> ofFire = runs.stream().filter(r -> r.fireTime().equals(fire)).toList();
           assertThat(ofFire).as(job + " fire " + fire).hasSize(1);
-          assertThat(ofFire.get(0).state()).as(job + " fire " + fire + ": " + ofFire.get(0)).isEqualTo(RunState.SUCCEEDED);
-          assertThat(executions.get(ofFire.get(0).id().toString())).as(job + " fire " + fire + " executed").isEqualTo(1);
+          assertThat(ofFire.get(0).state())
+              .as(job + " fire " + fire + ": " + ofFire.get(0))
+              .isEqualTo(RunState.SUCCEEDED);
+          assertThat(executions.get(ofFire.get(0).id().toString()))
+              .as(job + " fire " + fire + " executed")
+              .isEqualTo(1);
           fires++;
         }
       }

@@ -33,13 +33,19 @@ final class WorkerHarness implements AutoCloseable {
 
   WorkerHarness(Client client) throws IOException {
     this.client = client;
-    this.jobs = new EtcdJobStore(client, Keys.of("/etcron/"), Duration.ofSeconds(5), Clock.systemUTC());
+    this.jobs =
+        new EtcdJobStore(client, Keys.of("/etcron/"), Duration.ofSeconds(5), Clock.systemUTC());
     this.dir = Files.createTempDirectory("etcron-worker-test");
   }
 
-  Worker start(String id, Function<WorkerSettings.Builder, WorkerSettings.Builder> settings) throws InterruptedException {
-    WorkerSettings.Builder b = Worker.builder(client, new RunRecorder(store, 200, Duration.ofMillis(50), 5000))
-        .id(id).ttl(Duration.ofSeconds(3)).killGrace(Duration.ofSeconds(2)).drainTimeout(Duration.ofSeconds(5));
+  Worker start(String id, Function<WorkerSettings.Builder, WorkerSettings.Builder> settings)
+      throws InterruptedException {
+    WorkerSettings.Builder b =
+        Worker.builder(client, new RunRecorder(store, 200, Duration.ofMillis(50), 5000))
+            .id(id)
+            .ttl(Duration.ofSeconds(3))
+            .killGrace(Duration.ofSeconds(2))
+            .drainTimeout(Duration.ofSeconds(5));
     Worker w = settings.apply(b).start();
     workers.add(w);
     return w;
@@ -55,7 +61,9 @@ final class WorkerHarness implements AutoCloseable {
 
   /** A spec with the given schedule and command, other fields default. */
   static JobSpec spec(String name, String schedule, String command) {
-    return new JobSpec(name, null, command, null, null, schedule, null, null, null, null, null, null, null, null, null, null);
+    return new JobSpec(
+        name, null, command, null, null, schedule, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   JobStore.Versioned put(JobSpec spec) {
@@ -73,12 +81,16 @@ final class WorkerHarness implements AutoCloseable {
     if (!Files.exists(log)) {
       return Map.of();
     }
-    return Files.readAllLines(log).stream().filter(l -> !l.isBlank())
+    return Files.readAllLines(log).stream()
+        .filter(l -> !l.isBlank())
         .collect(Collectors.groupingBy(l -> l.split(" ")[0], Collectors.counting()));
   }
 
   List<Run> runsOf(String job) {
-    return store.all().stream().filter(r -> r.job().equals(job)).sorted((a, b) -> a.fireTime().compareTo(b.fireTime())).toList();
+    return store.all().stream()
+        .filter(r -> r.job().equals(job))
+        .sorted((a, b) -> a.fireTime().compareTo(b.fireTime()))
+        .toList();
   }
 
   void stopAll() {

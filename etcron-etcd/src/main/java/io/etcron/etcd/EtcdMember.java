@@ -144,16 +144,22 @@ public final class EtcdMember {
     }
     try {
       ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()))
-          .filter(p -> p.info().commandLine().map(c -> c.contains("--data-dir=" + dataDir)).orElse(false))
-          .ifPresent(p -> {
-            log.warn("stopping a leftover etcd (pid {}) on {}", p.pid(), dataDir);
-            p.destroy();
-            try {
-              p.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-              p.destroyForcibly();
-            }
-          });
+          .filter(
+              p ->
+                  p.info()
+                      .commandLine()
+                      .map(c -> c.contains("--data-dir=" + dataDir))
+                      .orElse(false))
+          .ifPresent(
+              p -> {
+                log.warn("stopping a leftover etcd (pid {}) on {}", p.pid(), dataDir);
+                p.destroy();
+                try {
+                  p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                  p.destroyForcibly();
+                }
+              });
     } catch (NumberFormatException e) {
       // not ours
     }

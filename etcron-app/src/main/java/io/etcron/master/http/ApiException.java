@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A request the API refuses, with its status, a stable error code, a message and, when one field
- * is to blame, its name. Mapped to JSON once, in {@link Api}.
+ * A request the API refuses, with its status, a stable error code, a message and, when one field is
+ * to blame, its name. Mapped to JSON once, in {@link Api}.
  */
 public final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -18,7 +18,12 @@ public final class ApiException extends RuntimeException {
     this(status, error, message, Optional.empty(), List.of());
   }
 
-  public ApiException(int status, String error, String message, Optional<String> field, List<ErrorBody.FieldMessage> fields) {
+  public ApiException(
+      int status,
+      String error,
+      String message,
+      Optional<String> field,
+      List<ErrorBody.FieldMessage> fields) {
     super(message);
     this.status = status;
     this.error = error;

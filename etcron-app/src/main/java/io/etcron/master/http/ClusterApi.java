@@ -25,19 +25,24 @@ final class ClusterApi {
   }
 
   void audit(Context ctx) {
-    Optional<JobName> job = Optional.ofNullable(ctx.queryParam("job")).filter(j -> !j.isBlank()).map(j -> {
-      String p = JobName.problem(j);
-      if (p != null) {
-        throw ApiException.badRequest("job: " + p, "job");
-      }
-      return new JobName(j);
-    });
+    Optional<JobName> job =
+        Optional.ofNullable(ctx.queryParam("job"))
+            .filter(j -> !j.isBlank())
+            .map(
+                j -> {
+                  String p = JobName.problem(j);
+                  if (p != null) {
+                    throw ApiException.badRequest("job: " + p, "job");
+                  }
+                  return new JobName(j);
+                });
     ctx.json(Map.of("entries", jobs.audit(job, Params.intParam(ctx, "limit", 100, 1, 1000))));
   }
 
   void me(Context ctx) {
     Principal p = Api.principal(ctx);
-    ctx.json(Map.of("name", p.name(), "role", p.role().lower(), "authRequired", Api.authRequired(ctx)));
+    ctx.json(
+        Map.of("name", p.name(), "role", p.role().lower(), "authRequired", Api.authRequired(ctx)));
   }
 
   void live(Context ctx) {

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param field the field to blame, when there is one
  * @param fields every invalid field with its message (job validation)
  */
-public record ErrorBody(String error, String message, Optional<String> field, List<FieldMessage> fields) {
+public record ErrorBody(
+    String error, String message, Optional<String> field, List<FieldMessage> fields) {
   /** One invalid field. */
   public record FieldMessage(String field, String message) {}
 }

@@ -39,23 +39,34 @@ public final class HttpServer implements AutoCloseable {
       BooleanSupplier ready,
       Supplier<String> metrics) {
     ScheduledExecutorService followers =
-        Executors.newScheduledThreadPool(2, r -> {
-          Thread t = new Thread(r, "etcron-output-followers");
-          t.setDaemon(true);
-          return t;
-        });
-    Api api = new Api(new JobsApi(jobs, runs, clock), new RunsApi(runs, clock, followers), new ClusterApi(jobs, workers, ready), tokens, metrics);
-    Javalin app = Javalin.create(config -> {
-      config.jetty.host = host;
-      config.jetty.port = port;
-      config.startup.showJavalinBanner = false;
-      config.staticFiles.add(files -> {
-        files.hostedPath = "/";
-        files.directory = "/web";
-        files.location = Location.CLASSPATH;
-      });
-      api.configure(config);
-    });
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "etcron-output-followers");
+              t.setDaemon(true);
+              return t;
+            });
+    Api api =
+        new Api(
+            new JobsApi(jobs, runs, clock),
+            new RunsApi(runs, clock, followers),
+            new ClusterApi(jobs, workers, ready),
+            tokens,
+            metrics);
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.jetty.host = host;
+              config.jetty.port = port;
+              config.startup.showJavalinBanner = false;
+              config.staticFiles.add(
+                  files -> {
+                    files.hostedPath = "/";
+                    files.directory = "/web";
+                    files.location = Location.CLASSPATH;
+                  });
+              api.configure(config);
+            });
     app.start();
     return new HttpServer(app, api, followers);
   }

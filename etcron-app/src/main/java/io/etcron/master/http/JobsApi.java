@@ -40,19 +40,29 @@ final class JobsApi {
   void list(Context ctx) {
     String q = Optional.ofNullable(ctx.queryParam("q")).orElse("").toLowerCase(Locale.ROOT);
     Instant now = clock.instant();
-    List<JobStore.Versioned> all = jobs.list().stream()
-        .filter(v -> q.isEmpty() || matches(v.job(), q))
-        .sorted((a, b) -> a.job().name().compareTo(b.job().name()))
-        .toList();
+    List<JobStore.Versioned> all =
+        jobs.list().stream()
+            .filter(v -> q.isEmpty() || matches(v.job(), q))
+            .sorted((a, b) -> a.job().name().compareTo(b.job().name()))
+            .toList();
     List<String> names = all.stream().map(v -> v.job().name().value()).toList();
     Map<String, JobStats> stats = runs.stats(names, now.minus(Duration.ofDays(1)));
     Map<String, List<Run>> recent = runs.recent(names, 20);
-    ctx.json(Map.of("jobs", all.stream().map(v -> {
-      String n = v.job().name().value();
-      return Views.JobView.of(v, now, 1).with(
-          Views.StatsView.of(stats.getOrDefault(n, JobStats.empty(n))),
-          recent.getOrDefault(n, List.of()).stream().map(Views.RecentRun::of).toList());
-    }).toList()));
+    ctx.json(
+        Map.of(
+            "jobs",
+            all.stream()
+                .map(
+                    v -> {
+                      String n = v.job().name().value();
+                      return Views.JobView.of(v, now, 1)
+                          .with(
+                              Views.StatsView.of(stats.getOrDefault(n, JobStats.empty(n))),
+                              recent.getOrDefault(n, List.of()).stream()
+                                  .map(Views.RecentRun::of)
+                                  .toList());
+                    })
+                .toList()));
   }
 
   private static boolean matches(Job job, String q) {
@@ -74,7 +84,9 @@ final class JobsApi {
     long expected = Params.expectedVersion(ctx);
     JobSpec spec = body(ctx, JobSpec.class);
     if (spec.name() != null && !spec.name().equals(name.value())) {
-      throw ApiException.badRequest("name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"", "name");
+      throw ApiException.badRequest(
+          "name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"",
+          "name");
     }
     Job job = Job.from(spec.withName(name.value()), clock.instant());
     JobStore.PutResult result = jobs.put(job, expected, Api.actor(ctx));
@@ -97,7 +109,8 @@ final class JobsApi {
   }
 
   private void paused(Context ctx, boolean paused) {
-    JobStore.Versioned v = jobs.setPaused(Params.jobName(ctx), paused, Params.expectedVersion(ctx), Api.actor(ctx));
+    JobStore.Versioned v =
+        jobs.setPaused(Params.jobName(ctx), paused, Params.expectedVersion(ctx), Api.actor(ctx));
     ctx.header("ETag", Params.etag(v.version()));
     ctx.json(Views.JobView.of(v, clock.instant(), 5));
   }
@@ -120,25 +133,37 @@ final class JobsApi {
     ctx.json(preview(v.job().schedule(), v.job().timeZone(), n));
   }
 
-  /** {@code GET /api/v1/schedule/preview?schedule=...&timeZone=...&n=5}: for the UI as one types. */
+  /**
+   * {@code GET /api/v1/schedule/preview?schedule=...&timeZone=...&n=5}: for the UI as one types.
+   */
   void previewDraft(Context ctx) {
     String expr = ctx.queryParam("schedule");
     if (expr == null || expr.isBlank()) {
       throw ApiException.badRequest("schedule: is required", "schedule");
     }
-    String zoneId = Optional.ofNullable(ctx.queryParam("timeZone")).filter(z -> !z.isBlank()).orElse("UTC");
+    String zoneId =
+        Optional.ofNullable(ctx.queryParam("timeZone")).filter(z -> !z.isBlank()).orElse("UTC");
     ZoneId zone;
     try {
       zone = ZoneId.of(zoneId);
     } catch (DateTimeException e) {
-      throw new ApiException(422, "invalid_schedule", "timeZone: \"" + zoneId + "\" is not an IANA time zone such as Europe/Berlin or UTC",
-          Optional.of("timeZone"), List.of());
+      throw new ApiException(
+          422,
+          "invalid_schedule",
+          "timeZone: \"" + zoneId + "\" is not an IANA time zone such as Europe/Berlin or UTC",
+          Optional.of("timeZone"),
+          List.of());
     }
     Schedule schedule;
     try {
       schedule = Schedule.parse(expr);
     } catch (InvalidScheduleException e) {
-      throw new ApiException(422, "invalid_schedule", "schedule: " + e.getMessage(), Optional.of("schedule"), List.of());
+      throw new ApiException(
+          422,
+          "invalid_schedule",
+          "schedule: " + e.getMessage(),
+          Optional.of("schedule"),
+          List.of());
     }
     ctx.json(preview(schedule, zone, Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW)));
   }
@@ -146,7 +171,11 @@ final class JobsApi {
   private Views.Preview preview(Schedule s, ZoneId zone, int n) {
     List<Instant> fires = Fires.nextN(s, zone, clock.instant(), n);
     DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
-    return new Views.Preview(s.expression(), s.describe(), zone.getId(), fires,
+    return new Views.Preview(
+        s.expression(),
+        s.describe(),
+        zone.getId(),
+        fires,
         fires.stream().map(i -> f.format(i.atZone(zone))).toList());
   }
 

@@ -17,17 +17,27 @@ final class OpenApi {
     Map<String, Object> paths = new LinkedHashMap<>();
     for (Route r : routes) {
       @SuppressWarnings("unchecked")
-      Map<String, Object> item = (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>());
+      Map<String, Object> item =
+          (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>());
       item.put(r.method().equals("SSE") ? "get" : r.method().toLowerCase(), operation(r));
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.0.3");
-    doc.put("info", Map.of("title", "etcron master API", "version", "1",
-        "description", "Jobs, runs and workers of an etcron cluster. Errors are {error, message, field?}."));
+    doc.put(
+        "info",
+        Map.of(
+            "title",
+            "etcron master API",
+            "version",
+            "1",
+            "description",
+            "Jobs, runs and workers of an etcron cluster. Errors are {error, message, field?}."));
     doc.put("paths", paths);
-    doc.put("components", Map.of(
-        "securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer")),
-        "schemas", Map.of("JobSpec", jobSpec(), "Error", error())));
+    doc.put(
+        "components",
+        Map.of(
+            "securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer")),
+            "schemas", Map.of("JobSpec", jobSpec(), "Error", error())));
     return doc;
   }
 
@@ -38,7 +48,16 @@ final class OpenApi {
     List<Object> params = new ArrayList<>();
     Matcher m = PARAM.matcher(r.path());
     while (m.find()) {
-      params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
+      params.add(
+          Map.of(
+              "name",
+              m.group(1),
+              "in",
+              "path",
+              "required",
+              true,
+              "schema",
+              Map.of("type", "string")));
     }
     if (!params.isEmpty()) {
       op.put("parameters", params);
@@ -48,18 +67,34 @@ final class OpenApi {
       op.put("x-etcron-role", r.role().lower());
     }
     if (r.method().equals("PUT")) {
-      op.put("requestBody", Map.of("required", true,
-          "content", Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/JobSpec")))));
+      op.put(
+          "requestBody",
+          Map.of(
+              "required",
+              true,
+              "content",
+              Map.of(
+                  "application/json",
+                  Map.of("schema", Map.of("$ref", "#/components/schemas/JobSpec")))));
     }
     Map<String, Object> responses = new LinkedHashMap<>();
-    String ok = switch (r.method()) {
-      case "DELETE" -> "204";
-      case "POST" -> r.path().endsWith("/trigger") || r.path().endsWith("/kill") ? "202" : "200";
-      default -> "200";
-    };
-    responses.put(ok, Map.of("description", r.method().equals("SSE") ? "text/event-stream" : "success"));
-    Map<String, Object> error = Map.of("description", "error", "content",
-        Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/Error"))));
+    String ok =
+        switch (r.method()) {
+          case "DELETE" -> "204";
+          case "POST" ->
+              r.path().endsWith("/trigger") || r.path().endsWith("/kill") ? "202" : "200";
+          default -> "200";
+        };
+    responses.put(
+        ok, Map.of("description", r.method().equals("SSE") ? "text/event-stream" : "success"));
+    Map<String, Object> error =
+        Map.of(
+            "description",
+            "error",
+            "content",
+            Map.of(
+                "application/json",
+                Map.of("schema", Map.of("$ref", "#/components/schemas/Error"))));
     responses.put("4XX", error);
     responses.put("503", error);
     op.put("responses", responses);
@@ -73,9 +108,13 @@ final class OpenApi {
     props.put("command", str("run by /bin/sh -c"));
     props.put("env", Map.of("type", "object", "additionalProperties", Map.of("type", "string")));
     props.put("workingDir", str("absolute path"));
-    props.put("schedule", str("6-field cron with seconds, 5-field cron, @hourly/@daily/..., @every <duration>, @at <instant>"));
+    props.put(
+        "schedule",
+        str(
+            "6-field cron with seconds, 5-field cron, @hourly/@daily/..., @every <duration>, @at <instant>"));
     props.put("timeZone", str("IANA zone, default UTC"));
-    props.put("concurrency", Map.of("type", "string", "enum", List.of("allow", "forbid", "replace")));
+    props.put(
+        "concurrency", Map.of("type", "string", "enum", List.of("allow", "forbid", "replace")));
     props.put("misfire", Map.of("type", "string", "enum", List.of("skip", "once", "all")));
     props.put("maxCatchUp", Map.of("type", "integer", "minimum", 1, "maximum", 1000));
     props.put("startingDeadline", str("duration, e.g. 5m"));
@@ -84,13 +123,33 @@ final class OpenApi {
     props.put("retryBackoff", str("duration, doubles per retry"));
     props.put("tags", Map.of("type", "array", "items", Map.of("type", "string")));
     props.put("paused", Map.of("type", "boolean"));
-    return Map.of("type", "object", "additionalProperties", false, "required", List.of("command", "schedule"), "properties", props);
+    return Map.of(
+        "type",
+        "object",
+        "additionalProperties",
+        false,
+        "required",
+        List.of("command", "schedule"),
+        "properties",
+        props);
   }
 
   private static Map<String, Object> error() {
-    return Map.of("type", "object", "required", List.of("error", "message"), "properties", Map.of(
-        "error", str("stable code"), "message", str("what went wrong"), "field", str("the field to blame"),
-        "fields", Map.of("type", "array", "items", Map.of("type", "object"))));
+    return Map.of(
+        "type",
+        "object",
+        "required",
+        List.of("error", "message"),
+        "properties",
+        Map.of(
+            "error",
+            str("stable code"),
+            "message",
+            str("what went wrong"),
+            "field",
+            str("the field to blame"),
+            "fields",
+            Map.of("type", "array", "items", Map.of("type", "object"))));
   }
 
   private static Map<String, Object> str(String description) {

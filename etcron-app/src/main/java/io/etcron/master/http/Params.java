@@ -35,7 +35,8 @@ final class Params {
       } catch (NumberFormatException e) {
         // fall through
       }
-      throw ApiException.badRequest("If-Match must be a job version as returned in ETag, e.g. \"12\"", "If-Match");
+      throw ApiException.badRequest(
+          "If-Match must be a job version as returned in ETag, e.g. \"12\"", "If-Match");
     }
     String ifNoneMatch = ctx.header("If-None-Match");
     if (ifNoneMatch != null && ifNoneMatch.trim().equals("*")) {
@@ -57,7 +58,8 @@ final class Params {
     } catch (NumberFormatException e) {
       // fall through
     }
-    throw ApiException.badRequest(name + " must be a whole number between " + min + " and " + max, name);
+    throw ApiException.badRequest(
+        name + " must be a whole number between " + min + " and " + max, name);
   }
 
   /** An instant as ISO-8601, or a duration ago ({@code 1h}, {@code 30m}). */
@@ -72,7 +74,8 @@ final class Params {
       try {
         return Optional.of(clock.instant().minus(Durations.parse(v)));
       } catch (IllegalArgumentException e2) {
-        throw ApiException.badRequest(name + " must be an ISO-8601 instant or a duration ago such as 1h", name);
+        throw ApiException.badRequest(
+            name + " must be an ISO-8601 instant or a duration ago such as 1h", name);
       }
     }
   }

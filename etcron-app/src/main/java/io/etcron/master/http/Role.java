@@ -23,7 +23,8 @@ public enum Role implements RouteRole {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("role \"" + s + "\" is not one of viewer, operator, admin");
+      throw new IllegalArgumentException(
+          "role \"" + s + "\" is not one of viewer, operator, admin");
     }
   }
 

@@ -5,8 +5,8 @@ import io.javalin.http.sse.SseClient;
 import java.util.function.Consumer;
 
 /**
- * One entry of the route table: registered with Javalin and described in the OpenAPI document
- * from the same data, so the two cannot drift apart.
+ * One entry of the route table: registered with Javalin and described in the OpenAPI document from
+ * the same data, so the two cannot drift apart.
  *
  * @param method GET, PUT, POST, DELETE, or SSE (a GET answered with server-sent events)
  * @param path Javalin path, e.g. {@code /api/v1/jobs/{name}}
@@ -15,7 +15,13 @@ import java.util.function.Consumer;
  * @param handler the handler (null for SSE)
  * @param sse the SSE handler (null otherwise)
  */
-public record Route(String method, String path, Role role, String summary, Handler handler, Consumer<SseClient> sse) {
+public record Route(
+    String method,
+    String path,
+    Role role,
+    String summary,
+    Handler handler,
+    Consumer<SseClient> sse) {
 
   static Route get(String path, Role role, String summary, Handler h) {
     return new Route("GET", path, role, summary, h, null);

@@ -41,11 +41,12 @@ final class RunsApi {
   }
 
   void list(Context ctx) {
-    RunQuery q = RunQuery.all()
-        .limit(Params.intParam(ctx, "limit", RunQuery.DEFAULT_LIMIT, 1, RunQuery.MAX_LIMIT))
-        .between(Params.time(ctx, "since", clock), Params.time(ctx, "until", clock))
-        .inStates(states(ctx.queryParam("state")))
-        .after(Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()));
+    RunQuery q =
+        RunQuery.all()
+            .limit(Params.intParam(ctx, "limit", RunQuery.DEFAULT_LIMIT, 1, RunQuery.MAX_LIMIT))
+            .between(Params.time(ctx, "since", clock), Params.time(ctx, "until", clock))
+            .inStates(states(ctx.queryParam("state")))
+            .after(Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()));
     String job = ctx.queryParam("job");
     if (job != null && !job.isBlank()) {
       q = q.forJob(job);
@@ -56,7 +57,9 @@ final class RunsApi {
     }
     try {
       RunPage page = runs.query(q);
-      ctx.json(new Views.RunsPage(page.runs().stream().map(Views.RunView::of).toList(), page.nextCursor()));
+      ctx.json(
+          new Views.RunsPage(
+              page.runs().stream().map(Views.RunView::of).toList(), page.nextCursor()));
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage(), "cursor");
     }
@@ -71,7 +74,12 @@ final class RunsApi {
       try {
         states.add(RunState.valueOf(s.trim().toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("state \"" + s.trim() + "\" is not one of " + Arrays.toString(RunState.values()).toLowerCase(Locale.ROOT), "state");
+        throw ApiException.badRequest(
+            "state \""
+                + s.trim()
+                + "\" is not one of "
+                + Arrays.toString(RunState.values()).toLowerCase(Locale.ROOT),
+            "state");
       }
     }
     return states;
@@ -79,7 +87,10 @@ final class RunsApi {
 
   void get(Context ctx) {
     RunId id = runId(ctx);
-    ctx.json(runs.get(id).map(Views.RunView::withOutput).orElseThrow(() -> ApiException.notFound("run " + id + " does not exist")));
+    ctx.json(
+        runs.get(id)
+            .map(Views.RunView::withOutput)
+            .orElseThrow(() -> ApiException.notFound("run " + id + " does not exist")));
   }
 
   void output(Context ctx) {
@@ -92,9 +103,13 @@ final class RunsApi {
   }
 
   void stats(Context ctx) {
-    List<String> jobs = Optional.ofNullable(ctx.queryParam("job")).map(j -> List.of(j.split(","))).orElse(List.of());
+    List<String> jobs =
+        Optional.ofNullable(ctx.queryParam("job"))
+            .map(j -> List.of(j.split(",")))
+            .orElse(List.of());
     if (jobs.isEmpty()) {
-      throw ApiException.badRequest("job is required (one name or several, comma-separated)", "job");
+      throw ApiException.badRequest(
+          "job is required (one name or several, comma-separated)", "job");
     }
     var since = Params.time(ctx, "since", clock).orElse(clock.instant().minus(Duration.ofDays(1)));
     Map<String, Views.StatsView> out = new HashMap<>();
@@ -104,8 +119,8 @@ final class RunsApi {
 
   /**
    * Server-sent events of a run's output: {@code output} events carry {@code {offset, text}} as it
-   * is stored (the worker stores it within a few hundred milliseconds), then one {@code end}
-   * event carrying the run when it has ended. Polls the store every {@link #POLL} per viewer.
+   * is stored (the worker stores it within a few hundred milliseconds), then one {@code end} event
+   * carrying the run when it has ended. Polls the store every {@link #POLL} per viewer.
    */
   void stream(SseClient client) {
     Context ctx = client.ctx();
@@ -117,26 +132,33 @@ final class RunsApi {
       client.close();
       return;
     }
-    AtomicLong offset = new AtomicLong(Optional.ofNullable(ctx.queryParam("from")).map(Long::parseLong).orElse(0L));
+    AtomicLong offset =
+        new AtomicLong(Optional.ofNullable(ctx.queryParam("from")).map(Long::parseLong).orElse(0L));
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     client.keepAlive();
     client.onClose(() -> Optional.ofNullable(task.get()).ifPresent(t -> t.cancel(false)));
-    task.set(followers.scheduleWithFixedDelay(() -> {
-      try {
-        OutputSlice slice = runs.readOutput(id, offset.get());
-        if (!slice.text().isEmpty()) {
-          client.sendEvent("output", Map.of("offset", slice.offset(), "text", slice.text()));
-        }
-        offset.set(slice.totalSize());
-        if (slice.finished()) {
-          runs.get(id).ifPresent(r -> client.sendEvent("end", Views.RunView.of(r)));
-          client.close();
-          task.get().cancel(false);
-        }
-      } catch (RuntimeException e) {
-        client.sendComment("store unavailable, retrying");
-      }
-    }, 0, POLL.toMillis(), TimeUnit.MILLISECONDS));
+    task.set(
+        followers.scheduleWithFixedDelay(
+            () -> {
+              try {
+                OutputSlice slice = runs.readOutput(id, offset.get());
+                if (!slice.text().isEmpty()) {
+                  client.sendEvent(
+                      "output", Map.of("offset", slice.offset(), "text", slice.text()));
+                }
+                offset.set(slice.totalSize());
+                if (slice.finished()) {
+                  runs.get(id).ifPresent(r -> client.sendEvent("end", Views.RunView.of(r)));
+                  client.close();
+                  task.get().cancel(false);
+                }
+              } catch (RuntimeException e) {
+                client.sendComment("store unavailable, retrying");
+              }
+            },
+            0,
+            POLL.toMillis(),
+            TimeUnit.MILLISECONDS));
   }
 
   private static RunId runId(Context ctx) {

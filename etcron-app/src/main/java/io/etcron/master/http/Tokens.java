@@ -34,13 +34,22 @@ public final class Tokens {
       String[] parts = spec.split(":", 3);
       if (parts.length != 3 || parts[0].isBlank() || parts[2].length() < 16) {
         throw new IllegalArgumentException(
-            "token \"" + (parts.length > 0 ? parts[0] : "") + "\" must be written name:role:secret with a secret of"
+            "token \""
+                + (parts.length > 0 ? parts[0] : "")
+                + "\" must be written name:role:secret with a secret of"
                 + " at least 16 characters (e.g. ops:operator:$(openssl rand -hex 16))");
       }
-      if (parts[0].chars().anyMatch(c -> c == ':' || Character.isISOControl(c)) || parts[0].length() > 64) {
-        throw new IllegalArgumentException("token name \"" + parts[0] + "\" must be at most 64 characters without control characters");
+      if (parts[0].chars().anyMatch(c -> c == ':' || Character.isISOControl(c))
+          || parts[0].length() > 64) {
+        throw new IllegalArgumentException(
+            "token name \""
+                + parts[0]
+                + "\" must be at most 64 characters without control characters");
       }
-      entries.add(new Entry(new Principal(parts[0], Role.parse(parts[1])), parts[2].getBytes(StandardCharsets.UTF_8)));
+      entries.add(
+          new Entry(
+              new Principal(parts[0], Role.parse(parts[1])),
+              parts[2].getBytes(StandardCharsets.UTF_8)));
     }
     return new Tokens(entries);
   }

@@ -27,11 +27,24 @@ final class Views {
    * @param stats its runs over the last 24 hours, when asked for
    * @param recent states of its newest runs, oldest first, when asked for
    */
-  record JobView(JobSpec spec, long version, String schedule, List<Instant> nextFires, Optional<StatsView> stats, Optional<List<RecentRun>> recent) {
+  record JobView(
+      JobSpec spec,
+      long version,
+      String schedule,
+      List<Instant> nextFires,
+      Optional<StatsView> stats,
+      Optional<List<RecentRun>> recent) {
     static JobView of(JobStore.Versioned v, Instant now, int fires) {
       Job job = v.job();
-      List<Instant> next = job.paused() ? List.of() : Fires.nextN(job.schedule(), job.timeZone(), now, fires);
-      return new JobView(job.toSpec(), v.version(), job.schedule().describe(), next, Optional.empty(), Optional.empty());
+      List<Instant> next =
+          job.paused() ? List.of() : Fires.nextN(job.schedule(), job.timeZone(), now, fires);
+      return new JobView(
+          job.toSpec(),
+          v.version(),
+          job.schedule().describe(),
+          next,
+          Optional.empty(),
+          Optional.empty());
     }
 
     JobView with(StatsView s, List<RecentRun> r) {
@@ -42,35 +55,87 @@ final class Views {
   /** One of a job's newest runs, for a sparkline. */
   record RecentRun(String id, RunState state, Instant fireTime, Optional<Long> durationMillis) {
     static RecentRun of(Run r) {
-      return new RecentRun(r.id().toString(), r.state(), r.fireTime(), r.duration().map(Duration::toMillis));
+      return new RecentRun(
+          r.id().toString(), r.state(), r.fireTime(), r.duration().map(Duration::toMillis));
     }
   }
 
   /** A job's statistics with durations in milliseconds. */
   record StatsView(
-      Optional<RunView> last, Map<RunState, Long> counts, Optional<Double> successRate,
-      Optional<Long> p50Millis, Optional<Long> p95Millis, Optional<Long> p99Millis) {
+      Optional<RunView> last,
+      Map<RunState, Long> counts,
+      Optional<Double> successRate,
+      Optional<Long> p50Millis,
+      Optional<Long> p95Millis,
+      Optional<Long> p99Millis) {
     static StatsView of(JobStats s) {
-      return new StatsView(s.last().map(RunView::of), s.counts(), s.successRate(),
-          s.p50().map(Duration::toMillis), s.p95().map(Duration::toMillis), s.p99().map(Duration::toMillis));
+      return new StatsView(
+          s.last().map(RunView::of),
+          s.counts(),
+          s.successRate(),
+          s.p50().map(Duration::toMillis),
+          s.p95().map(Duration::toMillis),
+          s.p99().map(Duration::toMillis));
     }
   }
 
   /** A run as the API shows it. */
   record RunView(
-      String id, String job, Instant fireTime, String trigger, RunState state, Optional<Instant> startedAt,
-      Optional<Instant> endedAt, Optional<Long> durationMillis, String worker, long fencingToken, int attempt,
-      Optional<Integer> exitCode, Optional<Integer> signal, String reason, Optional<String> output, long outputSize) {
+      String id,
+      String job,
+      Instant fireTime,
+      String trigger,
+      RunState state,
+      Optional<Instant> startedAt,
+      Optional<Instant> endedAt,
+      Optional<Long> durationMillis,
+      String worker,
+      long fencingToken,
+      int attempt,
+      Optional<Integer> exitCode,
+      Optional<Integer> signal,
+      String reason,
+      Optional<String> output,
+      long outputSize) {
     static RunView of(Run r) {
-      return new RunView(r.id().toString(), r.job(), r.fireTime(), r.trigger().name().toLowerCase(), r.state(),
-          r.startedAt(), r.endedAt(), r.duration().map(Duration::toMillis), r.worker(), r.fencingToken(), r.attempt(),
-          r.exitCode(), r.signal(), r.reason(), Optional.empty(), r.outputSize());
+      return new RunView(
+          r.id().toString(),
+          r.job(),
+          r.fireTime(),
+          r.trigger().name().toLowerCase(),
+          r.state(),
+          r.startedAt(),
+          r.endedAt(),
+          r.duration().map(Duration::toMillis),
+          r.worker(),
+          r.fencingToken(),
+          r.attempt(),
+          r.exitCode(),
+          r.signal(),
+          r.reason(),
+          Optional.empty(),
+          r.outputSize());
     }
 
     static RunView withOutput(Run r) {
       RunView v = of(r);
-      return new RunView(v.id, v.job, v.fireTime, v.trigger, v.state, v.startedAt, v.endedAt, v.durationMillis,
-          v.worker, v.fencingToken, v.attempt, v.exitCode, v.signal, v.reason, Optional.of(r.outputTail()), v.outputSize);
+      return new RunView(
+          v.id,
+          v.job,
+          v.fireTime,
+          v.trigger,
+          v.state,
+          v.startedAt,
+          v.endedAt,
+          v.durationMillis,
+          v.worker,
+          v.fencingToken,
+          v.attempt,
+          v.exitCode,
+          v.signal,
+          v.reason,
+          Optional.of(r.outputTail()),
+          v.outputSize);
     }
   }
 
@@ -78,5 +143,10 @@ final class Views {
   record RunsPage(List<RunView> runs, Optional<String> nextCursor) {}
 
   /** A schedule preview. */
-  record Preview(String schedule, String description, String timeZone, List<Instant> fires, List<String> local) {}
+  record Preview(
+      String schedule,
+      String description,
+      String timeZone,
+      List<Instant> fires,
+      List<String> local) {}
 }

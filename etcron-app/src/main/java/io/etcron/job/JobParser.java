@@ -200,6 +200,9 @@ final class JobParser {
     } catch (InvalidScheduleException e) {
       error("schedule", e.getMessage());
       return null;
+    } catch (RuntimeException e) {
+      error("schedule", "\"" + spec.schedule() + "\" cannot be computed: " + e.getMessage());
+      return null;
     }
   }
 

@@ -61,6 +61,9 @@ public final class CronSchedule implements Schedule {
               + "\": expected 5 or 6 fields (sec min hour day-of-month month day-of-week), got "
               + parts.length);
     }
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = normalize(expression, i, parts[i]);
+    }
     String normalized = String.join(" ", parts);
     try {
       return new CronSchedule(expression, PARSER.parse(normalized).validate());
@@ -68,6 +71,65 @@ public final class CronSchedule implements Schedule {
       throw new InvalidScheduleException(
           "\"" + expression + "\" " + culprit(parts, e.getMessage()));
     }
+  }
+
+  private static final Pattern DOM_SPECIAL = Pattern.compile("L|LW|L-(\\d{1,2})|(\\d{1,2})W");
+  private static final Pattern DOW_SPECIAL = Pattern.compile("([0-7]|[A-Z]{3})(L|#([1-5]))");
+
+  /**
+   * Upper-cases names, reads {@code ?} as {@code *}, and allows {@code L}, {@code W} and {@code #}
+   * only in the simple forms cron-utils computes correctly: it ignores {@code L} inside a list,
+   * reads a bare {@code L} in day-of-week as every Sunday, and fails on {@code 31W} in short
+   * months.
+   */
+  private static String normalize(String expression, int field, String token) {
+    String v = token.toUpperCase(Locale.ROOT);
+    if (v.equals("?")) {
+      if (field != 3 && field != 5) {
+        throw new InvalidScheduleException(
+            "\""
+                + expression
+                + "\" "
+                + FIELDS[field]
+                + ": ? is only allowed in day-of-month and day-of-week");
+      }
+      return "*";
+    }
+    if (field == 3 && (v.contains("L") || v.contains("W"))) {
+      Matcher m = DOM_SPECIAL.matcher(v);
+      if (!m.matches()) {
+        throw new InvalidScheduleException(
+            "\""
+                + expression
+                + "\" day-of-month \""
+                + token
+                + "\": L and W must stand alone: L, L-<days>, LW or <day>W (no lists, ranges or steps)");
+      }
+      if (m.group(1) != null && Integer.parseInt(m.group(1)) > 30) {
+        throw new InvalidScheduleException(
+            "\"" + expression + "\" day-of-month offset " + m.group(1) + " is out of range 0-30");
+      }
+      if (m.group(2) != null
+          && (Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 28)) {
+        throw new InvalidScheduleException(
+            "\""
+                + expression
+                + "\" day-of-month "
+                + m.group(2)
+                + "W is out of range 1-28 (W works on days every month has)");
+      }
+    }
+    if (field == 5 && (v.contains("L") || v.contains("#"))) {
+      if (!DOW_SPECIAL.matcher(v).matches()) {
+        throw new InvalidScheduleException(
+            "\""
+                + expression
+                + "\" day-of-week \""
+                + token
+                + "\": L and # must follow one day: <day>L (the last in the month) or <day>#<1-5>");
+      }
+    }
+    return v;
   }
 
   /** Finds the field cron-utils refused by parsing each field alone, and says why in our words. */
@@ -133,24 +195,54 @@ public final class CronSchedule implements Schedule {
   }
 
   /**
-   * Local time: the next matching wall-clock time after {@code after}'s wall-clock time, mapped to
-   * the zone: shifted by the gap when skipped, at its first occurrence when repeated.
+   * Local time: the first matching wall-clock time whose instant in the zone comes after {@code
+   * after}. A time in a skipped hour maps forward by the gap, a repeated time to its first
+   * occurrence; both mappings keep order, so the first instant after {@code after} is the answer.
+   * The search starts before a gap that ended just before {@code after}: a time in the gap maps to
+   * the gap's end and must not hide the times right after it.
    */
   private Optional<Instant> nextLocal(Instant after, ZoneId zone) {
     LocalDateTime local = LocalDateTime.ofInstant(after, zone);
-    for (int hop = 0; hop < MAX_HOPS; hop++) {
+    ZoneOffsetTransition gap = zone.getRules().previousTransition(after.plusNanos(1));
+    if (gap != null
+        && gap.isGap()
+        && !gap.getInstant().isBefore(after.minus(java.time.Duration.ofDays(1)))) {
+      LocalDateTime beforeGap = gap.getDateTimeBefore().minusNanos(1);
+      if (beforeGap.isBefore(local)) {
+        local = beforeGap;
+      }
+    }
+    for (int hop = 0; hop < MAX_HOPS * 100; hop++) {
       Optional<LocalDateTime> match = nextMatch(local);
       if (match.isEmpty()) {
         return Optional.empty();
       }
-      Instant at = ZonedDateTime.ofLocal(match.get(), zone, null).toInstant();
-      if (at.isAfter(after)) {
-        return Optional.of(at);
+      Optional<Instant> candidate =
+          Optional.of(toInstant(match.get(), zone)).filter(at -> at.isAfter(after));
+      ZoneOffsetTransition skipped = zone.getRules().getTransition(match.get());
+      if (skipped != null && skipped.isGap()) {
+        // A skipped time moves forward by the gap; times right after the gap may come first.
+        LocalDateTime shifted = match.get().plus(skipped.getDuration());
+        Optional<LocalDateTime> later = nextMatch(match.get());
+        for (int n = 0; later.isPresent() && !later.get().isAfter(shifted) && n < MAX_HOPS; n++) {
+          Instant at = toInstant(later.get(), zone);
+          if (at.isAfter(after) && (candidate.isEmpty() || at.isBefore(candidate.get()))) {
+            candidate = Optional.of(at);
+          }
+          later = nextMatch(later.get());
+        }
       }
-      // In the second pass of a repeated hour: that wall-clock time already fired.
+      if (candidate.isPresent()) {
+        return candidate;
+      }
       local = match.get();
     }
     return Optional.empty();
+  }
+
+  /** A wall-clock time in the zone: moved forward by a gap, the earlier of an overlap. */
+  private static Instant toInstant(LocalDateTime local, ZoneId zone) {
+    return ZonedDateTime.ofLocal(local, zone, null).toInstant();
   }
 
   /** The next wall-clock time strictly after {@code local} matching the cron (no zone rules). */

@@ -14,11 +14,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class CursorView implements io.etcron.store.PrefixMirror.Listener {
   private final String prefix;
   private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
-  private final Map<String, Long> advancedAt = new ConcurrentHashMap<>();
+  private final Map<String, Instant> advancedAt = new ConcurrentHashMap<>();
+  private final java.time.Clock clock;
   private volatile java.util.function.Consumer<String> onMove = job -> {};
 
-  CursorView(Keys keys) {
+  CursorView(Keys keys, java.time.Clock clock) {
     this.prefix = keys.cursors();
+    this.clock = clock;
   }
 
   /** Who to tell when a cursor moves. */
@@ -31,19 +33,16 @@ final class CursorView implements io.etcron.store.PrefixMirror.Listener {
     String job = Keys.name(prefix, Keys.string(kv.getKey()));
     try {
       cursors.put(job, Keys.unpad(Keys.string(kv.getValue())));
-      advancedAt.put(job, System.nanoTime());
+      advancedAt.put(job, clock.instant());
     } catch (NumberFormatException e) {
       return; // not a cursor written by etcron: claims of that job fail until it is recreated
     }
     onMove.accept(job);
   }
 
-  /**
-   * When (monotonic nanos) this worker saw the cursor of {@code job} move last; long ago if never.
-   */
-  long advancedAt(String job) {
-    Long t = advancedAt.get(job);
-    return t != null ? t : System.nanoTime() - java.util.concurrent.TimeUnit.DAYS.toNanos(1);
+  /** When (by the worker's clock) this worker saw the cursor of {@code job} move last. */
+  Optional<Instant> advancedAt(String job) {
+    return Optional.ofNullable(advancedAt.get(job));
   }
 
   @Override

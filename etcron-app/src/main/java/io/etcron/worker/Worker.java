@@ -80,7 +80,7 @@ public final class Worker implements AutoCloseable {
         new Claimer(
             client, keys, settings.requestTimeout(), settings.clock(), settings.claimBatch());
     this.members = new Members(keys, info);
-    this.cursors = new CursorView(keys);
+    this.cursors = new CursorView(keys, settings.clock());
     this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
     this.claiming = Executors.newSingleThreadExecutor(named("etcron-claims"));
     this.registration =

@@ -83,6 +83,10 @@ class ScheduleTest {
         "@every soon|not a duration",
         "@at tomorrow|not an ISO-8601 instant",
         "0 x * * * *|minute",
+        "0 0 0 31W * *|out of range 1-28",
+        "0 0 0 * * L|must follow one day",
+        "0 0 0 1,L * *|must stand alone",
+        "? 0 0 * * *|only allowed in day-of-month",
       })
   void invalid_schedules_say_what_is_wrong(String expr, String message) {
     assertThatThrownBy(() -> Schedule.parse(expr))
@@ -106,6 +110,25 @@ class ScheduleTest {
     assertThat(s.next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
         .contains(Instant.parse("2026-12-01T08:00:00Z"));
     assertThat(s.next(Instant.parse("2026-12-01T08:00:00Z"), UTC)).isEmpty();
+  }
+
+  @Test
+  void question_marks_read_as_stars_and_last_weekdays_work() {
+    assertThat(Schedule.parse("0 0 0 ? * ?").next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
+        .contains(Instant.parse("2026-11-24T00:00:00Z"));
+    assertThat(Schedule.parse("0 0 0 ? * 5L").next(Instant.parse("2026-11-23T10:00:00Z"), UTC))
+        .contains(Instant.parse("2026-11-27T00:00:00Z"));
+  }
+
+  @Test
+  void lord_howe_times_after_a_half_hour_gap_are_not_hidden_by_a_shifted_one() {
+    ZoneId lordHowe = ZoneId.of("Australia/Lord_Howe");
+    // 02:20 falls in the gap (02:00-02:30) and shifts to 02:50; 02:40 exists and fires too.
+    assertThat(next("0 20,40 2 * * *", lordHowe, at("2026-10-04T01:00", lordHowe), 3))
+        .containsExactly(
+            at("2026-10-04T02:40", lordHowe),
+            at("2026-10-04T02:50", lordHowe),
+            at("2026-10-05T02:20", lordHowe));
   }
 
   @Test

@@ -1,0 +1,240 @@
+package io.etcron.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.etcron.job.JobSpec;
+import io.etcron.run.Run;
+import io.etcron.run.RunState;
+import io.etcron.store.Keys;
+import io.etcron.testing.EtcdExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Concurrency and misfire policies, timeouts and kills, on real etcd with real processes. */
+class PoliciesIT {
+  @RegisterExtension final EtcdExtension etcd = EtcdExtension.singleNode();
+
+  static JobSpec spec(
+      String name,
+      String schedule,
+      String command,
+      String concurrency,
+      String misfire,
+      Integer maxCatchUp,
+      String timeout) {
+    return new JobSpec(
+        name,
+        null,
+        command,
+        null,
+        null,
+        schedule,
+        null,
+        concurrency,
+        misfire,
+        maxCatchUp,
+        null,
+        timeout,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @Test
+  void forbid_skips_each_overlapped_fire_once() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      h.start("w2");
+      h.put(spec("forbid", "@every 1s", "sleep 2.5", "forbid", null, null, null));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  h.runsOf("forbid").stream().filter(r -> r.state() == RunState.SUCCEEDED).count()
+                      >= 2);
+      h.stopAll();
+      List<Run> runs = h.runsOf("forbid");
+      Map<Instant, Long> perFire =
+          runs.stream().collect(Collectors.groupingBy(Run::fireTime, Collectors.counting()));
+      assertThat(perFire.values()).allMatch(n -> n == 1);
+      List<Run> skipped = runs.stream().filter(r -> r.state() == RunState.SKIPPED).toList();
+      assertThat(skipped).isNotEmpty().allMatch(r -> r.reason().contains("still running"));
+      // Never two runs at once.
+      List<Run> ran =
+          runs.stream().filter(r -> r.startedAt().isPresent() && r.endedAt().isPresent()).toList();
+      for (Run a : ran) {
+        for (Run b : ran) {
+          if (a != b) {
+            assertThat(
+                    a.endedAt().get().isBefore(b.startedAt().get())
+                        || b.endedAt().get().isBefore(a.startedAt().get()))
+                .as("%s and %s overlap", a.id(), b.id())
+                .isTrue();
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void replace_kills_the_running_run_for_the_new_one() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      h.start("w2");
+      h.put(spec("replace", "@every 2s", "sleep 30", "replace", null, null, null));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  h.runsOf("replace").stream().filter(r -> r.state() == RunState.KILLED).count()
+                      >= 2);
+      Run killed =
+          h.runsOf("replace").stream()
+              .filter(r -> r.state() == RunState.KILLED)
+              .findFirst()
+              .orElseThrow();
+      assertThat(killed.reason()).contains("replaced by run");
+      assertThat(h.runsOf("replace").stream().filter(r -> r.state() == RunState.RUNNING).count())
+          .isLessThanOrEqualTo(1);
+    }
+  }
+
+  @Test
+  void allow_lets_runs_overlap() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      h.put(spec("allow", "@every 1s", "sleep 3", "allow", null, null, null));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  h.runsOf("allow").stream().filter(r -> r.state() == RunState.RUNNING).count()
+                      >= 2);
+    }
+  }
+
+  @Test
+  void a_timeout_kills_the_whole_process_tree() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      Path pids = h.dir.resolve("timeout.pids");
+      h.put(
+          spec(
+              "timeout",
+              "@every 1h",
+              "sleep 300 & echo $! >> " + pids + "; sleep 300",
+              null,
+              null,
+              null,
+              "2s"));
+      h.jobs.trigger(io.etcron.job.JobName.of("timeout"), "test");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> h.runsOf("timeout").stream().anyMatch(r -> r.state() == RunState.TIMED_OUT));
+      Run run = h.runsOf("timeout").get(0);
+      assertThat(run.reason()).contains("timed out after 2s");
+      assertGone(pids);
+    }
+  }
+
+  @Test
+  void a_kill_request_reaches_grandchildren() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      Path pids = h.dir.resolve("kill.pids");
+      h.put(
+          spec(
+              "victim",
+              "@every 1h",
+              "sh -c 'sleep 300 & echo $! >> " + pids + "; wait' ; sleep 300",
+              null,
+              null,
+              null,
+              null));
+      h.jobs.trigger(io.etcron.job.JobName.of("victim"), "test");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> Files.exists(pids) && !Files.readString(pids).isBlank());
+      h.jobs.kill(io.etcron.job.JobName.of("victim"), "alice");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> h.runsOf("victim").stream().anyMatch(r -> r.state() == RunState.KILLED));
+      assertThat(h.runsOf("victim").get(0).reason()).isEqualTo("killed by alice");
+      assertGone(pids);
+    }
+  }
+
+  private static void assertGone(Path pids) throws Exception {
+    for (String pid : Files.readAllLines(pids)) {
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  ProcessHandle.of(Long.parseLong(pid.trim())).map(p -> !p.isAlive()).orElse(true));
+    }
+  }
+
+  @Test
+  void misfire_policies_after_every_worker_was_down() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      for (String policy : new String[] {"skip", "once", "all"}) {
+        h.put(spec("misfire-" + policy, "@every 1s", "true", "allow", policy, 3, null));
+      }
+      // All workers were down for the last 8 fires: the cursors are 8.5 seconds behind.
+      Instant past = Instant.now().minusMillis(8_500);
+      for (String policy : new String[] {"skip", "once", "all"}) {
+        etcd.client()
+            .getKVClient()
+            .put(Keys.bytes("/etcron/cursor/misfire-" + policy), Keys.bytes(Keys.pad(past)))
+            .get();
+      }
+      h.start("w1");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  h.runsOf("misfire-all").stream()
+                          .filter(r -> r.state() == RunState.SUCCEEDED)
+                          .count()
+                      >= 3);
+      h.stopAll();
+      Map<RunState, Long> skip = catchUp(h, "misfire-skip", past);
+      // skip: missed fires are recorded MISSED; only a fire claimed within 10 s of its time runs.
+      assertThat(skip.getOrDefault(RunState.MISSED, 0L)).as("skip").isGreaterThanOrEqualTo(7L);
+      assertThat(
+              h.runsOf("misfire-skip").stream()
+                  .filter(
+                      r ->
+                          r.state() == RunState.SUCCEEDED
+                              && r.fireTime().isBefore(past.plusMillis(7_000))))
+          .as("skip runs no old fire")
+          .isEmpty();
+      assertThat(catchUp(h, "misfire-once", past))
+          .as("once")
+          .containsEntry(RunState.SUCCEEDED, 1L)
+          .containsKey(RunState.MISSED);
+      Map<RunState, Long> all = catchUp(h, "misfire-all", past);
+      assertThat(all).as("all").containsEntry(RunState.SUCCEEDED, 3L).containsKey(RunState.MISSED);
+    }
+  }
+
+  /** States of the fires that fell while no worker was up (8 of them). */
+  private static Map<RunState, Long> catchUp(WorkerHarness h, String job, Instant past) {
+    List<Run> runs =
+        h.runsOf(job).stream()
+            .filter(
+                r -> r.fireTime().isAfter(past) && r.fireTime().isBefore(past.plusMillis(8_500)))
+            .toList();
+    assertThat(runs).as(job + " has a record for each missed fire").hasSize(8);
+    return runs.stream().collect(Collectors.groupingBy(Run::state, Collectors.counting()));
+  }
+}

@@ -107,9 +107,14 @@ public final class RunSweeper implements AutoCloseable {
         }
       } finally {
         leader = false;
+        // Resign even when closing interrupted us: the next leader takes over at once.
+        boolean interrupted = Thread.interrupted();
         Session s = session;
         if (s != null) {
           s.close();
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
     }

@@ -77,6 +77,7 @@ final class Scheduler implements AutoCloseable {
       new PriorityQueue<>(Comparator.comparing(Due::at).thenComparing(d -> d.fire().jobName()));
   private final Map<String, Entry> jobs = new HashMap<>();
   private final Map<String, List<Due>> blocked = new HashMap<>();
+  private final Map<String, List<Object[]>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
   private final Thread thread;
   private volatile boolean running = true;
@@ -143,6 +144,10 @@ final class Scheduler implements AutoCloseable {
     try {
       jobs.put(job.name().value(), new Entry(job, version));
       blocked.remove(job.name().value());
+      for (Object[] m : pendingManual.getOrDefault(job.name().value(), List.of())) {
+        queue.add(new Due(now, Fire.manual(job, version, (Instant) m[0], (String) m[1]), Kind.MANUAL, 0));
+      }
+      pendingManual.remove(job.name().value());
       queue.addAll(added);
       changed.signal();
     } finally {
@@ -175,24 +180,25 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** Queues a manual run request of {@code job} (ignored if the job is unknown here). */
+  /**
+   * Queues a manual run request of {@code job}. A request may arrive before the job itself (two
+   * watches): it then waits for the job's upsert.
+   */
   void manual(String job, Instant at, String triggerKey) {
     lock.lock();
     try {
       Entry entry = jobs.get(job);
-      if (entry != null) {
-        queue.add(
-            new Due(
-                clock.instant(),
-                Fire.manual(entry.job(), entry.version(), at, triggerKey),
-                Kind.MANUAL,
-                0));
-        changed.signal();
+      if (entry == null) {
+        pendingManual.computeIfAbsent(job, k -> new ArrayList<>()).add(new Object[] {at, triggerKey});
+        return;
       }
+      queue.add(new Due(clock.instant(), Fire.manual(entry.job(), entry.version(), at, triggerKey), Kind.MANUAL, 0));
+      changed.signal();
     } finally {
       lock.unlock();
     }
   }
+
 
   /** Queues fires whose claim failed, to try again after a short pause. */
   void retry(List<Fire> fires) {

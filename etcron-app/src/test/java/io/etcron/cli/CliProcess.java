@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code etcron ARGS} as a separate JVM (the real entry point), capturing its output. */
-final class CliProcess implements AutoCloseable {
+public final class CliProcess implements AutoCloseable {
   private final Process process;
   private final Path out;
 
@@ -20,7 +20,7 @@ final class CliProcess implements AutoCloseable {
     this.out = out;
   }
 
-  static CliProcess start(Map<String, String> env, String... args) throws IOException {
+  public static CliProcess start(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-cp");
@@ -36,16 +36,16 @@ final class CliProcess implements AutoCloseable {
   }
 
   /** Runs to completion (at most {@code timeout}) and returns the exit code. */
-  static Result run(Duration timeout, Map<String, String> env, String... args) throws Exception {
+  public static Result run(Duration timeout, Map<String, String> env, String... args) throws Exception {
     try (CliProcess p = start(env, args)) {
       int exit = p.waitFor(timeout);
       return new Result(exit, p.output());
     }
   }
 
-  record Result(int exit, String output) {}
+  public record Result(int exit, String output) {}
 
-  int waitFor(Duration timeout) throws InterruptedException {
+  public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError(
           "etcron did not exit within " + timeout + "; output so far:\n" + output());
@@ -53,7 +53,7 @@ final class CliProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  String output() {
+  public String output() {
     try {
       return Files.readString(out, StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -61,11 +61,11 @@ final class CliProcess implements AutoCloseable {
     }
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  Process process() {
+  public Process process() {
     return process;
   }
 

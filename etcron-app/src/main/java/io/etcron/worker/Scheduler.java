@@ -145,7 +145,8 @@ final class Scheduler implements AutoCloseable {
       jobs.put(job.name().value(), new Entry(job, version));
       blocked.remove(job.name().value());
       for (Object[] m : pendingManual.getOrDefault(job.name().value(), List.of())) {
-        queue.add(new Due(now, Fire.manual(job, version, (Instant) m[0], (String) m[1]), Kind.MANUAL, 0));
+        queue.add(
+            new Due(now, Fire.manual(job, version, (Instant) m[0], (String) m[1]), Kind.MANUAL, 0));
       }
       pendingManual.remove(job.name().value());
       queue.addAll(added);
@@ -189,16 +190,22 @@ final class Scheduler implements AutoCloseable {
     try {
       Entry entry = jobs.get(job);
       if (entry == null) {
-        pendingManual.computeIfAbsent(job, k -> new ArrayList<>()).add(new Object[] {at, triggerKey});
+        pendingManual
+            .computeIfAbsent(job, k -> new ArrayList<>())
+            .add(new Object[] {at, triggerKey});
         return;
       }
-      queue.add(new Due(clock.instant(), Fire.manual(entry.job(), entry.version(), at, triggerKey), Kind.MANUAL, 0));
+      queue.add(
+          new Due(
+              clock.instant(),
+              Fire.manual(entry.job(), entry.version(), at, triggerKey),
+              Kind.MANUAL,
+              0));
       changed.signal();
     } finally {
       lock.unlock();
     }
   }
-
 
   /** Queues fires whose claim failed, to try again after a short pause. */
   void retry(List<Fire> fires) {

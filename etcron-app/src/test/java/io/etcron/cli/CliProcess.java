@@ -36,7 +36,8 @@ public final class CliProcess implements AutoCloseable {
   }
 
   /** Runs to completion (at most {@code timeout}) and returns the exit code. */
-  public static Result run(Duration timeout, Map<String, String> env, String... args) throws Exception {
+  public static Result run(Duration timeout, Map<String, String> env, String... args)
+      throws Exception {
     try (CliProcess p = start(env, args)) {
       int exit = p.waitFor(timeout);
       return new Result(exit, p.output());

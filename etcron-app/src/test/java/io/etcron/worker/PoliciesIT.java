@@ -190,7 +190,8 @@ class PoliciesIT {
         h.put(spec("misfire-" + policy, "@every 1s", "true", "allow", policy, 3, null));
       }
       // All workers were down for the last 8 fires: the cursors are 8.5 seconds behind.
-      Instant past = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusMillis(8_500);
+      Instant past =
+          Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusMillis(8_500);
       for (String policy : new String[] {"skip", "once", "all"}) {
         etcd.client()
             .getKVClient()
@@ -215,14 +216,27 @@ class PoliciesIT {
     }
   }
 
-  private static void assertCaughtUp(WorkerHarness h, String job, Instant past, int ran, int atLeastMissed) {
+  private static void assertCaughtUp(
+      WorkerHarness h, String job, Instant past, int ran, int atLeastMissed) {
     List<Run> runs = h.runsOf(job).stream().filter(r -> r.fireTime().isAfter(past)).toList();
-    Instant firstRun = runs.stream().filter(r -> r.state() == RunState.SUCCEEDED).map(Run::fireTime).min(Instant::compareTo).orElseThrow();
+    Instant firstRun =
+        runs.stream()
+            .filter(r -> r.state() == RunState.SUCCEEDED)
+            .map(Run::fireTime)
+            .min(Instant::compareTo)
+            .orElseThrow();
     for (int i = 0; i < runs.size(); i++) {
-      assertThat(runs.get(i).fireTime()).as(job + " fire %d", i).isEqualTo(past.plusMillis(500).plusSeconds(i));
+      assertThat(runs.get(i).fireTime())
+          .as(job + " fire %d", i)
+          .isEqualTo(past.plusMillis(500).plusSeconds(i));
     }
     List<Run> before = runs.stream().filter(r -> r.fireTime().isBefore(firstRun)).toList();
-    assertThat(before).as(job).hasSizeGreaterThanOrEqualTo(atLeastMissed).allMatch(r -> r.state() == RunState.MISSED);
-    assertThat(runs.stream().filter(r -> !r.fireTime().isBefore(firstRun)).limit(ran)).as(job).allMatch(r -> r.state() == RunState.SUCCEEDED);
+    assertThat(before)
+        .as(job)
+        .hasSizeGreaterThanOrEqualTo(atLeastMissed)
+        .allMatch(r -> r.state() == RunState.MISSED);
+    assertThat(runs.stream().filter(r -> !r.fireTime().isBefore(firstRun)).limit(ran))
+        .as(job)
+        .allMatch(r -> r.state() == RunState.SUCCEEDED);
   }
 }

@@ -46,7 +46,12 @@ class WorkerCrashIT {
     db = PostgresServer.shared().newDatabase("crash");
     store = RunStores.open(db);
     for (int i = 0; i < 2; i++) {
-      masters.add(Master.start(MasterSettings.local(0), i == 0 ? etcd.client() : etcd.newClient(), RunStores.open(db), () -> ""));
+      masters.add(
+          Master.start(
+              MasterSettings.local(0),
+              i == 0 ? etcd.client() : etcd.newClient(),
+              RunStores.open(db),
+              () -> ""));
     }
   }
 
@@ -61,17 +66,43 @@ class WorkerCrashIT {
   }
 
   private CliProcess worker(String id) throws Exception {
-    CliProcess w = CliProcess.start(Map.of(), "worker", "--id", id, "--ttl", "3s", "--etcd", etcd.endpoints(), "--db", db,
-        "--drain-timeout", "1s", "--data", dir.toString());
+    CliProcess w =
+        CliProcess.start(
+            Map.of(),
+            "worker",
+            "--id",
+            id,
+            "--ttl",
+            "3s",
+            "--etcd",
+            etcd.endpoints(),
+            "--db",
+            db,
+            "--drain-timeout",
+            "1s",
+            "--data",
+            dir.toString());
     workers.add(w);
-    await().atMost(Duration.ofSeconds(30)).until(() -> w.output().contains("worker " + id + " started"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> w.output().contains("worker " + id + " started"));
     return w;
   }
 
   private void put(String name, String schedule, String command) {
-    new io.etcron.store.EtcdJobStore(etcd.client(), io.etcron.store.Keys.of("/etcron/"), Duration.ofSeconds(5), java.time.Clock.systemUTC())
-        .put(Job.from(new JobSpec(name, null, command, null, null, schedule, null, null, null, null, null, null, null, null, null, null),
-            Instant.now()), JobStore.ANY_VERSION, "test");
+    new io.etcron.store.EtcdJobStore(
+            etcd.client(),
+            io.etcron.store.Keys.of("/etcron/"),
+            Duration.ofSeconds(5),
+            java.time.Clock.systemUTC())
+        .put(
+            Job.from(
+                new JobSpec(
+                    name, null, command, null, null, schedule, null, null, null, null, null, null,
+                    null, null, null, null),
+                Instant.now()),
+            JobStore.ANY_VERSION,
+            "test");
   }
 
   private List<Run> runs(String job) {
@@ -84,7 +115,8 @@ class WorkerCrashIT {
   }
 
   @Test
-  void a_worker_killed_mid_run_leaves_its_run_lost_once_and_the_survivor_runs_the_next_fires() throws Exception {
+  void a_worker_killed_mid_run_leaves_its_run_lost_once_and_the_survivor_runs_the_next_fires()
+      throws Exception {
     Path executions = dir.resolve("executions");
     List<String> ids = List.of("wa", "wb");
     worker("wa");
@@ -92,28 +124,46 @@ class WorkerCrashIT {
     put("long", "@every 1h", "sleep 300");
     put("tick", "@every 1s", "echo $ETCRON_RUN_ID >> " + executions);
     masters.get(0).jobs().trigger(JobName.of("long"), "test");
-    await().atMost(Duration.ofSeconds(20)).until(() -> runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
     CliProcess victim = running("long", ids);
     String victimId = runs("long").get(0).worker();
 
     victim.process().destroyForcibly(); // SIGKILL
     Instant killedAt = Instant.now();
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> runs("long").get(0).state() == RunState.LOST);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> runs("long").get(0).state() == RunState.LOST);
     Run lost = store.get(runs("long").get(0).id()).orElseThrow();
     assertThat(lost.reason()).contains("worker " + victimId + " is gone");
-    assertThat(masters.stream().filter(Master::leadsSweeper).count()).as("one master sweeps").isEqualTo(1);
+    assertThat(masters.stream().filter(Master::leadsSweeper).count())
+        .as("one master sweeps")
+        .isEqualTo(1);
 
     String survivor = victimId.equals("wa") ? "wb" : "wa";
-    await().atMost(Duration.ofSeconds(20)).until(() -> runs("tick").stream()
-        .filter(r -> r.state() == RunState.SUCCEEDED && r.worker().equals(survivor) && r.fireTime().isAfter(killedAt.plusSeconds(5)))
-        .count() >= 3);
-    Map<String, Long> counts = Files.readAllLines(executions).stream().collect(Collectors.groupingBy(l -> l, Collectors.counting()));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                runs("tick").stream()
+                        .filter(
+                            r ->
+                                r.state() == RunState.SUCCEEDED
+                                    && r.worker().equals(survivor)
+                                    && r.fireTime().isAfter(killedAt.plusSeconds(5)))
+                        .count()
+                    >= 3);
+    Map<String, Long> counts =
+        Files.readAllLines(executions).stream()
+            .collect(Collectors.groupingBy(l -> l, Collectors.counting()));
     assertThat(counts.values()).as("no tick ran twice").allMatch(n -> n == 1);
   }
 
   @Test
-  void a_worker_frozen_beyond_its_ttl_kills_its_run_when_it_wakes_and_runs_nothing_twice() throws Exception {
+  void a_worker_frozen_beyond_its_ttl_kills_its_run_when_it_wakes_and_runs_nothing_twice()
+      throws Exception {
     Path executions = dir.resolve("executions");
     Path pids = dir.resolve("long.pid");
     List<String> ids = List.of("wa", "wb");
@@ -122,8 +172,13 @@ class WorkerCrashIT {
     put("long", "@every 1h", "sleep 300 & echo $! > " + pids + "; wait");
     put("tick", "@every 1s", "echo $ETCRON_RUN_ID >> " + executions);
     masters.get(0).jobs().trigger(JobName.of("long"), "test");
-    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pids) && !Files.readString(pids).isBlank()
-        && runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Files.exists(pids)
+                    && !Files.readString(pids).isBlank()
+                    && runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
     CliProcess frozen = running("long", ids);
     long child = Long.parseLong(Files.readString(pids).trim());
 
@@ -132,10 +187,23 @@ class WorkerCrashIT {
     await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
     new ProcessBuilder("kill", "-CONT", Long.toString(frozen.pid())).start().waitFor();
 
-    await().atMost(Duration.ofSeconds(15)).until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
-    await().atMost(Duration.ofSeconds(20)).until(() -> runs("long").get(0).state() == RunState.LOST);
-    await().atMost(Duration.ofSeconds(15)).until(() -> runs("tick").stream().filter(r -> r.fireTime().isAfter(Instant.now().minusSeconds(4))).count() >= 2);
-    Map<String, Long> counts = Files.readAllLines(executions).stream().collect(Collectors.groupingBy(l -> l, Collectors.counting()));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> runs("long").get(0).state() == RunState.LOST);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                runs("tick").stream()
+                        .filter(r -> r.fireTime().isAfter(Instant.now().minusSeconds(4)))
+                        .count()
+                    >= 2);
+    Map<String, Long> counts =
+        Files.readAllLines(executions).stream()
+            .collect(Collectors.groupingBy(l -> l, Collectors.counting()));
     assertThat(counts.values()).as("no tick ran twice").allMatch(n -> n == 1);
   }
 }

@@ -89,7 +89,8 @@ public final class PostgresServer {
 
   /** Stops the server (fast shutdown); it can be started again with {@link #restart()}. */
   public void stop() {
-    run(
+    List<String> stop = new ArrayList<>(asPostgres(root));
+    stop.addAll(
         List.of(
             bin.resolve("pg_ctl").toString(),
             "-D",
@@ -98,6 +99,7 @@ public final class PostgresServer {
             "fast",
             "-w",
             "stop"));
+    run(stop);
   }
 
   /** Starts the server again after {@link #stop()}, on the same port and data. */

@@ -123,6 +123,23 @@ class PoliciesIT {
   }
 
   @Test
+  void an_edited_job_is_rescheduled_and_a_deleted_job_fires_no_more() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      h.put(spec("edited", "@every 1h", "true", null, null, null, null));
+      h.put(spec("edited", "@every 1s", "true", null, null, null, null));
+      await().atMost(Duration.ofSeconds(15)).until(() -> h.runsOf("edited").size() >= 2);
+      h.jobs.delete(io.etcron.job.JobName.of("edited"), io.etcron.job.JobStore.ANY_VERSION, "test");
+      Instant deleted = Instant.now();
+      await()
+          .pollDelay(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(4))
+          .until(() -> true); // fires that would come
+      assertThat(h.runsOf("edited")).allMatch(r -> r.fireTime().isBefore(deleted.plusSeconds(1)));
+    }
+  }
+
+  @Test
   void a_timeout_kills_the_whole_process_tree() throws Exception {
     try (WorkerHarness h = new WorkerHarness(etcd.client())) {
       h.start("w1");

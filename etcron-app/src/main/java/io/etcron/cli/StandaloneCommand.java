@@ -86,19 +86,14 @@ final class StandaloneCommand implements Callable<Integer> {
     masterOptions.port = port;
     masterOptions.retentionAge = Duration.ofDays(30);
     masterOptions.retentionRuns = 10_000;
-    Master master =
-        MasterCommand.start(
-            shutdown,
-            etcdSettings,
-            server,
-            masterOptions,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Master master = MasterCommand.start(shutdown, etcdSettings, server, masterOptions, registry);
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;
     workerOptions.drainTimeout = Duration.ofSeconds(10);
     workerOptions.ttl = Duration.ofSeconds(10);
-    WorkerCommand.start(shutdown, etcdSettings, server, workerOptions);
+    WorkerCommand.start(shutdown, etcdSettings, server, workerOptions, registry);
     out.println();
     out.println("etcron is running: http://127.0.0.1:" + master.port() + "/");
     out.println("  etcd       " + etcdSettings.endpointList());

@@ -5,6 +5,9 @@ import io.etcron.run.RunStore;
 import io.etcron.runlog.RunRecorder;
 import io.etcron.store.EtcdSettings;
 import io.etcron.worker.Worker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -51,16 +54,24 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
+  @Option(names = "--metrics-port", defaultValue = "0",
+      description = "Serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off).")
+  int metricsPort;
+
   @Override
   public Integer call() throws Exception {
     Shutdown shutdown = new Shutdown();
-    start(shutdown, etcd.settings(), server, this);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    if (metricsPort > 0) {
+      shutdown.add(MetricsEndpoint.start(metricsPort, registry::scrape));
+    }
+    start(shutdown, etcd.settings(), server, this, registry);
     shutdown.await();
     return ExitCodes.OK;
   }
 
   static Worker start(
-      Shutdown shutdown, EtcdSettings etcd, ServerOptions server, WorkerCommand options)
+      Shutdown shutdown, EtcdSettings etcd, ServerOptions server, WorkerCommand options, MeterRegistry registry)
       throws InterruptedException {
     Client client = shutdown.add(etcd.connect());
     RunStore runs = shutdown.add(server.openRunStore());
@@ -73,6 +84,7 @@ final class WorkerCommand implements Callable<Integer> {
             .drainTimeout(options.drainTimeout)
             .ttl(options.ttl)
             .namespace(etcd.namespace())
+            .metrics(registry)
             .start());
   }
 }

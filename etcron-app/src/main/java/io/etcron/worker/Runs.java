@@ -45,6 +45,7 @@ final class Runs implements AutoCloseable {
   private final String worker;
   private final Executor executor;
   private final RunRecorder sink;
+  private final WorkerMetrics metrics;
   private final Clock clock;
   private final Duration killGrace;
   private final int capacity;
@@ -55,20 +56,19 @@ final class Runs implements AutoCloseable {
   private final ScheduledExecutorService timers;
 
   Runs(
-      String worker,
+      WorkerSettings settings,
       Executor executor,
       RunRecorder sink,
-      Clock clock,
-      Duration killGrace,
-      int capacity,
+      WorkerMetrics metrics,
       BiConsumer<String, Long> releaseLock,
       Runnable onChange) {
-    this.worker = worker;
+    this.worker = settings.info().id();
     this.executor = executor;
     this.sink = sink;
-    this.clock = clock;
-    this.killGrace = killGrace;
-    this.capacity = capacity;
+    this.metrics = metrics;
+    this.clock = settings.clock();
+    this.killGrace = settings.killGrace();
+    this.capacity = settings.capacity();
     this.releaseLock = releaseLock;
     this.onChange = onChange;
     ScheduledThreadPoolExecutor t =
@@ -115,6 +115,8 @@ final class Runs implements AutoCloseable {
       }
       sink.submit(Run.missed(m.fire().runId(), worker, claim.fencingToken(), reason, now));
     }
+    metrics.missed(plan.missed().size());
+    plan.skipped().ifPresent(f -> metrics.skipped());
     plan.skipped()
         .ifPresent(
             f ->
@@ -176,6 +178,9 @@ final class Runs implements AutoCloseable {
     Instant started = clock.instant();
     Run running = Run.running(run.fire.runId(), worker, run.fencingToken, attempt, started);
     sink.submit(running);
+    if (attempt == 1) {
+      metrics.lateness(Duration.between(run.fire.time(), started));
+    }
     Execution execution;
     try {
       execution = executor.start(request(run, attempt));
@@ -216,6 +221,7 @@ final class Runs implements AutoCloseable {
                       && attempt <= job.retries()
                       && !run.killed();
               if (!retry) {
+                metrics.runEnded(job.name().value(), ended.state(), ended.duration().orElse(Duration.ZERO));
                 return sink.durable(ended).thenApply(v -> ended);
               }
               sink.submit(ended);

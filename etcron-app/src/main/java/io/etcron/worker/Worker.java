@@ -56,6 +56,7 @@ public final class Worker implements AutoCloseable {
   private final Client client;
   private final Keys keys;
   private final RunRecorder recorder;
+  private final WorkerMetrics metrics;
   private final WorkerInfo info;
   private final Claimer claimer;
   private final Members members;
@@ -70,11 +71,13 @@ public final class Worker implements AutoCloseable {
   private volatile Session session;
   private volatile PrefixMirror triggers;
 
-  Worker(WorkerSettings settings, Client client, RunRecorder recorder, Executor executor) {
+  Worker(WorkerSettings settings, Client client, RunRecorder recorder, Executor executor, WorkerMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.client = client;
     this.keys = Keys.of(settings.namespace());
     this.recorder = recorder;
+    metrics.recorder(recorder);
     this.info = settings.info();
     this.claimer =
         new Claimer(
@@ -93,15 +96,7 @@ public final class Worker implements AutoCloseable {
             timers,
             settings.requestTimeout());
     this.runs =
-        new Runs(
-            info.id(),
-            executor,
-            recorder,
-            settings.clock(),
-            settings.killGrace(),
-            settings.capacity(),
-            this::releaseLock,
-            registration::changed);
+        new Runs(settings, executor, recorder, metrics, this::releaseLock, registration::changed);
     this.scheduler =
         new Scheduler(
             settings.clock(),
@@ -178,6 +173,7 @@ public final class Worker implements AutoCloseable {
             .owner(info.id())
             .namespace(settings.namespace())
             .requestTimeout(settings.requestTimeout())
+            .onKeepAlive(metrics::keepAlive)
             .open();
     s.done().thenAccept(this::sessionEnded);
     return s;
@@ -188,6 +184,7 @@ public final class Worker implements AutoCloseable {
     if (!end.isLoss() || draining.get()) {
       return;
     }
+    metrics.leaseLost();
     runs.loseAll("worker " + info.id() + " lost its lease: " + end.detail());
     timers.execute(this::reopen);
   }
@@ -232,12 +229,19 @@ public final class Worker implements AutoCloseable {
       return;
     }
     try {
-      for (Claim c : claimer.claim(fires, info.id(), s.leaseId())) {
+      long start = System.nanoTime();
+      List<Claim> claims = claimer.claim(fires, info.id(), s.leaseId());
+      metrics.claimLatency(Duration.ofNanos(System.nanoTime() - start));
+      int owned = 0;
+      for (Claim c : claims) {
         if (c.owned()) {
+          owned++;
           runs.owned(c);
         }
       }
+      metrics.claimed(owned);
     } catch (EtcdUnavailableException e) {
+      metrics.etcdError();
       log.warn("claiming {} fires failed, trying again: {}", fires.size(), e.getMessage());
       scheduler.retry(fires);
     } catch (RuntimeException e) {

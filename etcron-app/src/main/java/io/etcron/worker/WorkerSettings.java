@@ -67,6 +67,7 @@ public record WorkerSettings(
     private int claimBatch = Claimer.DEFAULT_BATCH;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
+    private io.micrometer.core.instrument.MeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     Builder(Client client, RunRecorder recorder) {
       this.client = Objects.requireNonNull(client, "client");
@@ -130,6 +131,12 @@ public record WorkerSettings(
       return this;
     }
 
+    /** Where the worker's metrics go (default: kept in memory only). */
+    public Builder metrics(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.meters = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
     /** How runs execute; default {@code /bin/sh -c}. */
     public Builder executor(Executor executor) {
       this.executor = executor;
@@ -183,7 +190,7 @@ public record WorkerSettings(
               claimBatch,
               clock);
       Executor exec = executor != null ? executor : new ShellExecutor();
-      return new Worker(settings, client, recorder, exec).start();
+      return new Worker(settings, client, recorder, exec, new WorkerMetrics(meters)).start();
     }
 
     private static String host() {

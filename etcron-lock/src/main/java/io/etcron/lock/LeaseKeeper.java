@@ -29,6 +29,7 @@ final class LeaseKeeper implements AutoCloseable {
   private final long marginNanos;
   private final Duration interval;
   private final Consumer<SessionEnd> onLoss;
+  private final Consumer<Duration> onKeepAlive;
   private final ScheduledThreadPoolExecutor thread;
   private volatile long deadlineNanos;
   private volatile boolean stopped;
@@ -41,12 +42,14 @@ final class LeaseKeeper implements AutoCloseable {
       Duration margin,
       Duration interval,
       long firstDeadlineNanos,
-      Consumer<SessionEnd> onLoss) {
+      Consumer<SessionEnd> onLoss,
+      Consumer<Duration> onKeepAlive) {
     this.lease = lease;
     this.leaseId = leaseId;
     this.marginNanos = margin.toNanos();
     this.interval = interval;
     this.onLoss = onLoss;
+    this.onKeepAlive = onKeepAlive;
     this.deadlineNanos = firstDeadlineNanos;
     this.thread =
         new ScheduledThreadPoolExecutor(
@@ -95,6 +98,7 @@ final class LeaseKeeper implements AutoCloseable {
       return;
     }
     if (error == null) {
+      onKeepAlive.accept(Duration.ofNanos(System.nanoTime() - sentNanos));
       long deadline = sentNanos + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos;
       if (deadline - deadlineNanos > 0) {
         deadlineNanos = deadline;

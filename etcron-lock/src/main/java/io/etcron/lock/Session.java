@@ -74,7 +74,8 @@ public final class Session implements AutoCloseable {
             margin,
             interval,
             sentNanos + grantedTtl.toNanos() - margin.toNanos(),
-            this::ended);
+            this::ended,
+            b.onKeepAlive);
   }
 
   /** A builder for a session on {@code client}. */
@@ -233,6 +234,7 @@ public final class Session implements AutoCloseable {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private String namespace = DEFAULT_NAMESPACE;
     private String owner = defaultOwner();
+    private java.util.function.Consumer<Duration> onKeepAlive = d -> {};
 
     private Builder(Client client) {
       this.client = Objects.requireNonNull(client, "client");
@@ -262,6 +264,15 @@ public final class Session implements AutoCloseable {
     /** Key namespace, must start and end with {@code /}. Default {@value #DEFAULT_NAMESPACE}. */
     public Builder namespace(String namespace) {
       this.namespace = Objects.requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /**
+     * Told the round-trip time of each acknowledged keep-alive, on the session's thread (for
+     * metrics; must not block).
+     */
+    public Builder onKeepAlive(java.util.function.Consumer<Duration> listener) {
+      this.onKeepAlive = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

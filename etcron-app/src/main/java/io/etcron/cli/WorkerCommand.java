@@ -54,7 +54,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
-  @Option(names = "--metrics-port", defaultValue = "0",
+  @Option(
+      names = "--metrics-port",
+      defaultValue = "0",
       description = "Serve Prometheus metrics on 127.0.0.1:PORT/metrics (default: off).")
   int metricsPort;
 
@@ -71,7 +73,11 @@ final class WorkerCommand implements Callable<Integer> {
   }
 
   static Worker start(
-      Shutdown shutdown, EtcdSettings etcd, ServerOptions server, WorkerCommand options, MeterRegistry registry)
+      Shutdown shutdown,
+      EtcdSettings etcd,
+      ServerOptions server,
+      WorkerCommand options,
+      MeterRegistry registry)
       throws InterruptedException {
     Client client = shutdown.add(etcd.connect());
     RunStore runs = shutdown.add(server.openRunStore());

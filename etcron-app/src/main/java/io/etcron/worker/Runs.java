@@ -221,7 +221,8 @@ final class Runs implements AutoCloseable {
                       && attempt <= job.retries()
                       && !run.killed();
               if (!retry) {
-                metrics.runEnded(job.name().value(), ended.state(), ended.duration().orElse(Duration.ZERO));
+                metrics.runEnded(
+                    job.name().value(), ended.state(), ended.duration().orElse(Duration.ZERO));
                 return sink.durable(ended).thenApply(v -> ended);
               }
               sink.submit(ended);

@@ -71,7 +71,12 @@ public final class Worker implements AutoCloseable {
   private volatile Session session;
   private volatile PrefixMirror triggers;
 
-  Worker(WorkerSettings settings, Client client, RunRecorder recorder, Executor executor, WorkerMetrics metrics) {
+  Worker(
+      WorkerSettings settings,
+      Client client,
+      RunRecorder recorder,
+      Executor executor,
+      WorkerMetrics metrics) {
     this.metrics = metrics;
     this.settings = settings;
     this.client = client;

@@ -11,10 +11,10 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * What a worker counts, as Micrometer meters (scraped as Prometheus metrics by the master's
- * {@code /metrics}): fires claimed, skipped and missed; runs by outcome; fire lateness (scheduled
- * to started); claim transaction latency; run duration per job; lease keep-alive latency and
- * losses; etcd and run store errors; the recorder's queue depth. Thread-safe.
+ * What a worker counts, as Micrometer meters (scraped as Prometheus metrics by the master's {@code
+ * /metrics}): fires claimed, skipped and missed; runs by outcome; fire lateness (scheduled to
+ * started); claim transaction latency; run duration per job; lease keep-alive latency and losses;
+ * etcd and run store errors; the recorder's queue depth. Thread-safe.
  */
 public final class WorkerMetrics {
   private final MeterRegistry registry;
@@ -29,19 +29,42 @@ public final class WorkerMetrics {
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
-    this.claimed = Counter.builder("etcron.fires.claimed").description("Fires this worker claimed").register(registry);
-    this.skipped = Counter.builder("etcron.fires.skipped").description("Fires recorded SKIPPED (previous run still running)").register(registry);
-    this.missed = Counter.builder("etcron.fires.missed").description("Fires recorded MISSED").register(registry);
-    this.leaseLosses = Counter.builder("etcron.lease.losses").description("Session leases lost").register(registry);
-    this.etcdErrors = Counter.builder("etcron.etcd.errors").description("etcd requests that failed").register(registry);
-    this.lateness = DistributionSummary.builder("etcron.fire.lateness")
-        .description("Seconds from a fire's scheduled time to its run's start").baseUnit("seconds")
-        .serviceLevelObjectives(0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10)
-        .register(registry);
-    this.claimLatency = Timer.builder("etcron.claim.latency").description("Claim transaction round trips")
-        .serviceLevelObjectives(ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(500)).register(registry);
-    this.keepAlive = Timer.builder("etcron.lease.keepalive.latency").description("Lease keep-alive round trips")
-        .serviceLevelObjectives(ms(1), ms(5), ms(20), ms(100), ms(500), ms(2000)).register(registry);
+    this.claimed =
+        Counter.builder("etcron.fires.claimed")
+            .description("Fires this worker claimed")
+            .register(registry);
+    this.skipped =
+        Counter.builder("etcron.fires.skipped")
+            .description("Fires recorded SKIPPED (previous run still running)")
+            .register(registry);
+    this.missed =
+        Counter.builder("etcron.fires.missed")
+            .description("Fires recorded MISSED")
+            .register(registry);
+    this.leaseLosses =
+        Counter.builder("etcron.lease.losses")
+            .description("Session leases lost")
+            .register(registry);
+    this.etcdErrors =
+        Counter.builder("etcron.etcd.errors")
+            .description("etcd requests that failed")
+            .register(registry);
+    this.lateness =
+        DistributionSummary.builder("etcron.fire.lateness")
+            .description("Seconds from a fire's scheduled time to its run's start")
+            .baseUnit("seconds")
+            .serviceLevelObjectives(0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10)
+            .register(registry);
+    this.claimLatency =
+        Timer.builder("etcron.claim.latency")
+            .description("Claim transaction round trips")
+            .serviceLevelObjectives(ms(1), ms(2), ms(5), ms(10), ms(20), ms(50), ms(100), ms(500))
+            .register(registry);
+    this.keepAlive =
+        Timer.builder("etcron.lease.keepalive.latency")
+            .description("Lease keep-alive round trips")
+            .serviceLevelObjectives(ms(1), ms(5), ms(20), ms(100), ms(500), ms(2000))
+            .register(registry);
   }
 
   private static Duration ms(long n) {
@@ -50,8 +73,12 @@ public final class WorkerMetrics {
 
   /** Meters of the run recorder (queue depth, failures). */
   void recorder(RunRecorder recorder) {
-    Gauge.builder("etcron.runstore.queue.depth", recorder, RunRecorder::depth).description("Run records waiting to be stored").register(registry);
-    Gauge.builder("etcron.runstore.errors", recorder, RunRecorder::failures).description("Run store writes that failed").register(registry);
+    Gauge.builder("etcron.runstore.queue.depth", recorder, RunRecorder::depth)
+        .description("Run records waiting to be stored")
+        .register(registry);
+    Gauge.builder("etcron.runstore.errors", recorder, RunRecorder::failures)
+        .description("Run store writes that failed")
+        .register(registry);
   }
 
   void claimed(int n) {
@@ -89,7 +116,11 @@ public final class WorkerMetrics {
   /** A run ended: counted by outcome and timed per job. */
   void runEnded(String job, RunState state, Duration duration) {
     registry.counter("etcron.runs", "outcome", state.name().toLowerCase()).increment();
-    Timer.builder("etcron.run.duration").tag("job", job).description("Run durations per job").register(registry).record(duration);
+    Timer.builder("etcron.run.duration")
+        .tag("job", job)
+        .description("Run durations per job")
+        .register(registry)
+        .record(duration);
   }
 
   /** Gauge of some value owned by the worker. */

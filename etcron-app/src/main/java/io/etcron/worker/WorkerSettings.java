@@ -67,7 +67,8 @@ public record WorkerSettings(
     private int claimBatch = Claimer.DEFAULT_BATCH;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
-    private io.micrometer.core.instrument.MeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private io.micrometer.core.instrument.MeterRegistry meters =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     Builder(Client client, RunRecorder recorder) {
       this.client = Objects.requireNonNull(client, "client");

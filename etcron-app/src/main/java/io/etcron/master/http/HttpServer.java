@@ -59,6 +59,7 @@ public final class HttpServer implements AutoCloseable {
               config.jetty.host = host;
               config.jetty.port = port;
               config.startup.showJavalinBanner = false;
+              config.staticFiles.enableWebjars();
               config.staticFiles.add(
                   files -> {
                     files.hostedPath = "/";

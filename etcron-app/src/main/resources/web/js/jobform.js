@@ -1,0 +1,130 @@
+import { h, mount, flash } from './dom.js';
+import { api, get, enc, ApiError } from './api.js';
+
+const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
+  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'paused'];
+
+/** Create (name == null) or edit a job; field errors from the API appear next to each field. */
+export async function jobFormPage(name) {
+  let version = null;
+  let spec = { concurrency: 'forbid', misfire: 'once', timeZone: 'UTC' };
+  if (name) {
+    const r = await api('GET', '/api/v1/jobs/' + enc(name));
+    spec = r.json.spec;
+    version = r.etag;
+  }
+  const inputs = {};
+  const errors = {};
+  const field = (key, label, control, help) => {
+    inputs[key] = control;
+    errors[key] = h('div', { class: 'field-error', id: 'error-' + key });
+    return h('div', { class: 'mb-2' }, h('label', { class: 'form-label mb-0', for: 'f-' + key }, label), control,
+      help ? h('div', { class: 'form-text' }, help) : '', errors[key]);
+  };
+  const text = (key, value, attrs = {}) => h('input', { class: 'form-control form-control-sm', id: 'f-' + key, value: value ?? '', ...attrs });
+  const select = (key, value, options) => h('select', { class: 'form-select form-select-sm', id: 'f-' + key },
+    options.map(o => h('option', { value: o, selected: o === value }, o)));
+  const preview = h('div', { class: 'preview small', id: 'preview' });
+
+  const form = h('form', { id: 'job-form', novalidate: true },
+    h('div', { class: 'row' },
+      h('div', { class: 'col-md-7' },
+        field('name', 'Name', text('name', spec.name, name ? { readonly: true } : {}), 'Letters, digits, . _ - (at most 128).'),
+        field('description', 'Description', text('description', spec.description)),
+        field('command', 'Command', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 3, id: 'f-command' }, spec.command ?? ''), 'Run by /bin/sh -c on a worker.'),
+        field('schedule', 'Schedule', text('schedule', spec.schedule, { placeholder: '0 */5 * * * *   or   @every 30s   or   @daily' }),
+          'Cron with seconds (sec min hour day month weekday), 5-field cron, @hourly/@daily/@weekly/@monthly/@yearly, @every 1h30m, @at 2026-12-01T09:00:00Z.'),
+        field('timeZone', 'Time zone', text('timeZone', spec.timeZone), 'IANA zone, e.g. Europe/Berlin.'),
+        h('div', { class: 'row' },
+          h('div', { class: 'col' }, field('concurrency', 'Concurrency', select('concurrency', spec.concurrency, ['forbid', 'allow', 'replace']))),
+          h('div', { class: 'col' }, field('misfire', 'Misfire', select('misfire', spec.misfire, ['once', 'skip', 'all']))),
+          h('div', { class: 'col' }, field('maxCatchUp', 'Max catch-up', text('maxCatchUp', spec.maxCatchUp, { type: 'number' })))),
+        h('div', { class: 'row' },
+          h('div', { class: 'col' }, field('timeout', 'Timeout', text('timeout', spec.timeout, { placeholder: 'e.g. 30m' }))),
+          h('div', { class: 'col' }, field('startingDeadline', 'Starting deadline', text('startingDeadline', spec.startingDeadline, { placeholder: 'e.g. 5m' }))),
+          h('div', { class: 'col' }, field('retries', 'Retries', text('retries', spec.retries, { type: 'number' }))),
+          h('div', { class: 'col' }, field('retryBackoff', 'Retry backoff', text('retryBackoff', spec.retryBackoff, { placeholder: '10s' })))),
+        field('tags', 'Worker tags', text('tags', (spec.tags || []).join(', ')), 'Comma-separated; a worker needs them all.'),
+        field('env', 'Environment', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-env' },
+          Object.entries(spec.env || {}).map(([k, v]) => `${k}=${v}`).join('\n')), 'One KEY=value per line.'),
+        field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
+        field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
+        h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
+        h('a', { class: 'btn btn-link', href: name ? '#/jobs/' + enc(name) : '#/jobs' }, 'Cancel')),
+      h('div', { class: 'col-md-5' }, h('h6', {}, 'Next fire times'), preview)));
+
+  let timer;
+  const refreshPreview = async () => {
+    const schedule = inputs.schedule.value.trim();
+    if (!schedule) {
+      preview.replaceChildren(h('span', { class: 'text-muted' }, 'Type a schedule.'));
+      return;
+    }
+    try {
+      const p = await get(`/api/v1/schedule/preview?n=5&schedule=${enc(schedule)}&timeZone=${enc(inputs.timeZone.value.trim() || 'UTC')}`);
+      errors.schedule.textContent = '';
+      preview.replaceChildren(h('div', { class: 'mb-1', id: 'preview-words' }, p.description),
+        p.fires.length ? h('ul', {}, p.local.map(l => h('li', {}, l))) : h('div', { class: 'text-warning' }, 'never fires'));
+    } catch (e) {
+      preview.replaceChildren(h('span', { class: 'text-muted' }, '—'));
+      if (e instanceof ApiError && e.body.field) errors[e.body.field] && (errors[e.body.field].textContent = e.message);
+    }
+  };
+  for (const key of ['schedule', 'timeZone']) {
+    inputs[key].addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(refreshPreview, 250);
+    });
+  }
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    Object.values(errors).forEach(e => (e.textContent = ''));
+    const body = collect(inputs);
+    const jobName = name || body.name;
+    try {
+      const headers = version ? { 'If-Match': version } : { 'If-None-Match': '*' };
+      await api('PUT', '/api/v1/jobs/' + enc(jobName || '-'), body, headers);
+      location.hash = '#/jobs/' + enc(jobName);
+      flash(`job ${jobName} saved`, 'success');
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (e.status === 412 || e.status === 409) {
+        flash(name ? `${e.message} — reload the page to see the current version.` : e.message);
+      } else if (e.body.fields) {
+        e.body.fields.forEach(f => errors[f.field] && (errors[f.field].textContent = f.message));
+        flash('Please fix the fields marked in red.');
+      } else if (e.body.field && errors[e.body.field]) {
+        errors[e.body.field].textContent = e.message;
+      } else {
+        flash(e.message);
+      }
+    }
+  });
+  mount(h('div', {}, h('h4', {}, name ? `Edit ${name}` : 'New job'), form));
+  refreshPreview();
+}
+
+/** The form's values as a job spec: empty fields are left out (defaults apply). */
+function collect(inputs) {
+  const body = {};
+  for (const key of FIELDS) {
+    const el = inputs[key];
+    if (key === 'paused') {
+      body.paused = el.checked;
+      continue;
+    }
+    const v = el.value.trim();
+    if (!v) continue;
+    if (key === 'maxCatchUp' || key === 'retries') body[key] = Number.isInteger(Number(v)) ? Number(v) : v;
+    else if (key === 'tags') body.tags = v.split(',').map(t => t.trim()).filter(Boolean);
+    else if (key === 'env') {
+      body.env = {};
+      v.split('\n').filter(l => l.trim()).forEach(l => {
+        const i = l.indexOf('=');
+        body.env[i < 0 ? l.trim() : l.slice(0, i).trim()] = i < 0 ? '' : l.slice(i + 1);
+      });
+    } else body[key] = v;
+  }
+  return body;
+}

@@ -1,0 +1,90 @@
+import { h, svg, mount, flash, ago, millis, badge } from './dom.js';
+import { api, get, enc } from './api.js';
+import { may } from './app.js';
+
+/** The jobs table with filter, sparklines and actions; refreshes every 5 seconds. */
+export async function jobsPage() {
+  let filter = sessionStorage.getItem('etcron.filter') || '';
+  const search = h('input', { class: 'form-control form-control-sm', style: 'max-width: 20rem', placeholder: 'Filter by name, command, tag…', id: 'filter', value: filter });
+  const body = h('tbody', { id: 'jobs-body' });
+  const table = h('table', { class: 'table table-sm table-hover align-middle', id: 'jobs' },
+    h('thead', {}, h('tr', {}, ['Name', 'Schedule', 'Zone', 'Next fire', 'Last run', 'Recent', 'State', ''].map(t => h('th', {}, t)))),
+    body);
+  mount(h('div', {},
+    h('div', { class: 'd-flex gap-2 mb-2 align-items-center' },
+      h('h4', { class: 'me-auto mb-0' }, 'Jobs'),
+      search,
+      may('admin') ? h('a', { class: 'btn btn-sm btn-primary', href: '#/jobs/new', id: 'new-job' }, 'New job') : ''),
+    table));
+
+  async function refresh() {
+    const { jobs } = await get('/api/v1/jobs' + (filter ? '?q=' + enc(filter) : ''));
+    body.replaceChildren(...(jobs.length ? jobs.map(row) : [h('tr', {}, h('td', { colspan: 8, class: 'text-muted' }, filter ? 'No job matches.' : 'No jobs yet.'))]));
+  }
+  search.addEventListener('input', () => {
+    filter = search.value.trim();
+    sessionStorage.setItem('etcron.filter', filter);
+    refresh();
+  });
+
+  function row(j) {
+    const s = j.spec;
+    const last = j.stats && j.stats.last;
+    const next = j.nextFires && j.nextFires[0];
+    return h('tr', { dataset: { job: s.name } },
+      h('td', {}, h('a', { href: '#/jobs/' + enc(s.name), class: 'job-link' }, s.name)),
+      h('td', {}, h('code', {}, s.schedule), h('div', { class: 'schedule-words' }, j.schedule)),
+      h('td', {}, s.timeZone),
+      h('td', { title: next || '' }, next ? ago(next) : '-'),
+      h('td', {}, last ? [badge(last.state), ' ', h('span', { class: 'small text-muted' }, millis(last.durationMillis))] : '-'),
+      h('td', {}, sparkline(j.recent || [])),
+      h('td', {}, s.paused ? h('span', { class: 'badge bg-secondary paused' }, 'paused') : h('span', { class: 'badge bg-light text-dark' }, 'active')),
+      h('td', { class: 'actions' }, actions(s)));
+  }
+
+  function actions(s) {
+    const btn = (label, cls, fn, id) => h('button', { class: `btn btn-sm ${cls} ms-1`, id, onclick: fn }, label);
+    const act = (verb, confirmText) => async () => {
+      if (confirmText && !confirm(confirmText)) return;
+      try {
+        await api('POST', `/api/v1/jobs/${enc(s.name)}/${verb}`);
+        flash(`${verb} ${s.name}: done`, 'success');
+      } catch (e) {
+        flash(`${verb} ${s.name}: ${e.message}`);
+      }
+      refresh();
+    };
+    const out = [];
+    if (may('operator')) {
+      out.push(s.paused ? btn('Resume', 'btn-outline-success', act('resume'), 'resume-' + s.name) : btn('Pause', 'btn-outline-secondary', act('pause'), 'pause-' + s.name));
+      out.push(btn('Run now', 'btn-outline-primary', act('trigger'), 'trigger-' + s.name));
+      out.push(btn('Kill', 'btn-outline-danger', act('kill', `Kill every running run of ${s.name}?`), 'kill-' + s.name));
+    }
+    if (may('admin')) {
+      out.push(h('a', { class: 'btn btn-sm btn-outline-dark ms-1', href: `#/jobs/${enc(s.name)}/edit`, id: 'edit-' + s.name }, 'Edit'));
+      out.push(btn('Delete', 'btn-danger', async () => {
+        if (!confirm(`Delete job ${s.name}? Its running runs are killed.`)) return;
+        try {
+          await api('DELETE', `/api/v1/jobs/${enc(s.name)}`);
+          flash(`job ${s.name} deleted`, 'success');
+        } catch (e) {
+          flash(`delete ${s.name}: ${e.message}`);
+        }
+        refresh();
+      }, 'delete-' + s.name));
+    }
+    return out;
+  }
+
+  await refresh();
+  const timer = setInterval(() => refresh().catch(() => {}), 5000);
+  return () => clearInterval(timer);
+}
+
+/** The newest runs as coloured bars, one per run, oldest first. */
+export function sparkline(runs) {
+  const w = 6, gap = 2, height = 18;
+  return svg('svg', { class: 'spark', width: Math.max(1, runs.length * (w + gap)), height },
+    runs.map((r, i) => svg('rect', { x: i * (w + gap), y: 0, width: w, height, class: r.state },
+      svg('title', {}, `${r.state.toLowerCase()} ${r.fireTime}`))));
+}

@@ -1,0 +1,340 @@
+package io.etcron.master;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.etcron.job.JobName;
+import io.etcron.master.http.Tokens;
+import io.etcron.run.InMemoryRunStore;
+import io.etcron.run.Run;
+import io.etcron.run.RunState;
+import io.etcron.runlog.RunRecorder;
+import io.etcron.testing.EtcdExtension;
+import io.etcron.worker.Worker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+
+/** The web UI in headless Chromium against a real master, worker and etcd. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class WebUiIT {
+  @RegisterExtension static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+  static final InMemoryRunStore store = new InMemoryRunStore();
+  static final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  static Master master;
+  static Master guarded;
+  static Worker worker;
+  static Browser browser;
+  static String base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    master = Master.start(MasterSettings.local(0), etcd.client(), store, registry::scrape);
+    guarded =
+        Master.start(
+            MasterSettings.local(0)
+                .withTokens(
+                    Tokens.parse(
+                        List.of(
+                            "vic:viewer:viewer-secret-0123456789",
+                            "olga:operator:operator-secret-0123456789"))),
+            etcd.newClient(),
+            store,
+            () -> "");
+    worker =
+        Worker.builder(etcd.client(), new RunRecorder(store, 200, Duration.ofMillis(50), 5000))
+            .id("ui-worker")
+            .metrics(registry)
+            .killGrace(Duration.ofSeconds(2))
+            .start();
+    browser = new Browser();
+    base = "http://127.0.0.1:" + master.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    browser.close();
+    worker.close();
+    guarded.close();
+    master.close();
+  }
+
+  private WebElement byId(String id) {
+    return browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id(id)));
+  }
+
+  /**
+   * Clicks an element after scrolling it to the middle of the window (nothing overlaps it there).
+   */
+  private void click(String id) {
+    WebElement e = browser.wait.until(ExpectedConditions.elementToBeClickable(By.id(id)));
+    ((JavascriptExecutor) browser.driver)
+        .executeScript("arguments[0].scrollIntoView({block: 'center'});", e);
+    try {
+      e.click();
+    } catch (org.openqa.selenium.ElementClickInterceptedException covered) {
+      ((JavascriptExecutor) browser.driver).executeScript("arguments[0].click();", e);
+    }
+  }
+
+  private void open(String hash) {
+    browser.driver.get(base + "/#" + hash);
+  }
+
+  private Run newestRun(String job) {
+    return store.all().stream()
+        .filter(r -> r.job().equals(job))
+        .max((a, b) -> a.fireTime().compareTo(b.fireTime()))
+        .orElseThrow();
+  }
+
+  @Test
+  @Order(1)
+  void a_job_made_in_the_form_shows_field_errors_then_runs_and_its_output_arrives_live() {
+    open("/jobs/new");
+    byId("f-name").sendKeys("ui-job");
+    byId("f-command").sendKeys("for i in 1 2 3 4; do echo line-$i; sleep 1; done");
+    byId("f-schedule").sendKeys("0 61 * * * *");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("error-schedule"), "minute 61 is out of range 0-59"));
+    click("save");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("flash-message"), "fix the fields"));
+    assertThat(byId("error-schedule").getText()).contains("minute 61 is out of range 0-59");
+    browser.screenshot("job-form-with-error");
+
+    WebElement schedule = byId("f-schedule");
+    schedule.clear();
+    schedule.sendKeys("@every 1h");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("preview-words"), "every 1h"));
+    click("save");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-job"));
+
+    open("/jobs");
+    click("trigger-ui-job");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                store.all().stream()
+                    .anyMatch(r -> r.job().equals("ui-job") && r.state() == RunState.RUNNING));
+    open("/runs/" + newestRun("ui-job").id());
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("output"), "line-1"));
+    assertThat(byId("run-state").getText()).isEqualTo("running");
+    browser.screenshot("run-live");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("output"), "line-4"));
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("run-state"), "succeeded"));
+    browser.screenshot("run-finished");
+  }
+
+  @Test
+  @Order(2)
+  void pause_and_resume_from_the_jobs_table() {
+    open("/jobs");
+    click("pause-ui-job");
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("resume-ui-job")));
+    assertThat(
+            browser.driver.findElement(By.cssSelector("tr[data-job='ui-job'] .paused")).getText())
+        .isEqualTo("paused");
+    click("resume-ui-job");
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("pause-ui-job")));
+    browser.screenshot("jobs");
+  }
+
+  @Test
+  @Order(3)
+  void a_long_run_is_killed_from_the_ui() {
+    master
+        .jobs()
+        .put(
+            io.etcron.job.Job.from(
+                new io.etcron.job.JobSpec(
+                    "long-ui",
+                    null,
+                    "sleep 300",
+                    null,
+                    null,
+                    "@every 1h",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
+                java.time.Instant.now()),
+            io.etcron.job.JobStore.ANY_VERSION,
+            "test");
+    master.jobs().trigger(JobName.of("long-ui"), "test");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                store.all().stream()
+                    .anyMatch(r -> r.job().equals("long-ui") && r.state() == RunState.RUNNING));
+    open("/jobs");
+    click("kill-long-ui");
+    browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> newestRun("long-ui").state() == RunState.KILLED);
+    open("/jobs/long-ui");
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeline")));
+    browser.screenshot("job-page");
+  }
+
+  @Test
+  @Order(4)
+  void output_and_user_strings_are_shown_as_text_never_as_html() {
+    master
+        .jobs()
+        .put(
+            io.etcron.job.Job.from(
+                new io.etcron.job.JobSpec(
+                    "xss",
+                    "<img src=x onerror=window.pwned=2>",
+                    "echo '<script>window.pwned=1</script><b id=bold>bold</b>'",
+                    null,
+                    null,
+                    "@every 1h",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null),
+                java.time.Instant.now()),
+            io.etcron.job.JobStore.ANY_VERSION,
+            "test");
+    master.jobs().trigger(JobName.of("xss"), "test");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                store.all().stream()
+                    .anyMatch(r -> r.job().equals("xss") && r.state() == RunState.SUCCEEDED));
+    open("/runs/" + newestRun("xss").id());
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("output"), "<script>window.pwned=1</script>"));
+    open("/jobs/xss");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("view"), "<img src=x onerror=window.pwned=2>"));
+    Object pwned =
+        ((JavascriptExecutor) browser.driver)
+            .executeScript("return window.pwned === undefined ? null : window.pwned;");
+    assertThat(pwned).isNull();
+    assertThat(browser.driver.findElements(By.id("bold"))).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void runs_and_workers_pages() {
+    open("/runs");
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("a.run-link")));
+    new org.openqa.selenium.support.ui.Select(byId("state-filter")).selectByValue("killed");
+    browser.wait.until(
+        d ->
+            d.findElements(By.cssSelector("tr[data-run]")).stream()
+                .allMatch(r -> r.getText().contains("killed")));
+    browser.screenshot("runs");
+    open("/workers");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("workers-body"), "ui-worker"));
+    browser.screenshot("workers");
+  }
+
+  @Test
+  @Order(6)
+  void delete_asks_first_then_removes_the_job() {
+    open("/jobs");
+    click("delete-ui-job");
+    browser.wait.until(ExpectedConditions.alertIsPresent()).dismiss();
+    assertThat(browser.driver.findElements(By.id("delete-ui-job"))).isNotEmpty();
+    click("delete-ui-job");
+    browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
+    browser.wait.until(
+        ExpectedConditions.invisibilityOfElementLocated(By.cssSelector("tr[data-job='ui-job']")));
+    assertThat(master.jobs().get(JobName.of("ui-job"))).isEmpty();
+  }
+
+  @Test
+  @Order(7)
+  void the_ui_asks_for_a_token_and_hides_what_the_role_may_not_do() {
+    String guardedBase = "http://127.0.0.1:" + guarded.port();
+    browser.driver.get(guardedBase + "/#/jobs");
+    byId("token").sendKeys("viewer-secret-0123456789");
+    browser.driver.findElement(By.cssSelector("#sign-in button")).click();
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("jobs")));
+    browser.screenshot("signed-in-viewer");
+    assertThat(browser.driver.findElements(By.id("new-job"))).isEmpty();
+    assertThat(browser.driver.findElements(By.id("pause-xss"))).isEmpty();
+    click("sign-out");
+    byId("token").sendKeys("operator-secret-0123456789");
+    browser.driver.findElement(By.cssSelector("#sign-in button")).click();
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("pause-xss")));
+    assertThat(browser.driver.findElements(By.id("delete-xss"))).isEmpty();
+  }
+
+  @Test
+  @Order(8)
+  void metrics_count_fires_runs_and_lateness() throws Exception {
+    String metrics =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(value(metrics, "etcron_fires_claimed_total")).isGreaterThanOrEqualTo(3);
+    assertThat(value(metrics, "etcron_runs_total{outcome=\"succeeded\"}"))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(value(metrics, "etcron_runs_total{outcome=\"killed\"}")).isGreaterThanOrEqualTo(1);
+    assertThat(value(metrics, "etcron_fire_lateness_seconds_count")).isGreaterThanOrEqualTo(3);
+    assertThat(metrics)
+        .contains("etcron_fire_lateness_seconds_bucket")
+        .contains("etcron_claim_latency_seconds_count")
+        .contains("etcron_lease_keepalive_latency_seconds_count")
+        .contains("etcron_runstore_queue_depth");
+  }
+
+  private static double value(String metrics, String series) {
+    return metrics
+        .lines()
+        .filter(l -> l.startsWith(series + " ") || l.startsWith(series.replace("}", ",")))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+}

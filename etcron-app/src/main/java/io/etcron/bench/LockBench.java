@@ -135,24 +135,9 @@ public final class LockBench {
   }
 
   private Throughput.Cycle rawCycle(String name, long lease) {
-    ByteSequence key = bytes(name);
-    ByteSequence value = bytes("bench");
-    KV kv = client.getKVClient();
-    PutOption withLease = PutOption.builder().withLeaseId(lease).build();
-    return () -> {
-      var response =
-          kv.txn()
-              .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-              .Then(Op.put(key, value, withLease))
-              .Else(Op.get(key, GetOption.DEFAULT))
-              .commit()
-              .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      if (!response.isSucceeded()) {
-        throw new IllegalStateException("raw key " + name + " was taken");
-      }
-      kv.delete(key).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    };
+    return RawTxn.cycle(client, name, lease);
   }
+
 
   private static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * scheduled fire T of job J, whose previous fire is P:
  *   If   Value(cursor/J) &lt; pad(T) [and Value(cursor/J) &gt;= pad(P), unless catching up]
- *   Then Get(cursor/J), Put(cursor/J, pad(T)), &lt;policy&gt;      -- the Get sees the old cursor
+ *   Then [Get(cursor/J) when catching up], Put(cursor/J, pad(T)), &lt;policy&gt;
  *   Else Get(cursor/J)
  * manual fire:
  *   If   CreateRevision(triggers/J/id) &gt; 0
@@ -90,6 +91,37 @@ public final class Claimer {
   }
 
   /**
+   * Keeps the fires that are still unclaimed, read with one read-only transaction (etcd serves it
+   * without a Raft proposal, unlike a claim whose compare fails). Worth it for late fires, which
+   * others have probably claimed already.
+   *
+   * @throws EtcdUnavailableException when etcd does not answer
+   */
+  public List<Fire> stillUnclaimed(List<Fire> fires) {
+    if (fires.isEmpty()) {
+      return fires;
+    }
+    Op[] reads =
+        fires.stream()
+            .map(f -> Op.get(bytes(f.triggerKey().orElse(keys.cursor(f.jobName()))), GetOption.DEFAULT))
+            .toArray(Op[]::new);
+    TxnResponse response = commit(reads);
+    List<Fire> open = new ArrayList<>();
+    for (int i = 0; i < fires.size(); i++) {
+      Fire f = fires.get(i);
+      List<KeyValue> kvs = response.getGetResponses().get(i).getKvs();
+      boolean unclaimed =
+          f.triggerKey().isPresent()
+              ? !kvs.isEmpty()
+              : kvs.isEmpty() || Keys.unpad(string(kvs.get(0).getValue())).isBefore(f.time());
+      if (unclaimed) {
+        open.add(f);
+      }
+    }
+    return open;
+  }
+
+  /**
    * Splits fires so that no job appears twice in one transaction (etcd refuses two writes of one
    * key in a transaction): round k holds the k-th fire of each job, so a job's fires are claimed in
    * time order.
@@ -109,38 +141,45 @@ public final class Claimer {
     return rounds;
   }
 
+  /**
+   * Claims one round: its batches are sent at once and answered independently (each fire of a
+   * round belongs to another job), so a large round costs about one round trip, not one per batch.
+   */
   private List<Claim> claimRound(List<Fire> fires, String worker, long leaseId) {
+    int size = batchSize.get();
+    List<List<Fire>> batches = new ArrayList<>();
+    for (int from = 0; from < fires.size(); from += size) {
+      batches.add(fires.subList(from, Math.min(fires.size(), from + size)));
+    }
+    List<CompletableFuture<TxnResponse>> sent = new ArrayList<>();
+    for (List<Fire> batch : batches) {
+      Op[] ops = batch.stream().map(f -> claimOp(f, worker, leaseId)).toArray(Op[]::new);
+      sent.add(client.getKVClient().txn().Then(ops).commit());
+    }
     List<Claim> claims = new ArrayList<>(fires.size());
-    int from = 0;
-    while (from < fires.size()) {
-      int size = Math.min(batchSize.get(), fires.size() - from);
-      List<Fire> batch = fires.subList(from, from + size);
+    for (int b = 0; b < batches.size(); b++) {
+      List<Fire> batch = batches.get(b);
       try {
-        claims.addAll(claimBatch(batch, worker, leaseId));
-        from += size;
+        claims.addAll(outcomes(batch, await(sent.get(b))));
       } catch (TooManyOps e) {
-        if (size == 1) {
-          throw new EtcdUnavailableException(
-              "etcd refuses even a single claim: " + e.getMessage(), e);
+        if (batch.size() == 1) {
+          throw new EtcdUnavailableException("etcd refuses even a single claim: " + e.getMessage(), e);
         }
-        batchSize.compareAndSet(batchSize.get(), Math.max(1, size / 2));
-        log.info(
-            "etcd refused {} claims in one transaction; batches of {} from now on",
-            size,
-            batchSize.get());
+        batchSize.compareAndSet(size, Math.max(1, size / 2));
+        log.info("etcd refused {} claims in one transaction; batches of {} from now on", batch.size(), batchSize.get());
+        claims.addAll(claimRound(batch, worker, leaseId));
       }
     }
     return claims;
   }
+
 
   /** The current batch size (it shrinks when etcd refuses a batch). */
   public int batchSize() {
     return batchSize.get();
   }
 
-  private List<Claim> claimBatch(List<Fire> batch, String worker, long leaseId) {
-    Op[] ops = batch.stream().map(f -> claimOp(f, worker, leaseId)).toArray(Op[]::new);
-    TxnResponse response = commit(ops);
+  private static List<Claim> outcomes(List<Fire> batch, TxnResponse response) {
     long revision = response.getHeader().getRevision();
     List<TxnResponse> perFire = response.getTxnResponses();
     List<Claim> claims = new ArrayList<>(batch.size());
@@ -149,6 +188,7 @@ public final class Claimer {
     }
     return claims;
   }
+
 
   private Op claimOp(Fire fire, String worker, long leaseId) {
     String job = fire.jobName();
@@ -168,7 +208,7 @@ public final class Claimer {
     List<Cmp> compares = new ArrayList<>();
     // Nobody claimed this fire yet: the cursor only moves forward.
     compares.add(new Cmp(cursor, Cmp.Op.LESS, CmpTarget.value(padded)));
-    if (fire.previous().isPresent() && !fire.catchUp()) {
+    if (inOrder(fire)) {
       // In order: the fire before it is claimed, so this claim never jumps over a fire that a
       // slower worker is about to claim (clocks may disagree by more than a period).
       compares.add(
@@ -178,7 +218,11 @@ public final class Claimer {
               CmpTarget.value(bytes(Keys.pad(fire.previous().get().minusMillis(1))))));
     }
     List<Op> then = new ArrayList<>();
-    then.add(Op.get(cursor, GetOption.DEFAULT)); // the old cursor: fires before T nobody claimed
+    if (!inOrder(fire)) {
+      // The old cursor: the fires between it and T were claimed by nobody. An in-order claim
+      // needs no read: its compare says the cursor was at the previous fire.
+      then.add(Op.get(cursor, GetOption.DEFAULT));
+    }
     then.add(Op.put(cursor, padded, PutOption.DEFAULT));
     then.addAll(policy);
     return Op.txn(
@@ -211,14 +255,20 @@ public final class Claimer {
             new Op[] {Op.get(lock, GetOption.DEFAULT)}));
   }
 
+  /** Claimed in order: only once the cursor has reached the previous fire. */
+  private static boolean inOrder(Fire fire) {
+    return fire.previous().isPresent() && !fire.catchUp();
+  }
+
   private static Claim outcome(Fire fire, TxnResponse r, long revision) {
     if (!r.isSucceeded()) {
       return Claim.lost(fire);
     }
     Optional<Instant> previous = Optional.empty();
     if (fire.trigger() == Trigger.SCHEDULE) {
-      List<KeyValue> cursor = r.getGetResponses().get(0).getKvs();
-      previous = cursor.stream().findFirst().map(kv -> Keys.unpad(string(kv.getValue())));
+      previous = inOrder(fire)
+          ? fire.previous()
+          : r.getGetResponses().get(0).getKvs().stream().findFirst().map(kv -> Keys.unpad(string(kv.getValue())));
     }
     Optional<String> busyWith = Optional.empty();
     if (fire.job().concurrency() == ConcurrencyPolicy.FORBID) {
@@ -235,16 +285,15 @@ public final class Claimer {
   }
 
   private TxnResponse commit(Op[] ops) {
+    return await(client.getKVClient().txn().Then(ops).commit());
+  }
+
+  private TxnResponse await(CompletableFuture<TxnResponse> pending) {
     try {
-      return client
-          .getKVClient()
-          .txn()
-          .Then(ops)
-          .commit()
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new EtcdUnavailableException(
-          "etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
+      pending.cancel(true);
+      throw new EtcdUnavailableException("etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EtcdUnavailableException("interrupted while claiming", e);
@@ -256,6 +305,7 @@ public final class Claimer {
       throw new EtcdUnavailableException("etcd failed a claim: " + message, e.getCause());
     }
   }
+
 
   /** etcd refused the batch for its size. */
   private static final class TooManyOps extends RuntimeException {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Benchmarks; each starts its own local etcd unless --etcd names one, and ends with a line of JSON.",
-    subcommands = {BenchCommand.LockBenchCommand.class})
+    subcommands = {BenchCommand.LockBenchCommand.class, BenchCommand.FiresBenchCommand.class})
 final class BenchCommand {
 
   /** {@code etcron bench lock}. */
@@ -59,6 +59,44 @@ final class BenchCommand {
     }
   }
 
+  /** {@code etcron bench fires}. */
+  @Command(name = "fires", mixinStandardHelpOptions = true,
+      description = "J jobs firing every second, run by W worker processes: throughput, duplicates, misses, lateness.")
+  static final class FiresBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--jobs", defaultValue = "500", description = "Jobs, each firing every second (default ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class, description = "Measured window (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--executor", defaultValue = "noop", description = "noop (in-process, measures scheduling) or shell (runs `true`) (default ${DEFAULT-VALUE}).")
+    String executor;
+
+    @Option(names = "--policy", defaultValue = "allow", description = "The jobs' concurrency policy: allow, forbid or replace (default ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Mixin EtcdOptions etcd;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!executor.equals("noop") && !executor.equals("shell")) {
+        throw new IllegalArgumentException("--executor must be noop or shell");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalOrRemoteEtcd target = LocalOrRemoteEtcd.of(etcd, out);
+          Client client = target.connect()) {
+        new io.etcron.bench.FiresBench(client, target.endpoints(),
+            new io.etcron.bench.FiresBench.Settings(jobs, workers, duration, executor, policy, Duration.ofSeconds(20)), out).run();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
   /** The etcd named by --etcd, or a fresh local one started for the benchmark. */
   static final class LocalOrRemoteEtcd implements AutoCloseable {
     private final EtcdCluster local;
@@ -73,7 +111,7 @@ final class BenchCommand {
       if (options.explicit()) {
         return new LocalOrRemoteEtcd(null, options);
       }
-      EtcdCluster local = EtcdCluster.builder().start();
+      EtcdCluster local = EtcdCluster.builder().maxTxnOps(1024).start();
       out.println("started a local etcd at " + local.endpoints() + " for the benchmark");
       return new LocalOrRemoteEtcd(local, options);
     }

@@ -26,6 +26,9 @@ public final class ServerOptions {
 
   /** Opens (and migrates) the run store. */
   RunStore openRunStore() {
+    if (db != null && db.startsWith("jsonl:")) {
+      return new io.etcron.bench.JsonLinesRunStore(Path.of(db.substring("jsonl:".length())));
+    }
     return RunStores.open(jdbcUrl());
   }
 

@@ -51,6 +51,10 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Session lease TTL (default ${DEFAULT-VALUE}).")
   Duration ttl;
 
+  @Option(names = "--executor", defaultValue = "shell", hidden = true,
+      description = "shell (default) or noop: run nothing, for benchmarks of scheduling and claiming.")
+  String executor;
+
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
@@ -91,6 +95,15 @@ final class WorkerCommand implements Callable<Integer> {
             .ttl(options.ttl)
             .namespace(etcd.namespace())
             .metrics(registry)
+            .executor(options.executor == null || options.executor.equals("shell")
+                ? new io.etcron.execute.ShellExecutor() : noop(options.executor))
             .start());
+  }
+
+  private static io.etcron.execute.Executor noop(String name) {
+    if (!name.equals("noop")) {
+      throw new IllegalArgumentException("--executor must be shell or noop, was " + name);
+    }
+    return new io.etcron.execute.NoopExecutor();
   }
 }

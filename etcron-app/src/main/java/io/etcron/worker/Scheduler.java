@@ -38,6 +38,8 @@ final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
   private static final int MAX_TAKEOVER_CHECKS = 30;
+  /** Fires handed to claiming at a time while a busy instant is served. */
+  private static final int HANDOFF = 100;
 
   /** Receives fires to claim; must not block. */
   interface Claims {
@@ -279,9 +281,15 @@ final class Scheduler implements AutoCloseable {
     List<Fire> toClaim = new ArrayList<>();
     while (!queue.isEmpty() && !queue.peek().at().isAfter(now)) {
       serve(queue.poll(), now, toClaim);
+      if (toClaim.size() >= HANDOFF) {
+        // Claiming starts while the rest of a large instant is still being served.
+        claims.submit(List.copyOf(toClaim));
+        toClaim.clear();
+      }
     }
     return toClaim;
   }
+
 
   private void serve(Due due, Instant now, List<Fire> toClaim) {
     Fire fire = due.fire();

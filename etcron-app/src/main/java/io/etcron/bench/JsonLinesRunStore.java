@@ -29,14 +29,23 @@ import java.util.Optional;
  */
 public final class JsonLinesRunStore implements RunStore {
   /** One line: what the benchmark needs of a run. */
-  public record Line(String id, String job, Instant fireTime, String state, Instant startedAt, String worker, long token) {}
+  public record Line(
+      String id,
+      String job,
+      Instant fireTime,
+      String state,
+      Instant startedAt,
+      String worker,
+      long token) {}
 
   private final BufferedWriter out;
 
   public JsonLinesRunStore(Path file) {
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
-      this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      this.out =
+          Files.newBufferedWriter(
+              file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new RunStoreException("cannot open " + file, e);
     }
@@ -46,7 +55,16 @@ public final class JsonLinesRunStore implements RunStore {
   public synchronized void upsertAll(List<Run> runs) {
     try {
       for (Run r : runs) {
-        out.write(Json.write(new Line(r.id().toString(), r.job(), r.fireTime(), r.state().name(), r.startedAt().orElse(null), r.worker(), r.fencingToken())));
+        out.write(
+            Json.write(
+                new Line(
+                    r.id().toString(),
+                    r.job(),
+                    r.fireTime(),
+                    r.state().name(),
+                    r.startedAt().orElse(null),
+                    r.worker(),
+                    r.fencingToken())));
         out.newLine();
       }
       out.flush();

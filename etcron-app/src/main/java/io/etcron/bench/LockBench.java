@@ -3,12 +3,6 @@ package io.etcron.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import io.etcron.lock.Lock;
 import io.etcron.lock.Session;
 import java.io.PrintWriter;
@@ -137,7 +131,6 @@ public final class LockBench {
   private Throughput.Cycle rawCycle(String name, long lease) {
     return RawTxn.cycle(client, name, lease);
   }
-
 
   private static ByteSequence bytes(String s) {
     return ByteSequence.from(s, StandardCharsets.UTF_8);

@@ -22,7 +22,8 @@ final class RawTxn {
     ByteSequence k = ByteSequence.from(key, StandardCharsets.UTF_8);
     ByteSequence value = ByteSequence.from("bench", StandardCharsets.UTF_8);
     KV kv = client.getKVClient();
-    PutOption withLease = lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
+    PutOption withLease =
+        lease == 0 ? PutOption.DEFAULT : PutOption.builder().withLeaseId(lease).build();
     return () -> {
       var response =
           kv.txn()

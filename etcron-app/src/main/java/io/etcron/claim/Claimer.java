@@ -103,7 +103,10 @@ public final class Claimer {
     }
     Op[] reads =
         fires.stream()
-            .map(f -> Op.get(bytes(f.triggerKey().orElse(keys.cursor(f.jobName()))), GetOption.DEFAULT))
+            .map(
+                f ->
+                    Op.get(
+                        bytes(f.triggerKey().orElse(keys.cursor(f.jobName()))), GetOption.DEFAULT))
             .toArray(Op[]::new);
     TxnResponse response = commit(reads);
     List<Fire> open = new ArrayList<>();
@@ -142,8 +145,8 @@ public final class Claimer {
   }
 
   /**
-   * Claims one round: its batches are sent at once and answered independently (each fire of a
-   * round belongs to another job), so a large round costs about one round trip, not one per batch.
+   * Claims one round: its batches are sent at once and answered independently (each fire of a round
+   * belongs to another job), so a large round costs about one round trip, not one per batch.
    */
   private List<Claim> claimRound(List<Fire> fires, String worker, long leaseId) {
     int size = batchSize.get();
@@ -163,16 +166,19 @@ public final class Claimer {
         claims.addAll(outcomes(batch, await(sent.get(b))));
       } catch (TooManyOps e) {
         if (batch.size() == 1) {
-          throw new EtcdUnavailableException("etcd refuses even a single claim: " + e.getMessage(), e);
+          throw new EtcdUnavailableException(
+              "etcd refuses even a single claim: " + e.getMessage(), e);
         }
         batchSize.compareAndSet(size, Math.max(1, size / 2));
-        log.info("etcd refused {} claims in one transaction; batches of {} from now on", batch.size(), batchSize.get());
+        log.info(
+            "etcd refused {} claims in one transaction; batches of {} from now on",
+            batch.size(),
+            batchSize.get());
         claims.addAll(claimRound(batch, worker, leaseId));
       }
     }
     return claims;
   }
-
 
   /** The current batch size (it shrinks when etcd refuses a batch). */
   public int batchSize() {
@@ -188,7 +194,6 @@ public final class Claimer {
     }
     return claims;
   }
-
 
   private Op claimOp(Fire fire, String worker, long leaseId) {
     String job = fire.jobName();
@@ -266,9 +271,12 @@ public final class Claimer {
     }
     Optional<Instant> previous = Optional.empty();
     if (fire.trigger() == Trigger.SCHEDULE) {
-      previous = inOrder(fire)
-          ? fire.previous()
-          : r.getGetResponses().get(0).getKvs().stream().findFirst().map(kv -> Keys.unpad(string(kv.getValue())));
+      previous =
+          inOrder(fire)
+              ? fire.previous()
+              : r.getGetResponses().get(0).getKvs().stream()
+                  .findFirst()
+                  .map(kv -> Keys.unpad(string(kv.getValue())));
     }
     Optional<String> busyWith = Optional.empty();
     if (fire.job().concurrency() == ConcurrencyPolicy.FORBID) {
@@ -293,7 +301,8 @@ public final class Claimer {
       return pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       pending.cancel(true);
-      throw new EtcdUnavailableException("etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
+      throw new EtcdUnavailableException(
+          "etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new EtcdUnavailableException("interrupted while claiming", e);
@@ -305,7 +314,6 @@ public final class Claimer {
       throw new EtcdUnavailableException("etcd failed a claim: " + message, e.getCause());
     }
   }
-
 
   /** etcd refused the batch for its size. */
   private static final class TooManyOps extends RuntimeException {

@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Benchmarks; each starts its own local etcd unless --etcd names one, and ends with a line of JSON.",
-    subcommands = {BenchCommand.LockBenchCommand.class, BenchCommand.FiresBenchCommand.class})
+    subcommands = {
+      BenchCommand.LockBenchCommand.class,
+      BenchCommand.FiresBenchCommand.class,
+      BenchCommand.RunStoreBenchCommand.class
+    })
 final class BenchCommand {
 
   /** {@code etcron bench lock}. */
@@ -60,24 +64,45 @@ final class BenchCommand {
   }
 
   /** {@code etcron bench fires}. */
-  @Command(name = "fires", mixinStandardHelpOptions = true,
-      description = "J jobs firing every second, run by W worker processes: throughput, duplicates, misses, lateness.")
+  @Command(
+      name = "fires",
+      mixinStandardHelpOptions = true,
+      description =
+          "J jobs firing every second, run by W worker processes: throughput, duplicates, misses, lateness.")
   static final class FiresBenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--jobs", defaultValue = "500", description = "Jobs, each firing every second (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--jobs",
+        defaultValue = "500",
+        description = "Jobs, each firing every second (default ${DEFAULT-VALUE}).")
     int jobs;
 
-    @Option(names = "--workers", defaultValue = "3", description = "Worker processes (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--workers",
+        defaultValue = "3",
+        description = "Worker processes (default ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class, description = "Measured window (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--duration",
+        defaultValue = "60s",
+        converter = DurationConverter.class,
+        description = "Measured window (default ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--executor", defaultValue = "noop", description = "noop (in-process, measures scheduling) or shell (runs `true`) (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--executor",
+        defaultValue = "noop",
+        description =
+            "noop (in-process, measures scheduling) or shell (runs `true`) (default ${DEFAULT-VALUE}).")
     String executor;
 
-    @Option(names = "--policy", defaultValue = "allow", description = "The jobs' concurrency policy: allow, forbid or replace (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--policy",
+        defaultValue = "allow",
+        description =
+            "The jobs' concurrency policy: allow, forbid or replace (default ${DEFAULT-VALUE}).")
     String policy;
 
     @Mixin EtcdOptions etcd;
@@ -90,8 +115,56 @@ final class BenchCommand {
       PrintWriter out = spec.commandLine().getOut();
       try (LocalOrRemoteEtcd target = LocalOrRemoteEtcd.of(etcd, out);
           Client client = target.connect()) {
-        new io.etcron.bench.FiresBench(client, target.endpoints(),
-            new io.etcron.bench.FiresBench.Settings(jobs, workers, duration, executor, policy, Duration.ofSeconds(20)), out).run();
+        new io.etcron.bench.FiresBench(
+                client,
+                target.endpoints(),
+                new io.etcron.bench.FiresBench.Settings(
+                    jobs, workers, duration, executor, policy, Duration.ofSeconds(20)),
+                out)
+            .run();
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code etcron bench runstore}. */
+  @Command(
+      name = "runstore",
+      mixinStandardHelpOptions = true,
+      description =
+          "The run store's listing queries over N generated runs, against SELECT 1 in the same run.")
+  static final class RunStoreBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--rows",
+        defaultValue = "1000000",
+        description = "Runs to generate (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(
+        names = "--repetitions",
+        defaultValue = "50",
+        description = "Times each query runs (default ${DEFAULT-VALUE}).")
+    int repetitions;
+
+    @Option(
+        names = "--db",
+        paramLabel = "JDBC_URL",
+        description =
+            "An EMPTY database to fill, e.g. jdbc:postgresql://127.0.0.1:5432/bench?user=postgres (default: a temporary H2 file).")
+    String db;
+
+    @Override
+    public Integer call() throws Exception {
+      String url =
+          db != null
+              ? db
+              : io.etcron.runlog.RunStores.h2Url(
+                  java.nio.file.Files.createTempDirectory("etcron-bench-runstore"));
+      try (io.etcron.runlog.SqlRunStore store = io.etcron.runlog.RunStores.open(url)) {
+        new io.etcron.bench.RunStoreBench(store, spec.commandLine().getOut())
+            .run(rows, repetitions);
       }
       return ExitCodes.OK;
     }

@@ -51,8 +51,12 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Session lease TTL (default ${DEFAULT-VALUE}).")
   Duration ttl;
 
-  @Option(names = "--executor", defaultValue = "shell", hidden = true,
-      description = "shell (default) or noop: run nothing, for benchmarks of scheduling and claiming.")
+  @Option(
+      names = "--executor",
+      defaultValue = "shell",
+      hidden = true,
+      description =
+          "shell (default) or noop: run nothing, for benchmarks of scheduling and claiming.")
   String executor;
 
   @Mixin ServerOptions server;
@@ -95,8 +99,10 @@ final class WorkerCommand implements Callable<Integer> {
             .ttl(options.ttl)
             .namespace(etcd.namespace())
             .metrics(registry)
-            .executor(options.executor == null || options.executor.equals("shell")
-                ? new io.etcron.execute.ShellExecutor() : noop(options.executor))
+            .executor(
+                options.executor == null || options.executor.equals("shell")
+                    ? new io.etcron.execute.ShellExecutor()
+                    : noop(options.executor))
             .start());
   }
 

@@ -38,6 +38,7 @@ final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
   private static final int MAX_TAKEOVER_CHECKS = 30;
+
   /** Fires handed to claiming at a time while a busy instant is served. */
   private static final int HANDOFF = 100;
 
@@ -289,7 +290,6 @@ final class Scheduler implements AutoCloseable {
     }
     return toClaim;
   }
-
 
   private void serve(Due due, Instant now, List<Fire> toClaim) {
     Fire fire = due.fire();

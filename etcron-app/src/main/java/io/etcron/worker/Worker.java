@@ -26,8 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,7 +64,8 @@ public final class Worker implements AutoCloseable {
   private final Registration registration;
   private final ScheduledThreadPoolExecutor timers;
   private final Thread claiming;
-  private final java.util.concurrent.BlockingQueue<Fire> toClaim = new java.util.concurrent.LinkedBlockingQueue<>();
+  private final java.util.concurrent.BlockingQueue<Fire> toClaim =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   private final List<PrefixMirror> mirrors = new ArrayList<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private volatile Session session;
@@ -278,9 +277,9 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Late fires (takeovers, retries) were probably claimed by others already, and this worker's
-   * view may lag: check them with a read-only transaction, which costs etcd no Raft proposal,
-   * before claiming the ones still open.
+   * Late fires (takeovers, retries) were probably claimed by others already, and this worker's view
+   * may lag: check them with a read-only transaction, which costs etcd no Raft proposal, before
+   * claiming the ones still open.
    */
   private List<Fire> verifyLate(List<Fire> fires) {
     Instant late = settings.clock().instant().minus(settings.grace().dividedBy(2));

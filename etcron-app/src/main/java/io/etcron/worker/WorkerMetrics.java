@@ -26,8 +26,10 @@ public final class WorkerMetrics {
   private final DistributionSummary lateness;
   private final Timer claimLatency;
   private final Timer keepAlive;
-  private final java.util.Map<RunState, Counter> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Timer> durations = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<RunState, Counter> outcomes =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Timer> durations =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -117,12 +119,20 @@ public final class WorkerMetrics {
 
   /** A run ended: counted by outcome and timed per job. */
   void runEnded(String job, RunState state, Duration duration) {
-    outcomes.computeIfAbsent(state, st -> registry.counter("etcron.runs", "outcome", st.name().toLowerCase())).increment();
+    outcomes
+        .computeIfAbsent(
+            state, st -> registry.counter("etcron.runs", "outcome", st.name().toLowerCase()))
+        .increment();
     durations
-        .computeIfAbsent(job, j -> Timer.builder("etcron.run.duration").tag("job", j).description("Run durations per job").register(registry))
+        .computeIfAbsent(
+            job,
+            j ->
+                Timer.builder("etcron.run.duration")
+                    .tag("job", j)
+                    .description("Run durations per job")
+                    .register(registry))
         .record(duration);
   }
-
 
   /** Gauge of some value owned by the worker. */
   void gauge(String name, String description, Supplier<Number> value) {

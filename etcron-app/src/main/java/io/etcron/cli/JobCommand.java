@@ -176,8 +176,8 @@ final class JobCommand {
         out.println(Json.write(job));
       } else {
         job.get("spec")
-            .fields()
-            .forEachRemaining(
+            .properties()
+            .forEach(
                 f ->
                     out.printf(
                         "%-17s %s%n",

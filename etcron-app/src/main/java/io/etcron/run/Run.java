@@ -54,26 +54,19 @@ public record Run(
 
   /** A fire that did not run because the previous run still held the job. */
   public static Run skipped(RunId id, String worker, long token, String reason, Instant at) {
-    return new Run(
-        id,
-        RunState.SKIPPED,
-        Optional.empty(),
-        Optional.of(at),
-        worker,
-        token,
-        1,
-        Optional.empty(),
-        Optional.empty(),
-        reason,
-        "",
-        0);
+    return notRun(RunState.SKIPPED, id, worker, token, reason, at);
   }
 
   /** A fire that did not run because nobody claimed it in time. */
   public static Run missed(RunId id, String worker, long token, String reason, Instant at) {
+    return notRun(RunState.MISSED, id, worker, token, reason, at);
+  }
+
+  private static Run notRun(
+      RunState state, RunId id, String worker, long token, String reason, Instant at) {
     return new Run(
         id,
-        RunState.MISSED,
+        state,
         Optional.empty(),
         Optional.of(at),
         worker,

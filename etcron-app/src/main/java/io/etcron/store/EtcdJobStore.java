@@ -251,44 +251,40 @@ public final class EtcdJobStore implements JobStore {
   public String trigger(JobName name, String actor) {
     String n = name.value();
     Instant at = clock.instant();
-    ByteSequence jobKey = bytes(keys.job(n));
-    TxnResponse response =
-        await(
-            client
-                .getKVClient()
-                .txn()
-                .If(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)))
-                .Then(
-                    Op.put(
-                        bytes(keys.trigger(n, at.toEpochMilli())),
-                        bytes(Json.write(new TriggerRequest(at, actor))),
-                        PutOption.DEFAULT),
-                    auditPut(actor, "trigger", n, 0, Optional.empty()))
-                .commit(),
-            "trigger job " + n);
-    if (!response.isSucceeded()) {
-      throw new JobNotFoundException(n);
-    }
+    ifJobExists(
+        n,
+        "trigger job " + n,
+        Op.put(
+            bytes(keys.trigger(n, at.toEpochMilli())),
+            bytes(Json.write(new TriggerRequest(at, actor))),
+            PutOption.DEFAULT),
+        auditPut(actor, "trigger", n, 0, Optional.empty()));
     return n + "@" + at.toEpochMilli() + "~manual";
   }
 
   @Override
   public void kill(JobName name, String actor) {
     String n = name.value();
-    ByteSequence jobKey = bytes(keys.job(n));
+    ifJobExists(
+        n,
+        "kill runs of job " + n,
+        killPut(n, clock.instant(), actor, "killed by " + actor),
+        auditPut(actor, "kill", n, 0, Optional.empty()));
+  }
+
+  /** Applies {@code ops} in one transaction if the job exists. */
+  private void ifJobExists(String name, String what, Op... ops) {
     TxnResponse response =
         await(
             client
                 .getKVClient()
                 .txn()
-                .If(new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)))
-                .Then(
-                    killPut(n, clock.instant(), actor, "killed by " + actor),
-                    auditPut(actor, "kill", n, 0, Optional.empty()))
+                .If(new Cmp(bytes(keys.job(name)), Cmp.Op.GREATER, CmpTarget.createRevision(0)))
+                .Then(ops)
                 .commit(),
-            "kill runs of job " + n);
+            what);
     if (!response.isSucceeded()) {
-      throw new JobNotFoundException(n);
+      throw new JobNotFoundException(name);
     }
   }
 

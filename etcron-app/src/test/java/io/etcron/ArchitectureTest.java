@@ -1,0 +1,100 @@
+package io.etcron;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The dependency rules of the architecture: the domain stands alone, adapters point inwards. */
+class ArchitectureTest {
+  private static final JavaClasses CLASSES =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("io.etcron");
+
+  @Test
+  void the_domain_imports_no_etcd_sql_http_or_json() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.etcron.job..", "io.etcron.schedule..", "io.etcron.run..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.etcd..",
+            "java.sql..",
+            "javax.sql..",
+            "io.javalin..",
+            "com.zaxxer..",
+            "org.flywaydb..",
+            "com.fasterxml..",
+            "io.etcron.store..",
+            "io.etcron.claim..",
+            "io.etcron.execute..",
+            "io.etcron.runlog..",
+            "io.etcron.worker..",
+            "io.etcron.master..",
+            "io.etcron.cli..",
+            "io.etcron.bench..",
+            "io.etcron.lock..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void the_schedule_does_not_know_jobs_or_runs() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.schedule..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.etcron.job..", "io.etcron.run..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void the_worker_and_the_master_do_not_know_each_other() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.worker..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.etcron.master..", "io.etcron.cli..", "io.etcron.bench..")
+        .check(CLASSES);
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.master..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.etcron.worker..",
+            "io.etcron.cli..",
+            "io.etcron.bench..",
+            "io.etcron.claim..",
+            "io.etcron.execute..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void only_the_cli_knows_the_cli_and_the_benchmarks() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.etcron.cli..", "io.etcron.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.etcron.cli..", "io.etcron.bench..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void execution_and_claiming_know_no_http_or_sql() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("io.etcron.execute..", "io.etcron.claim..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.javalin..", "java.sql..", "io.etcron.runlog..", "io.etcron.master..")
+        .check(CLASSES);
+  }
+}

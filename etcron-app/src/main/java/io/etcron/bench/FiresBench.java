@@ -92,7 +92,12 @@ public final class FiresBench {
         }
       }
     }
-    return report(analyse(dir, from, to), raw, proposalsAfter - proposalsBefore, from, to);
+    Map<String, Object> report =
+        report(analyse(dir, from, to), raw, proposalsAfter - proposalsBefore, from, to);
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    return report;
   }
 
   private void createJobs() throws Exception {

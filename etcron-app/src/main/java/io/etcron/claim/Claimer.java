@@ -98,27 +98,32 @@ public final class Claimer {
    * @throws EtcdUnavailableException when etcd does not answer
    */
   public List<Fire> stillUnclaimed(List<Fire> fires) {
-    if (fires.isEmpty()) {
-      return fires;
+    int size = batchSize.get();
+    List<CompletableFuture<TxnResponse>> sent = new ArrayList<>();
+    for (int from = 0; from < fires.size(); from += size) {
+      Op[] reads =
+          fires.subList(from, Math.min(fires.size(), from + size)).stream()
+              .map(
+                  f ->
+                      Op.get(
+                          bytes(f.triggerKey().orElse(keys.cursor(f.jobName()))),
+                          GetOption.DEFAULT))
+              .toArray(Op[]::new);
+      sent.add(client.getKVClient().txn().Then(reads).commit());
     }
-    Op[] reads =
-        fires.stream()
-            .map(
-                f ->
-                    Op.get(
-                        bytes(f.triggerKey().orElse(keys.cursor(f.jobName()))), GetOption.DEFAULT))
-            .toArray(Op[]::new);
-    TxnResponse response = commit(reads);
     List<Fire> open = new ArrayList<>();
-    for (int i = 0; i < fires.size(); i++) {
-      Fire f = fires.get(i);
-      List<KeyValue> kvs = response.getGetResponses().get(i).getKvs();
-      boolean unclaimed =
-          f.triggerKey().isPresent()
-              ? !kvs.isEmpty()
-              : kvs.isEmpty() || Keys.unpad(string(kvs.get(0).getValue())).isBefore(f.time());
-      if (unclaimed) {
-        open.add(f);
+    for (int b = 0; b < sent.size(); b++) {
+      TxnResponse response = await(sent.get(b));
+      for (int i = 0; i < response.getGetResponses().size(); i++) {
+        Fire f = fires.get(b * size + i);
+        List<KeyValue> kvs = response.getGetResponses().get(i).getKvs();
+        boolean unclaimed =
+            f.triggerKey().isPresent()
+                ? !kvs.isEmpty()
+                : kvs.isEmpty() || Keys.unpad(string(kvs.get(0).getValue())).isBefore(f.time());
+        if (unclaimed) {
+          open.add(f);
+        }
       }
     }
     return open;

@@ -50,6 +50,11 @@ public final class RunRecorder implements AutoCloseable {
   private final AtomicLong failures = new AtomicLong();
   private final Thread thread;
   private volatile boolean failing;
+  private volatile int depth;
+
+  /** Queued records somebody waits for (guarded by the lock). */
+  private int waited;
+
   private volatile boolean closing;
 
   public RunRecorder(RunStore store) {
@@ -84,6 +89,7 @@ public final class RunRecorder implements AutoCloseable {
     lock.lock();
     try {
       chunks.add(new Chunk(id, offset, copy));
+      recount();
       work.signal();
     } finally {
       lock.unlock();
@@ -101,7 +107,12 @@ public final class RunRecorder implements AutoCloseable {
       }
       // The newer record of a run wins if the store would let it: keep what the store would keep.
       Run kept = before == null || before.run().acceptsUpdate(run) ? run : before.run();
+      boolean wasWaited = before != null && !before.waiters().isEmpty();
+      if (!wasWaited && !waiters.isEmpty()) {
+        waited++;
+      }
       runs.put(key, new Pending(kept, waiters));
+      recount();
       if (runs.size() >= batch || waiter != null) {
         work.signal();
       }
@@ -117,12 +128,7 @@ public final class RunRecorder implements AutoCloseable {
 
   /** Records and output chunks waiting to be stored. */
   public int depth() {
-    lock.lock();
-    try {
-      return runs.size() + chunks.size();
-    } finally {
-      lock.unlock();
-    }
+    return depth;
   }
 
   /** Records stored so far. */
@@ -155,11 +161,16 @@ public final class RunRecorder implements AutoCloseable {
         runBatch = new ArrayList<>();
         var it = runs.values().iterator();
         while (it.hasNext() && runBatch.size() < batch) {
-          runBatch.add(it.next());
+          Pending p = it.next();
+          runBatch.add(p);
           it.remove();
+          if (!p.waiters().isEmpty()) {
+            waited--;
+          }
         }
         chunkBatch = new ArrayList<>(chunks);
         chunks.clear();
+        recount();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -186,7 +197,12 @@ public final class RunRecorder implements AutoCloseable {
   }
 
   private boolean hasWaiters() {
-    return runs.values().stream().anyMatch(p -> !p.waiters().isEmpty());
+    return waited > 0;
+  }
+
+  /** Keeps the counters read without the lock in step with the queue. Call under the lock. */
+  private void recount() {
+    depth = runs.size() + chunks.size();
   }
 
   private boolean write(List<Pending> runBatch, List<Chunk> chunkBatch) {
@@ -240,14 +256,21 @@ public final class RunRecorder implements AutoCloseable {
         Pending newer = runs.get(key);
         if (newer == null) {
           runs.put(key, p);
+          if (!p.waiters().isEmpty()) {
+            waited++;
+          }
         } else {
           List<CompletableFuture<Void>> waiters = new ArrayList<>(p.waiters());
           waiters.addAll(newer.waiters());
           Run kept = p.run().acceptsUpdate(newer.run()) ? newer.run() : p.run();
+          if (newer.waiters().isEmpty() && !waiters.isEmpty()) {
+            waited++;
+          }
           runs.put(key, new Pending(kept, waiters));
         }
       }
       chunks.addAll(0, chunkBatch);
+      recount();
     } finally {
       lock.unlock();
     }

@@ -146,7 +146,7 @@ final class Runs implements AutoCloseable {
         new ActiveRun(fire, token, Run.running(fire.runId(), worker, token, 1, clock.instant()));
     active.put(fire.runId().toString(), run);
     onChange.run();
-    attempt(run, 1)
+    startAtFireTime(run)
         .whenComplete(
             (ended, error) -> {
               active.remove(fire.runId().toString());
@@ -167,6 +167,32 @@ final class Runs implements AutoCloseable {
               }
               onChange.run();
             });
+  }
+
+  /**
+   * A fire claimed ahead of its time starts at its time (the claim is held meanwhile); a late one
+   * starts at once.
+   */
+  private CompletableFuture<Run> startAtFireTime(ActiveRun run) {
+    long wait = Duration.between(clock.instant(), run.fire.time()).toNanos();
+    if (wait <= 0) {
+      return attempt(run, 1);
+    }
+    CompletableFuture<Run> started = new CompletableFuture<>();
+    timers.schedule(
+        () ->
+            attempt(run, 1)
+                .whenComplete(
+                    (r, e) -> {
+                      if (e != null) {
+                        started.completeExceptionally(e);
+                      } else {
+                        started.complete(r);
+                      }
+                    }),
+        wait,
+        TimeUnit.NANOSECONDS);
+    return started;
   }
 
   /**

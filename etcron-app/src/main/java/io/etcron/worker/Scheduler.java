@@ -39,12 +39,19 @@ final class Scheduler implements AutoCloseable {
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
   private static final int MAX_TAKEOVER_CHECKS = 30;
 
+  /** The longest a claim waits after its predecessor's (see {@link #inOrder}). */
+  private static final Duration MAX_PACE = Duration.ofMillis(250);
+
   /** Fires handed to claiming at a time while a busy instant is served. */
   private static final int HANDOFF = 100;
 
   /** Receives fires to claim; must not block. */
   interface Claims {
-    void submit(List<Fire> fires);
+    /**
+     * @param checkFirst the fires are late (takeovers, retries): others have probably claimed them,
+     *     look before claiming
+     */
+    void submit(List<Fire> fires, boolean checkFirst);
   }
 
   /** Tells whether a fire is still unclaimed, as far as this worker can see. */
@@ -69,6 +76,7 @@ final class Scheduler implements AutoCloseable {
 
   private final Clock clock;
   private final Duration grace;
+  private final Duration claimAhead;
   private final Members members;
   private final CursorView cursors;
   private final Unclaimed unclaimed;
@@ -79,7 +87,7 @@ final class Scheduler implements AutoCloseable {
   private final PriorityQueue<Due> queue =
       new PriorityQueue<>(Comparator.comparing(Due::at).thenComparing(d -> d.fire().jobName()));
   private final Map<String, Entry> jobs = new HashMap<>();
-  private final Map<String, List<Due>> blocked = new HashMap<>();
+  private final Map<String, List<Due>> blocked = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, List<Object[]>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
   private final Thread thread;
@@ -88,6 +96,7 @@ final class Scheduler implements AutoCloseable {
   Scheduler(
       Clock clock,
       Duration grace,
+      Duration claimAhead,
       Members members,
       CursorView cursors,
       Unclaimed unclaimed,
@@ -95,6 +104,7 @@ final class Scheduler implements AutoCloseable {
       BooleanSupplier hasCapacity) {
     this.clock = clock;
     this.grace = grace;
+    this.claimAhead = claimAhead;
     this.members = members;
     this.cursors = cursors;
     this.unclaimed = unclaimed;
@@ -137,7 +147,7 @@ final class Scheduler implements AutoCloseable {
               t ->
                   added.add(
                       new Due(
-                          t,
+                          t.minus(claimAhead),
                           Fire.scheduled(
                               job, version, t, job.schedule().previous(t, job.timeZone())),
                           Kind.ON_TIME,
@@ -161,6 +171,9 @@ final class Scheduler implements AutoCloseable {
 
   /** The cursor of {@code job} moved: fires waiting for it are looked at again. */
   void cursorMoved(String job) {
+    if (!blocked.containsKey(job)) {
+      return; // the common case: nothing waits for this job's cursor, no need for the lock
+    }
     lock.lock();
     try {
       List<Due> waiting = blocked.remove(job);
@@ -235,10 +248,7 @@ final class Scheduler implements AutoCloseable {
   private void runUntilClosed() {
     while (running) {
       try {
-        List<Fire> toClaim = serveDue();
-        if (!toClaim.isEmpty()) {
-          claims.submit(toClaim);
-        }
+        serveDue();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -278,20 +288,36 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  private List<Fire> serveAll(Instant now) {
-    List<Fire> toClaim = new ArrayList<>();
-    while (!queue.isEmpty() && !queue.peek().at().isAfter(now)) {
-      serve(queue.poll(), now, toClaim);
-      if (toClaim.size() >= HANDOFF) {
-        // Claiming starts while the rest of a large instant is still being served.
-        claims.submit(List.copyOf(toClaim));
-        toClaim.clear();
+  /** What a pass over the due entries hands to claiming, in chunks as it goes. */
+  private final class Handoff {
+    final List<Fire> claim = new ArrayList<>();
+    final List<Fire> check = new ArrayList<>();
+    final List<Fire> all = new ArrayList<>();
+
+    void flush(int atLeast) {
+      for (boolean checkFirst : new boolean[] {false, true}) {
+        List<Fire> list = checkFirst ? check : claim;
+        if (!list.isEmpty() && list.size() >= atLeast) {
+          claims.submit(List.copyOf(list), checkFirst);
+          all.addAll(list);
+          list.clear();
+        }
       }
     }
-    return toClaim;
   }
 
-  private void serve(Due due, Instant now, List<Fire> toClaim) {
+  private List<Fire> serveAll(Instant now) {
+    Handoff out = new Handoff();
+    while (!queue.isEmpty() && !queue.peek().at().isAfter(now)) {
+      serve(queue.poll(), now, out);
+      // Claiming starts while the rest of a large instant is still being served.
+      out.flush(HANDOFF);
+    }
+    out.flush(1);
+    return out.all;
+  }
+
+  private void serve(Due due, Instant now, Handoff out) {
     Fire fire = due.fire();
     Entry entry = jobs.get(fire.jobName());
     if (entry == null) {
@@ -312,7 +338,7 @@ final class Scheduler implements AutoCloseable {
               n ->
                   queue.add(
                       new Due(
-                          n,
+                          n.minus(claimAhead),
                           Fire.scheduled(job, entry.version(), n, Optional.of(t)),
                           Kind.ON_TIME,
                           0)));
@@ -332,7 +358,7 @@ final class Scheduler implements AutoCloseable {
     if (firstTry
         && members.isPreferred(fire.jobName(), job.tags(), fire.time())
         && hasCapacity.getAsBoolean()) {
-      toClaim.add(fire);
+      out.claim.add(fire);
       return;
     }
     if (!firstTry) {
@@ -340,7 +366,7 @@ final class Scheduler implements AutoCloseable {
         return; // someone claimed it
       }
       if (hasCapacity.getAsBoolean()) {
-        toClaim.add(fire);
+        out.check.add(fire);
         return;
       }
       if (due.checks() >= MAX_TAKEOVER_CHECKS) {
@@ -383,9 +409,15 @@ final class Scheduler implements AutoCloseable {
           new Due(previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks()));
       return Optional.empty();
     }
-    Duration pace = Duration.between(previous, fire.time()).dividedBy(2);
+    // Pace: not sooner than half a period (at most MAX_PACE) after the predecessor's claim was
+    // seen, so that a worker whose clock runs ahead leaves the previous run time to finish. The
+    // cap keeps a worker behind schedule from falling further behind, and a fire already far
+    // behind is not paced at all.
+    Duration half = Duration.between(previous, fire.time()).dividedBy(2);
+    Duration pace = half.compareTo(MAX_PACE) < 0 ? half : MAX_PACE;
+    boolean farBehind = Duration.between(fire.time(), now).compareTo(staleAfter.dividedBy(2)) > 0;
     Optional<Instant> readyAt =
-        cursors.advancedAt(name).map(t -> t.plus(pace)).filter(t -> t.isAfter(now));
+        cursors.advancedAt(name).map(t -> t.plus(pace)).filter(t -> !farBehind && t.isAfter(now));
     if (readyAt.isPresent()) {
       Kind kind = due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind();
       queue.add(new Due(readyAt.get(), fire, kind, due.checks()));

@@ -64,7 +64,8 @@ public final class Worker implements AutoCloseable {
   private final Registration registration;
   private final ScheduledThreadPoolExecutor timers;
   private final Thread claiming;
-  private final java.util.concurrent.BlockingQueue<Fire> toClaim =
+  private final java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.BlockingQueue<Queued> toClaim =
       new java.util.concurrent.LinkedBlockingQueue<>();
   private final List<PrefixMirror> mirrors = new ArrayList<>();
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -106,6 +107,7 @@ public final class Worker implements AutoCloseable {
         new Scheduler(
             settings.clock(),
             settings.grace(),
+            settings.claimAhead(),
             members,
             cursors,
             this::unclaimed,
@@ -229,12 +231,17 @@ public final class Worker implements AutoCloseable {
    * them together (group commit), so a worker under load sends fewer, larger transactions.
    */
   private void claimUntilClosed() {
-    List<Fire> batch = new ArrayList<>();
+    List<Queued> batch = new ArrayList<>();
     while (!draining.get()) {
       try {
         batch.add(toClaim.take());
         toClaim.drainTo(batch);
-        claimNow(List.copyOf(batch));
+        batch.forEach(q -> pending.remove(q.fire().runId().toString()));
+        List<Fire> check = batch.stream().filter(Queued::checkFirst).map(Queued::fire).toList();
+        List<Fire> fires =
+            new ArrayList<>(batch.stream().filter(q -> !q.checkFirst()).map(Queued::fire).toList());
+        fires.addAll(check.isEmpty() ? check : openOnes(check));
+        claimNow(fires);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
@@ -245,10 +252,21 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Hands fires to the claiming thread (called on the scheduler thread: must not block). */
-  private void claim(List<Fire> fires) {
-    toClaim.addAll(fires);
+  /**
+   * Hands fires to the claiming thread (called on the scheduler thread: must not block). A fire
+   * already waiting to be claimed is not queued twice: when claiming falls behind, takeover checks
+   * would otherwise queue the same fires again and again.
+   */
+  private void claim(List<Fire> fires, boolean checkFirst) {
+    for (Fire f : fires) {
+      if (pending.add(f.runId().toString())) {
+        toClaim.add(new Queued(f, checkFirst));
+      }
+    }
   }
+
+  /** A fire waiting to be claimed, and whether to look first whether it is still open. */
+  private record Queued(Fire fire, boolean checkFirst) {}
 
   private void claimNow(List<Fire> fires) {
     Session s = session;
@@ -257,7 +275,7 @@ public final class Worker implements AutoCloseable {
     }
     try {
       long start = System.nanoTime();
-      List<Claim> claims = claimer.claim(verifyLate(fires), info.id(), s.leaseId());
+      List<Claim> claims = claimer.claim(fires, info.id(), s.leaseId());
       metrics.claimLatency(Duration.ofNanos(System.nanoTime() - start));
       int owned = 0;
       for (Claim c : claims) {
@@ -277,22 +295,18 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * Late fires (takeovers, retries) were probably claimed by others already, and this worker's view
-   * may lag: check them with a read-only transaction, which costs etcd no Raft proposal, before
-   * claiming the ones still open.
+   * Takeovers and retries were probably claimed by others already, and this worker's view may lag:
+   * check them with read-only transactions, which cost etcd no Raft proposal, and keep the ones
+   * still open. On failure they are retried like any failed claim.
    */
-  private List<Fire> verifyLate(List<Fire> fires) {
-    Instant late = settings.clock().instant().minus(settings.grace().dividedBy(2));
-    List<Fire> onTime = new ArrayList<>();
-    List<Fire> behind = new ArrayList<>();
-    for (Fire f : fires) {
-      (f.time().isBefore(late) ? behind : onTime).add(f);
+  private List<Fire> openOnes(List<Fire> late) {
+    try {
+      return claimer.stillUnclaimed(late);
+    } catch (EtcdUnavailableException e) {
+      metrics.etcdError();
+      scheduler.retry(late);
+      return List.of();
     }
-    if (behind.isEmpty()) {
-      return fires;
-    }
-    onTime.addAll(claimer.stillUnclaimed(behind));
-    return onTime;
   }
 
   /** Deletes {@code locks/<job>} if it still holds our claim; retried until etcd answers. */

@@ -24,6 +24,8 @@ import java.util.UUID;
  * @param namespace etcd key namespace
  * @param ttl session lease TTL
  * @param grace how long after a fire time the other workers wait before taking the fire over
+ * @param claimAhead how long before a fire time the preferred worker claims it (the run starts at
+ *     the fire time)
  * @param killGrace SIGTERM to SIGKILL delay when killing a run
  * @param drainTimeout how long a draining worker lets runs finish
  * @param requestTimeout bound on each etcd request
@@ -35,6 +37,7 @@ public record WorkerSettings(
     String namespace,
     Duration ttl,
     Duration grace,
+    Duration claimAhead,
     Duration killGrace,
     Duration drainTimeout,
     Duration requestTimeout,
@@ -44,6 +47,7 @@ public record WorkerSettings(
   public static final int DEFAULT_CAPACITY = 16;
   public static final Duration DEFAULT_TTL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_CLAIM_AHEAD = Duration.ofMillis(100);
   public static final Duration DEFAULT_KILL_GRACE = Duration.ofSeconds(10);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -61,6 +65,7 @@ public record WorkerSettings(
     private String namespace = EtcdSettings.DEFAULT_NAMESPACE;
     private Duration ttl = DEFAULT_TTL;
     private Duration grace = DEFAULT_GRACE;
+    private Duration claimAhead = DEFAULT_CLAIM_AHEAD;
     private Duration killGrace = DEFAULT_KILL_GRACE;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private Duration requestTimeout = EtcdSettings.DEFAULT_REQUEST_TIMEOUT;
@@ -103,6 +108,12 @@ public record WorkerSettings(
 
     public Builder grace(Duration grace) {
       this.grace = grace;
+      return this;
+    }
+
+    /** How long before a fire time the preferred worker claims it; 0 to claim at the fire time. */
+    public Builder claimAhead(Duration claimAhead) {
+      this.claimAhead = claimAhead;
       return this;
     }
 
@@ -158,6 +169,10 @@ public record WorkerSettings(
       if (grace.isNegative() || grace.compareTo(Duration.ofMinutes(1)) > 0) {
         throw new IllegalArgumentException("grace " + grace + " is out of range 0-1m");
       }
+      if (claimAhead.isNegative() || claimAhead.compareTo(grace) > 0) {
+        throw new IllegalArgumentException(
+            "claim ahead " + claimAhead + " must be between 0 and the grace " + grace);
+      }
       if (claimBatch < 1) {
         throw new IllegalArgumentException("claim batch must be at least 1");
       }
@@ -185,6 +200,7 @@ public record WorkerSettings(
               namespace,
               ttl,
               grace,
+              claimAhead,
               killGrace,
               drainTimeout,
               requestTimeout,

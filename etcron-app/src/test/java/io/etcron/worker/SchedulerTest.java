@@ -32,10 +32,11 @@ class SchedulerTest {
       new Scheduler(
           clock,
           Duration.ofSeconds(1),
+          Duration.ofMillis(100),
           members,
           cursors,
           f -> cursors.behind(f.jobName(), f.time()),
-          claimed::addAll,
+          (fires, checkFirst) -> claimed.addAll(fires),
           () -> true);
 
   {

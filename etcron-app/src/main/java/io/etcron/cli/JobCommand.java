@@ -213,7 +213,10 @@ final class JobCommand {
     }
   }
 
-  /** The four one-word actions. */
+  /**
+   * The four one-word actions: POST {@code /api/v1/jobs/NAME/VERB}, then one line saying what was
+   * done ({@code %s} is the job's name, {@code %r} the triggered run's id).
+   */
   abstract static class Action implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ClientOptions client;
@@ -221,15 +224,22 @@ final class JobCommand {
     @Parameters(paramLabel = "NAME")
     String name;
 
-    abstract String verb();
+    private final String verb;
+    private final String done;
 
-    abstract String done(JsonNode answer);
+    Action(String verb, String done) {
+      this.verb = verb;
+      this.done = done;
+    }
 
     @Override
     public Integer call() {
-      JsonNode answer = client.client().post(path(name) + "/" + verb()).json();
+      JsonNode answer = client.client().post(path(name) + "/" + verb).json();
       PrintWriter out = spec.commandLine().getOut();
-      out.println(client.json() ? Json.write(answer) : done(answer));
+      out.println(
+          client.json()
+              ? Json.write(answer)
+              : done.replace("%s", name).replace("%r", answer.path("runId").asText()));
       out.flush();
       return ExitCodes.OK;
     }
@@ -240,12 +250,8 @@ final class JobCommand {
       mixinStandardHelpOptions = true,
       description = "Pause a job: it fires no more until resumed.")
   static final class Pause extends Action {
-    String verb() {
-      return "pause";
-    }
-
-    String done(JsonNode a) {
-      return "job " + name + " paused";
+    Pause() {
+      super("pause", "job %s paused");
     }
   }
 
@@ -254,12 +260,8 @@ final class JobCommand {
       mixinStandardHelpOptions = true,
       description = "Resume a paused job (fires missed meanwhile are not caught up).")
   static final class Resume extends Action {
-    String verb() {
-      return "resume";
-    }
-
-    String done(JsonNode a) {
-      return "job " + name + " resumed";
+    Resume() {
+      super("resume", "job %s resumed");
     }
   }
 
@@ -268,12 +270,8 @@ final class JobCommand {
       mixinStandardHelpOptions = true,
       description = "Run a job once now, outside its schedule.")
   static final class Trigger extends Action {
-    String verb() {
-      return "trigger";
-    }
-
-    String done(JsonNode a) {
-      return "job " + name + " triggered: run " + a.get("runId").asText();
+    Trigger() {
+      super("trigger", "job %s triggered: run %r");
     }
   }
 
@@ -282,12 +280,8 @@ final class JobCommand {
       mixinStandardHelpOptions = true,
       description = "Kill every running run of a job.")
   static final class Kill extends Action {
-    String verb() {
-      return "kill";
-    }
-
-    String done(JsonNode a) {
-      return "kill of job " + name + " requested";
+    Kill() {
+      super("kill", "kill of job %s requested");
     }
   }
 

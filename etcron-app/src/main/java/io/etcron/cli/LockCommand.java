@@ -2,6 +2,8 @@ package io.etcron.cli;
 
 import io.etcd.jetcd.Client;
 import io.etcron.execute.ProcessTree;
+import io.etcron.execute.ShellExecutor;
+import io.etcron.execute.Watchdog;
 import io.etcron.lock.HeldLock;
 import io.etcron.lock.Lock;
 import io.etcron.lock.LockName;
@@ -15,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +80,7 @@ final class LockCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter err = spec.commandLine().getErr();
     LockName.check(name);
+    Watchdog.check();
     EtcdSettings settings = etcd.settings();
     try (Client client = settings.connect();
         Session session =
@@ -110,20 +116,33 @@ final class LockCommand implements Callable<Integer> {
 
   private int run(HeldLock held, Session session, PrintWriter err) throws InterruptedException {
     ProcessTree tree =
-        ProcessTree.start(
+        ProcessTree.startInheritingIo(
             command,
             Map.of(
                 "ETCRON_FENCING_TOKEN", Long.toString(held.fencingToken()),
                 "ETCRON_LOCK", name,
                 "ETCRON_LOCK_KEY", held.key()),
-            Optional.empty(),
-            ProcessBuilder::inheritIO);
+            Optional.of(session.remaining()));
+    // The watchdog kills the command by itself if this JVM stops feeding it (frozen, killed).
+    ScheduledExecutorService feeder =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "etcron-watchdog-feed");
+              t.setDaemon(true);
+              return t;
+            });
+    feeder.scheduleWithFixedDelay(
+        () -> tree.feed(session.remaining()),
+        0,
+        ShellExecutor.FEED_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
     AtomicReference<String> lost = new AtomicReference<>();
     held.lost()
-        .thenAcceptAsync(
+        .thenAccept(
             end -> {
               lost.set(end.detail());
-              tree.kill(KILL_GRACE);
+              // No grace: the lease may expire any moment, and then the next holder starts.
+              tree.kill(Duration.ZERO);
             });
     // Ctrl-C or SIGTERM to etcron: stop the command's tree, then give the lock back.
     Thread onSignal =
@@ -136,10 +155,15 @@ final class LockCommand implements Callable<Integer> {
             "etcron-lock-shutdown");
     Runtime.getRuntime().addShutdownHook(onSignal);
     int exit = tree.waitFor();
+    feeder.shutdownNow();
     try {
       Runtime.getRuntime().removeShutdownHook(onSignal);
     } catch (IllegalStateException e) {
       // already shutting down
+    }
+    if (lost.get() == null && !session.isAlive()) {
+      // The watchdog ended the command at the deadline before this JVM noticed the loss itself.
+      lost.set("the lease's local deadline passed");
     }
     if (lost.get() != null) {
       err.println(

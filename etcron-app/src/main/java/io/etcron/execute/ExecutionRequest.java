@@ -1,8 +1,10 @@
 package io.etcron.execute;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What to run.
@@ -11,6 +13,20 @@ import java.util.Optional;
  * @param env variables added to the worker's environment (the job's env plus {@code ETCRON_*})
  * @param workingDir the directory to run in, else the worker's
  * @param output receives output chunks as they come, for live output
+ * @param leaseLeft how long the lease guarding the run is still known to be valid (the session's
+ *     remaining time): the command's {@link Watchdog} kills it when that much time passes without a
+ *     new reading. Empty: no deadline (the command still dies with the JVM).
  */
 public record ExecutionRequest(
-    String command, Map<String, String> env, Optional<Path> workingDir, OutputListener output) {}
+    String command,
+    Map<String, String> env,
+    Optional<Path> workingDir,
+    OutputListener output,
+    Optional<Supplier<Duration>> leaseLeft) {
+
+  /** A request with no lease deadline. */
+  public ExecutionRequest(
+      String command, Map<String, String> env, Optional<Path> workingDir, OutputListener output) {
+    this(command, env, workingDir, output, Optional.empty());
+  }
+}

@@ -4,21 +4,39 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * Runs commands with {@code /bin/sh -c} in a process group of their own ({@link ProcessTree}),
- * stdout and stderr merged, output kept by an {@link OutputCapture} and streamed to the request's
- * listener. One reader thread per running command. Thread-safe.
+ * Runs commands with {@code /bin/sh -c} under a {@link Watchdog}, in a process group of their own
+ * ({@link ProcessTree}), stdout and stderr merged, output kept by an {@link OutputCapture} and
+ * streamed to the request's listener. One reader thread per running command, and one thread, {@code
+ * etcron-watchdog-feed}, that tells every command's watchdog how long its lease is still valid,
+ * every {@link #FEED_EVERY}. Thread-safe.
  */
 public final class ShellExecutor implements Executor, AutoCloseable {
   private static final AtomicInteger READERS = new AtomicInteger();
 
+  /** How often the watchdogs are fed: well inside the smallest safety margin of a lease. */
+  public static final Duration FEED_EVERY = Duration.ofMillis(200);
+
   private final int outputLimit;
+  private final Map<ProcessTree, Supplier<Duration>> fed = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService feeder =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "etcron-watchdog-feed");
+            t.setDaemon(true);
+            return t;
+          });
   private final ExecutorService readers =
       Executors.newCachedThreadPool(
           r -> {
@@ -33,20 +51,31 @@ public final class ShellExecutor implements Executor, AutoCloseable {
 
   public ShellExecutor(int outputLimit) {
     this.outputLimit = outputLimit;
+    feeder.scheduleWithFixedDelay(
+        this::feedAll, FEED_EVERY.toMillis(), FEED_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void feedAll() {
+    fed.forEach((tree, left) -> tree.feed(left.get()));
   }
 
   @Override
   public Execution start(ExecutionRequest request) {
+    Optional<Duration> budget = request.leaseLeft().map(Supplier::get);
+    if (budget.isPresent() && (budget.get().isNegative() || budget.get().isZero())) {
+      throw new IllegalStateException("the lease guarding this run has ended: not starting it");
+    }
     ProcessTree tree =
         ProcessTree.start(
             List.of("/bin/sh", "-c", request.command()),
             request.env(),
             request.workingDir(),
-            b ->
-                b.redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))));
+            budget,
+            b -> b.redirectErrorStream(true));
+    request.leaseLeft().ifPresent(left -> fed.put(tree, left));
     OutputCapture capture = new OutputCapture(outputLimit);
     CompletableFuture<ExecutionResult> done = new CompletableFuture<>();
+    done.whenComplete((r, e) -> fed.remove(tree));
     readers.execute(() -> read(tree, capture, request.output(), done));
     return new Execution() {
       @Override
@@ -92,5 +121,6 @@ public final class ShellExecutor implements Executor, AutoCloseable {
   @Override
   public void close() {
     readers.shutdownNow();
+    feeder.shutdownNow();
   }
 }

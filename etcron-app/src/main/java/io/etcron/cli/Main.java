@@ -85,7 +85,9 @@ public final class Main {
       err.println("etcron: " + c.getMessage());
       return c.exitCode();
     }
-    if (e instanceof LockException || e instanceof UncheckedIOException) {
+    if (e instanceof LockException
+        || e instanceof UncheckedIOException
+        || e instanceof IllegalStateException) {
       err.println("etcron: " + e.getMessage());
       return ExitCodes.FAILURE;
     }

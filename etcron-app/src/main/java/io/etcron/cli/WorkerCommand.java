@@ -1,7 +1,9 @@
 package io.etcron.cli;
 
 import io.etcd.jetcd.Client;
+import io.etcron.execute.Watchdog;
 import io.etcron.run.RunStore;
+import io.etcron.runlog.RunJournal;
 import io.etcron.runlog.RunRecorder;
 import io.etcron.store.EtcdSettings;
 import io.etcron.worker.Worker;
@@ -87,9 +89,17 @@ final class WorkerCommand implements Callable<Integer> {
       WorkerCommand options,
       MeterRegistry registry)
       throws InterruptedException {
+    if (options.executor == null || options.executor.equals("shell")) {
+      Watchdog.check();
+    }
     Client client = shutdown.add(etcd.connect());
     RunStore runs = shutdown.add(server.openRunStore());
-    RunRecorder recorder = new RunRecorder(runs);
+    // Ends are journaled on local disk before they are stored: a crash while the store is down
+    // loses none of them (the next worker started with this data directory stores them).
+    String journalName =
+        options.id != null ? options.id : "worker-" + ProcessHandle.current().pid();
+    RunRecorder recorder =
+        new RunRecorder(runs, RunJournal.open(server.data.resolve("journal"), journalName));
     return shutdown.add(
         Worker.builder(client, recorder)
             .id(options.id)

@@ -2,6 +2,7 @@ package io.etcron.runlog;
 
 import io.etcron.run.Run;
 import io.etcron.run.RunId;
+import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +37,65 @@ public final class RunRecorder implements AutoCloseable {
 
   private record Pending(Run run, List<CompletableFuture<Void>> waiters) {}
 
-  private record Chunk(RunId id, long offset, byte[] bytes) {}
+  /** Where ends are journaled before they are sent to the store, if anywhere. */
+  private final RunJournal journal;
+
+  /**
+   * Ends in the journal now (run id, state, attempt), so that a retry does not append them again.
+   */
+  private final java.util.Set<String> inJournal = new java.util.HashSet<>();
+
+  /** Live output kept per run while waiting to be stored: what the store keeps of a run. */
+  static final int OUTPUT_KEPT = 64 * 1024;
+
+  /**
+   * A run's live output waiting to be stored: at most the last {@link #OUTPUT_KEPT} bytes, from
+   * {@code offset} in the run's whole output. Older bytes are dropped (the store would delete them
+   * anyway), so a chatty command costs bounded memory however slow the store is.
+   */
+  private static final class Output {
+    final RunId id;
+    long offset;
+    byte[] bytes = new byte[0];
+    int length;
+
+    Output(RunId id, long offset) {
+      this.id = id;
+      this.offset = offset;
+    }
+
+    /** Appends bytes that start at {@code at}; a gap restarts the output there. */
+    void append(long at, byte[] b, int off, int n) {
+      if (at != offset + length) {
+        offset = at;
+        length = 0;
+      }
+      if (n >= OUTPUT_KEPT) {
+        off += n - OUTPUT_KEPT;
+        offset = at + n - OUTPUT_KEPT;
+        at = offset;
+        n = OUTPUT_KEPT;
+        length = 0;
+      }
+      int keep = Math.min(length, OUTPUT_KEPT - n);
+      if (keep < length) {
+        System.arraycopy(bytes, length - keep, bytes, 0, keep);
+        offset += length - keep;
+        length = keep;
+      }
+      if (bytes.length < length + n) {
+        bytes =
+            java.util.Arrays.copyOf(
+                bytes, Math.min(OUTPUT_KEPT, Math.max(2 * bytes.length, length + n)));
+      }
+      System.arraycopy(b, off, bytes, length, n);
+      length += n;
+    }
+
+    byte[] content() {
+      return java.util.Arrays.copyOf(bytes, length);
+    }
+  }
 
   private final RunStore store;
   private final int batch;
@@ -45,7 +104,7 @@ public final class RunRecorder implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
   private final Map<String, Pending> runs = new LinkedHashMap<>();
-  private final List<Chunk> chunks = new ArrayList<>();
+  private final Map<String, Output> outputs = new LinkedHashMap<>();
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Thread thread;
@@ -62,10 +121,30 @@ public final class RunRecorder implements AutoCloseable {
   }
 
   public RunRecorder(RunStore store, int batch, Duration linger, int highWater) {
+    this(store, batch, linger, highWater, null);
+  }
+
+  /**
+   * A recorder that journals every end in {@code journal} (fsync'ed) before sending it to the
+   * store, and first stores what earlier lives left in the journal's directory.
+   */
+  public RunRecorder(RunStore store, RunJournal journal) {
+    this(store, DEFAULT_BATCH, DEFAULT_LINGER, DEFAULT_HIGH_WATER, journal);
+  }
+
+  RunRecorder(RunStore store, int batch, Duration linger, int highWater, RunJournal journal) {
+    this.journal = journal;
     this.store = store;
     this.batch = batch;
     this.linger = linger;
     this.highWater = highWater;
+    if (journal != null) {
+      List<Run> left = journal.recover();
+      if (!left.isEmpty()) {
+        log.info("storing {} run records left in {}", left.size(), journal.file());
+        left.forEach(this::submit);
+      }
+    }
     this.thread = new Thread(this::runUntilClosed, "etcron-run-recorder");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -85,10 +164,11 @@ public final class RunRecorder implements AutoCloseable {
 
   /** Queues a chunk of a run's live output. */
   public void output(RunId id, long offset, byte[] bytes, int length) {
-    byte[] copy = java.util.Arrays.copyOf(bytes, length);
     lock.lock();
     try {
-      chunks.add(new Chunk(id, offset, copy));
+      outputs
+          .computeIfAbsent(id.toString(), k -> new Output(id, offset))
+          .append(offset, bytes, 0, length);
       recount();
       work.signal();
     } finally {
@@ -145,10 +225,10 @@ public final class RunRecorder implements AutoCloseable {
     Duration backoff = Duration.ofMillis(100);
     while (true) {
       List<Pending> runBatch;
-      List<Chunk> chunkBatch;
+      List<Output> chunkBatch;
       lock.lock();
       try {
-        if (runs.isEmpty() && chunks.isEmpty()) {
+        if (runs.isEmpty() && outputs.isEmpty()) {
           if (closing) {
             return;
           }
@@ -168,8 +248,8 @@ public final class RunRecorder implements AutoCloseable {
             waited--;
           }
         }
-        chunkBatch = new ArrayList<>(chunks);
-        chunks.clear();
+        chunkBatch = new ArrayList<>(outputs.values());
+        outputs.clear();
         recount();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -202,22 +282,33 @@ public final class RunRecorder implements AutoCloseable {
 
   /** Keeps the counters read without the lock in step with the queue. Call under the lock. */
   private void recount() {
-    depth = runs.size() + chunks.size();
+    depth = runs.size() + outputs.size();
   }
 
-  private boolean write(List<Pending> runBatch, List<Chunk> chunkBatch) {
+  private boolean write(List<Pending> runBatch, List<Output> chunkBatch) {
     try {
       // Output first: a finished run's row then points at output already stored.
-      for (Chunk c : coalesce(chunkBatch)) {
-        store.appendOutput(c.id(), c.offset(), c.bytes());
+      for (Output o : chunkBatch) {
+        store.appendOutput(o.id, o.offset, o.content());
       }
       if (!runBatch.isEmpty()) {
-        store.upsertAll(runBatch.stream().map(Pending::run).toList());
+        List<Run> batchRuns = runBatch.stream().map(Pending::run).toList();
+        if (journal != null) {
+          // An end is on disk before the store may see it: a crash from here on loses nothing.
+          journal.append(
+              batchRuns.stream()
+                  .filter(r -> r.state() != RunState.RUNNING)
+                  .filter(r -> inJournal.add(r.id() + " " + r.state() + " " + r.attempt()))
+                  .toList());
+        }
+        store.upsertAll(batchRuns);
+        forgetJournaled();
       }
       stored.addAndGet(runBatch.size());
       runBatch.forEach(p -> p.waiters().forEach(w -> w.complete(null)));
       return true;
     } catch (RuntimeException e) {
+      // java.io.UncheckedIOException from the journal too: retried like a store failure.
       failures.incrementAndGet();
       if (!failing) {
         log.warn(
@@ -229,26 +320,23 @@ public final class RunRecorder implements AutoCloseable {
     }
   }
 
-  /** Consecutive chunks of the same run become one write. */
-  private static List<Chunk> coalesce(List<Chunk> chunks) {
-    List<Chunk> out = new ArrayList<>();
-    for (Chunk c : chunks) {
-      Chunk last = out.isEmpty() ? null : out.get(out.size() - 1);
-      if (last != null
-          && last.id().equals(c.id())
-          && last.offset() + last.bytes().length == c.offset()) {
-        byte[] joined =
-            java.util.Arrays.copyOf(last.bytes(), last.bytes().length + c.bytes().length);
-        System.arraycopy(c.bytes(), 0, joined, last.bytes().length, c.bytes().length);
-        out.set(out.size() - 1, new Chunk(c.id(), last.offset(), joined));
-      } else {
-        out.add(c);
-      }
+  /** Empties the journal once nothing journaled waits to be stored. */
+  private void forgetJournaled() {
+    if (journal == null) {
+      return;
     }
-    return out;
+    lock.lock();
+    try {
+      if (runs.isEmpty() && journal.size() > 0) {
+        journal.clear();
+        inJournal.clear();
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
-  private void requeue(List<Pending> runBatch, List<Chunk> chunkBatch) {
+  private void requeue(List<Pending> runBatch, List<Output> chunkBatch) {
     lock.lock();
     try {
       for (Pending p : runBatch) {
@@ -269,7 +357,13 @@ public final class RunRecorder implements AutoCloseable {
           runs.put(key, new Pending(kept, waiters));
         }
       }
-      chunks.addAll(0, chunkBatch);
+      for (Output older : chunkBatch) {
+        Output newer = outputs.remove(older.id.toString());
+        if (newer != null) {
+          older.append(newer.offset, newer.bytes, 0, newer.length);
+        }
+        outputs.put(older.id.toString(), older);
+      }
       recount();
     } finally {
       lock.unlock();
@@ -292,10 +386,15 @@ public final class RunRecorder implements AutoCloseable {
     }
     if (thread.isAlive()) {
       thread.interrupt();
-      log.warn("{} run records could not be stored before shutdown", depth());
-      return false;
+      log.warn(
+          "{} run records could not be stored before shutdown{}",
+          depth(),
+          journal == null ? "" : "; their ends are kept in " + journal.file());
     }
-    return true;
+    if (journal != null) {
+      journal.close(); // the next worker started on this directory stores what is left in it
+    }
+    return !thread.isAlive();
   }
 
   @Override

@@ -23,8 +23,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,7 @@ import org.slf4j.LoggerFactory;
  * policy forbid:  Txn(If CreateRevision(locks/J) == 0 Then Put(locks/J, run, lease) Else Get(locks/J))
  * policy replace: Put(locks/J, run, lease), Put(kill/J, ...)  -- kills runs claimed before
  * policy allow:   nothing
+ * every claim also puts claims/&lt;run id&gt; = {worker, lease, run} (no lease): its evidence
  * </pre>
  *
  * <p>etcd refuses a transaction with more operations than its {@code --max-txn-ops} (128 by
@@ -77,17 +80,115 @@ public final class Claimer {
 
   /**
    * Claims {@code fires} for {@code worker}, whose runs hold their locks with {@code leaseId}.
-   * Returns one {@link Claim} per fire, in time order.
-   *
-   * @throws EtcdUnavailableException when etcd does not answer; nothing is known of the outcome, so
-   *     claiming again is safe (a fire already owned is then reported lost, never twice owned)
+   * Returns one {@link Claim} per fire, in time order, and never throws for etcd's sake: each batch
+   * is answered on its own, so what committed is kept. A batch without an answer gives {@link
+   * Claim.Outcome#UNKNOWN} claims, to be read back with {@link #resolve}; a later fire of a job
+   * whose earlier fire is not settled is not sent ({@link Claim.Outcome#RETRY}), since its in-order
+   * compare depends on it.
    */
   public List<Claim> claim(List<Fire> fires, String worker, long leaseId) {
     List<Claim> claims = new ArrayList<>(fires.size());
+    Set<String> unsettled = new HashSet<>();
     for (List<Fire> round : rounds(fires)) {
-      claims.addAll(claimRound(round, worker, leaseId));
+      List<Fire> send = new ArrayList<>();
+      for (Fire f : round) {
+        if (unsettled.contains(f.jobName())) {
+          claims.add(Claim.of(f, Claim.Outcome.RETRY));
+        } else {
+          send.add(f);
+        }
+      }
+      for (Claim c : claimRound(send, worker, leaseId)) {
+        claims.add(c);
+        if (c.outcome() == Claim.Outcome.UNKNOWN || c.outcome() == Claim.Outcome.RETRY) {
+          unsettled.add(c.fire().jobName());
+        }
+      }
     }
     return claims;
+  }
+
+  /**
+   * Settles claims whose answer was lost, by reading back their {@code claims/} keys: a key on
+   * {@code leaseId} means this worker owns the fire (its create revision is the fencing token);
+   * none, with the cursor (or the trigger) still open, means the claim did not commit. Returns one
+   * claim per fire, {@link Claim.Outcome#OWNED}, {@link Claim.Outcome#TAKEN} or {@link
+   * Claim.Outcome#RETRY}. A read-only transaction per batch: no Raft proposal.
+   *
+   * @throws EtcdUnavailableException when etcd does not answer: nothing is settled, try again
+   */
+  public List<Claim> resolve(List<Fire> fires, long leaseId) {
+    int size = batchSize.get();
+    List<Claim> claims = new ArrayList<>(fires.size());
+    for (int from = 0; from < fires.size(); from += size) {
+      List<Fire> batch = fires.subList(from, Math.min(fires.size(), from + size));
+      List<Op> reads = new ArrayList<>();
+      for (Fire f : batch) {
+        reads.add(Op.get(bytes(keys.claim(f.runId().toString())), GetOption.DEFAULT));
+        reads.add(
+            Op.get(bytes(f.triggerKey().orElse(keys.cursor(f.jobName()))), GetOption.DEFAULT));
+        reads.add(Op.get(bytes(keys.lock(f.jobName())), GetOption.DEFAULT));
+      }
+      TxnResponse response =
+          await(client.getKVClient().txn().Then(reads.toArray(Op[]::new)).commit());
+      for (int i = 0; i < batch.size(); i++) {
+        claims.add(
+            resolved(
+                batch.get(i),
+                first(response, 3 * i),
+                first(response, 3 * i + 1),
+                first(response, 3 * i + 2),
+                leaseId));
+      }
+    }
+    return claims;
+  }
+
+  private static Optional<KeyValue> first(TxnResponse response, int index) {
+    return response.getGetResponses().get(index).getKvs().stream().findFirst();
+  }
+
+  private static Claim resolved(
+      Fire fire,
+      Optional<KeyValue> claim,
+      Optional<KeyValue> cursorOrTrigger,
+      Optional<KeyValue> lock,
+      long leaseId) {
+    if (claim.isPresent()) {
+      ClaimRecord record = Json.read(string(claim.get().getValue()), ClaimRecord.class);
+      if (record.lease() != leaseId) {
+        return Claim.of(fire, Claim.Outcome.TAKEN);
+      }
+      Optional<String> busyWith = Optional.empty();
+      if (fire.job().concurrency() == ConcurrencyPolicy.FORBID) {
+        String mine = fire.runId().toString();
+        // Our claim took the lock unless another run held it; the lock is on our live lease.
+        String holder = lock.map(Claimer::holderRun).orElse("unknown");
+        busyWith = holder.equals(mine) ? Optional.empty() : Optional.of(holder);
+      }
+      Optional<Instant> previous =
+          fire.trigger() == Trigger.SCHEDULE && inOrder(fire) ? fire.previous() : Optional.empty();
+      return new Claim(
+          fire, Claim.Outcome.OWNED, claim.get().getCreateRevision(), previous, busyWith);
+    }
+    boolean open =
+        fire.triggerKey().isPresent()
+            ? cursorOrTrigger.isPresent()
+            : cursorOrTrigger.isEmpty()
+                || Keys.unpad(string(cursorOrTrigger.get().getValue())).isBefore(fire.time());
+    return Claim.of(fire, open ? Claim.Outcome.RETRY : Claim.Outcome.TAKEN);
+  }
+
+  /**
+   * Deletes the claim evidence of {@code run} once its first record is stored. Completes
+   * exceptionally when etcd does not answer within the request timeout (try again).
+   */
+  public CompletableFuture<Void> forget(String run) {
+    return client
+        .getKVClient()
+        .delete(bytes(keys.claim(run)))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(r -> null);
   }
 
   /**
@@ -171,8 +272,9 @@ public final class Claimer {
         claims.addAll(outcomes(batch, await(sent.get(b))));
       } catch (TooManyOps e) {
         if (batch.size() == 1) {
-          throw new EtcdUnavailableException(
-              "etcd refuses even a single claim: " + e.getMessage(), e);
+          log.warn("etcd refuses even a single claim: {}", e.getMessage());
+          batch.forEach(f -> claims.add(Claim.of(f, Claim.Outcome.RETRY)));
+          continue;
         }
         batchSize.compareAndSet(size, Math.max(1, size / 2));
         log.info(
@@ -180,6 +282,10 @@ public final class Claimer {
             batch.size(),
             batchSize.get());
         claims.addAll(claimRound(batch, worker, leaseId));
+      } catch (EtcdUnavailableException e) {
+        // It may have committed: only reading the claims back tells.
+        log.warn("no answer to {} claims, reading them back: {}", batch.size(), e.getMessage());
+        batch.forEach(f -> claims.add(Claim.of(f, Claim.Outcome.UNKNOWN)));
       }
     }
     return claims;
@@ -203,10 +309,18 @@ public final class Claimer {
   private Op claimOp(Fire fire, String worker, long leaseId) {
     String job = fire.jobName();
     List<Op> policy = policyOps(fire, worker, leaseId);
+    // Durable evidence of the claim (no lease): read back after a lost answer, and swept into a
+    // LOST record if this worker dies before the fire's first record is stored.
+    Op evidence =
+        Op.put(
+            bytes(keys.claim(fire.runId().toString())),
+            bytes(Json.write(new ClaimRecord(worker, leaseId, fire.runId().toString()))),
+            PutOption.DEFAULT);
     if (fire.trigger() == Trigger.MANUAL) {
       ByteSequence request = bytes(fire.triggerKey().orElseThrow());
       List<Op> then = new ArrayList<>();
       then.add(Op.delete(request, DeleteOption.DEFAULT));
+      then.add(evidence);
       then.addAll(policy);
       return Op.txn(
           new Cmp[] {new Cmp(request, Cmp.Op.GREATER, CmpTarget.createRevision(0))},
@@ -234,6 +348,7 @@ public final class Claimer {
       then.add(Op.get(cursor, GetOption.DEFAULT));
     }
     then.add(Op.put(cursor, padded, PutOption.DEFAULT));
+    then.add(evidence);
     then.addAll(policy);
     return Op.txn(
         compares.toArray(Cmp[]::new),
@@ -272,7 +387,7 @@ public final class Claimer {
 
   private static Claim outcome(Fire fire, TxnResponse r, long revision) {
     if (!r.isSucceeded()) {
-      return Claim.lost(fire);
+      return Claim.of(fire, Claim.Outcome.TAKEN);
     }
     Optional<Instant> previous = Optional.empty();
     if (fire.trigger() == Trigger.SCHEDULE) {
@@ -290,15 +405,20 @@ public final class Claimer {
         busyWith =
             lock.getGetResponses().get(0).getKvs().stream()
                 .findFirst()
-                .map(kv -> Json.read(string(kv.getValue()), LockHolder.class).run())
+                .map(Claimer::holderRun)
                 .or(() -> Optional.of("unknown"));
       }
     }
-    return new Claim(fire, true, revision, previous, busyWith);
+    return new Claim(fire, Claim.Outcome.OWNED, revision, previous, busyWith);
   }
 
-  private TxnResponse commit(Op[] ops) {
-    return await(client.getKVClient().txn().Then(ops).commit());
+  /** The run named by a lock's value; "unknown" when it cannot be read (a newer format). */
+  private static String holderRun(KeyValue kv) {
+    try {
+      return Json.read(string(kv.getValue()), LockHolder.class).run();
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
   }
 
   private TxnResponse await(CompletableFuture<TxnResponse> pending) {

@@ -1,5 +1,6 @@
 package io.etcron.claim;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 
 /**
@@ -9,4 +10,5 @@ import java.time.Instant;
  * @param run the run id
  * @param fireTime its fire time
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record LockHolder(String worker, String run, Instant fireTime) {}

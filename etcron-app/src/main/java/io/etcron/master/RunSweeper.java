@@ -8,11 +8,14 @@ import io.etcron.lock.Session;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.Run;
 import io.etcron.run.RunStore;
+import io.etcron.store.Keys;
+import io.etcron.store.WorkerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,7 @@ public final class RunSweeper implements AutoCloseable {
   private final String owner;
   private final Thread thread;
   private final Map<String, Integer> missing = new HashMap<>();
+  private final ClaimSweeper claims;
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile Session session;
@@ -56,6 +60,7 @@ public final class RunSweeper implements AutoCloseable {
     this.retention = retention;
     this.clock = clock;
     this.owner = owner;
+    this.claims = new ClaimSweeper(client, Keys.of(namespace), runs, clock, Duration.ofSeconds(5));
     this.thread = new Thread(this::runUntilClosed, "etcron-run-sweeper");
     this.thread.setDaemon(true);
   }
@@ -87,7 +92,11 @@ public final class RunSweeper implements AutoCloseable {
         log.info("{} leads the run sweeper", owner);
         Instant lastRetention = Instant.EPOCH;
         while (running && leadership.isHeld()) {
-          sweep();
+          // A mirror that has not listed the workers yet would make every worker look gone.
+          if (workers.synced(Duration.ZERO)) {
+            sweep();
+            claims.sweep();
+          }
           if (Duration.between(lastRetention, clock.instant()).compareTo(RETENTION_EVERY) > 0) {
             int deleted = runs.applyRetention(retention, clock.instant());
             if (deleted > 0) {
@@ -142,23 +151,42 @@ public final class RunSweeper implements AutoCloseable {
     }
   }
 
-  /** RUNNING runs of workers missing twice in a row become LOST, once, by this leader only. */
+  /**
+   * RUNNING runs whose worker is gone become LOST, once, by this leader only. A worker is gone for
+   * a run when it is missing from {@code workers/} on two sweeps in a row, or when its registration
+   * is younger than the run and does not list it (the worker was restarted with the same id).
+   */
   void sweep() {
     Map<String, Integer> seenMissing = new HashMap<>();
     for (Run r : runs.running()) {
-      if (workers.get(r.worker()).isPresent()) {
+      Optional<String> gone = gone(r);
+      if (gone.isEmpty()) {
         continue;
       }
-      int times = missing.getOrDefault(r.worker(), 0) + 1;
-      seenMissing.put(r.worker(), times);
-      if (times >= 2
-          && runs.markLost(
-              r.id(), "worker " + r.worker() + " is gone (its lease expired)", clock.instant())) {
-        log.info("run {} is LOST: worker {} is gone", r.id(), r.worker());
+      String key = r.worker() + "/" + r.id();
+      int times = missing.getOrDefault(key, 0) + 1;
+      seenMissing.put(key, times);
+      if (times >= 2 && runs.markLost(r.id(), gone.get(), clock.instant())) {
+        log.info("run {} is LOST: {}", r.id(), gone.get());
       }
     }
     missing.clear();
     missing.putAll(seenMissing);
+  }
+
+  private Optional<String> gone(Run r) {
+    Optional<WorkerInfo> w = workers.get(r.worker());
+    if (w.isEmpty()) {
+      return Optional.of("worker " + r.worker() + " is gone (its lease expired)");
+    }
+    boolean restarted =
+        r.startedAt().isPresent()
+            && w.get().startedAt().isAfter(r.startedAt().get())
+            && !w.get().running().contains(r.id().toString());
+    return restarted
+        ? Optional.of(
+            "worker " + r.worker() + " was restarted; this run ended with its old process")
+        : Optional.empty();
   }
 
   private void pause() {

@@ -64,6 +64,15 @@ public record Run(
 
   private static Run notRun(
       RunState state, RunId id, String worker, long token, String reason, Instant at) {
+    return notStarted(state, id, worker, token, 1, reason, at);
+  }
+
+  /**
+   * An {@code attempt} that ended as {@code state} before its command started (killed while it
+   * waited for its fire time or a retry, or lost with its worker's lease).
+   */
+  public static Run notStarted(
+      RunState state, RunId id, String worker, long token, int attempt, String reason, Instant at) {
     return new Run(
         id,
         state,
@@ -71,7 +80,7 @@ public record Run(
         Optional.of(at),
         worker,
         token,
-        1,
+        attempt,
         Optional.empty(),
         Optional.empty(),
         reason,

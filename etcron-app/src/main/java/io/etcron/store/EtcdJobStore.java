@@ -95,16 +95,7 @@ public final class EtcdJobStore implements JobStore {
       then.add(Op.put(cursorKey, bytes(now), PutOption.DEFAULT));
       then.add(Op.delete(bytes(keys.kill(name)), DeleteOption.DEFAULT));
     } else {
-      // A cursor lost by hand would stop every claim of the job: recreate it if absent.
-      then.add(
-          Op.txn(
-              new Cmp[] {new Cmp(cursorKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0))},
-              new Op[] {Op.put(cursorKey, bytes(now), PutOption.DEFAULT)},
-              new Op[] {}));
-      if (!job.paused()) {
-        // Resuming (or unchanged): fires that fell while paused are not caught up.
-        then.add(resumeCursor(cursorKey, now, known));
-      }
+      then.add(cursorOnUpdate(cursorKey, now, job, known));
     }
     String action = create ? "create" : "update";
     then.add(auditPut(actor, action, name, expected, Optional.of(job.toSpec())));
@@ -125,16 +116,37 @@ public final class EtcdJobStore implements JobStore {
     return Optional.of(new PutResult(written, create, create ? Optional.empty() : known));
   }
 
-  /** Moves the cursor to now when the job was paused before this write. */
-  private Op resumeCursor(ByteSequence cursorKey, String now, Optional<Versioned> known) {
-    boolean wasPaused = known.map(v -> v.job().paused()).orElse(false);
-    if (!wasPaused) {
-      return Op.txn(new Cmp[] {}, new Op[] {}, new Op[] {});
+  /**
+   * The cursor on an update, in one operation (etcd refuses two writes of one key in a
+   * transaction): recreated at now if lost by hand (it would stop every claim of the job), and
+   * moved to now when the job resumes (fires that fell while paused are not caught up) or its
+   * schedule or time zone changes (the old schedule's gap is no missed fire of the new one).
+   */
+  private Op cursorOnUpdate(
+      ByteSequence cursorKey, String now, Job job, Optional<Versioned> known) {
+    Op putNow = Op.put(cursorKey, bytes(now), PutOption.DEFAULT);
+    Cmp absent = new Cmp(cursorKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
+    if (!restartsSchedule(job, known)) {
+      return Op.txn(new Cmp[] {absent}, new Op[] {putNow}, new Op[] {});
     }
-    return Op.txn(
-        new Cmp[] {new Cmp(cursorKey, Cmp.Op.LESS, CmpTarget.value(bytes(now)))},
-        new Op[] {Op.put(cursorKey, bytes(now), PutOption.DEFAULT)},
-        new Op[] {});
+    Op forward =
+        Op.txn(
+            new Cmp[] {new Cmp(cursorKey, Cmp.Op.LESS, CmpTarget.value(bytes(now)))},
+            new Op[] {putNow},
+            new Op[] {});
+    return Op.txn(new Cmp[] {absent}, new Op[] {putNow}, new Op[] {forward});
+  }
+
+  /** Whether this write starts the job's schedule anew from now. */
+  private static boolean restartsSchedule(Job job, Optional<Versioned> known) {
+    if (known.isEmpty() || job.paused()) {
+      return false;
+    }
+    JobSpec before = known.get().job().toSpec();
+    JobSpec after = job.toSpec();
+    return before.paused() == Boolean.TRUE
+        || !java.util.Objects.equals(before.schedule(), after.schedule())
+        || !java.util.Objects.equals(before.timeZone(), after.timeZone());
   }
 
   @Override
@@ -180,6 +192,11 @@ public final class EtcdJobStore implements JobStore {
                 .Then(
                     Op.delete(jobKey, DeleteOption.DEFAULT),
                     Op.delete(bytes(keys.cursor(n)), DeleteOption.DEFAULT),
+                    // Manual runs asked for but not claimed yet must not run a later job of
+                    // the same name.
+                    Op.delete(
+                        bytes(keys.triggers() + n + "/"),
+                        DeleteOption.builder().isPrefix(true).build()),
                     // Runs of a deleted job must stop too.
                     killPut(n, now, actor, "job " + n + " was deleted by " + actor),
                     auditPut(actor, "delete", n, expected, Optional.empty()))
@@ -224,7 +241,7 @@ public final class EtcdJobStore implements JobStore {
     List<Op> then = new ArrayList<>();
     then.add(Op.put(jobKey, bytes(Json.write(job.toSpec())), PutOption.DEFAULT));
     if (!paused) {
-      then.add(resumeCursor(cursorKey, Keys.pad(clock.instant()), Optional.of(current)));
+      then.add(cursorOnUpdate(cursorKey, Keys.pad(clock.instant()), job, Optional.of(current)));
     }
     then.add(
         auditPut(

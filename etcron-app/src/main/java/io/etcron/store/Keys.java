@@ -15,6 +15,8 @@ import java.time.Instant;
  *   <tr><td>{@code locks/<name>}</td><td>the run holding the job (policy forbid/replace)</td></tr>
  *   <tr><td>{@code kill/<name>}</td><td>kill request: runs fired before a time</td></tr>
  *   <tr><td>{@code triggers/<name>/<millis>}</td><td>a manual run request, claimed by deletion</td></tr>
+ *   <tr><td>{@code claims/<run id>}</td><td>evidence of a claim, until its first record is
+ *   stored</td></tr>
  *   <tr><td>{@code workers/<id>}</td><td>a live worker, on its session lease</td></tr>
  *   <tr><td>{@code audit/<millis>-<seq>}</td><td>one change to a job</td></tr>
  * </table>
@@ -65,6 +67,14 @@ public record Keys(String namespace) {
 
   public String trigger(String name, long millis) {
     return triggers() + name + "/" + pad(Instant.ofEpochMilli(millis));
+  }
+
+  public String claims() {
+    return namespace + "claims/";
+  }
+
+  public String claim(String runId) {
+    return claims() + runId;
   }
 
   public String workers() {

@@ -52,7 +52,11 @@ final class Registration {
 
   /** Writes the registration now; blocks for one request. */
   void putNow() throws Exception {
-    long leaseId = lease.getAsLong();
+    putNow(lease.getAsLong());
+  }
+
+  /** Writes the registration on {@code leaseId} now; blocks for one request. */
+  void putNow(long leaseId) throws Exception {
     WorkerInfo info =
         new WorkerInfo(
             base.id(),

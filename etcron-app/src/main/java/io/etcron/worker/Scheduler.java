@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
 final class Scheduler implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
-  private static final int MAX_TAKEOVER_CHECKS = 30;
+
+  /** A fire nobody could take yet is looked at again at most this far apart. */
+  private static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(30);
 
   /** The longest a claim waits after its predecessor's (see {@link #inOrder}). */
   private static final Duration MAX_PACE = Duration.ofMillis(250);
@@ -369,13 +371,16 @@ final class Scheduler implements AutoCloseable {
         out.check.add(fire);
         return;
       }
-      if (due.checks() >= MAX_TAKEOVER_CHECKS) {
-        return; // the next claim of the job records this fire as missed
-      }
+    }
+    // Checked again while unclaimed, never given up: a manual run or an @at fire has no later
+    // claim that would record it. The pause doubles up to MAX_CHECK_EVERY.
+    Duration pause = grace.multipliedBy(1L << Math.min(due.checks(), 5));
+    if (pause.compareTo(MAX_CHECK_EVERY) > 0) {
+      pause = MAX_CHECK_EVERY;
     }
     Instant takeoverAt = fire.time().plus(grace);
     if (!takeoverAt.isAfter(now)) {
-      takeoverAt = now.plus(grace);
+      takeoverAt = now.plus(pause);
     }
     queue.add(new Due(takeoverAt, fire, Kind.TAKEOVER, due.checks() + 1));
   }

@@ -6,7 +6,7 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
-import io.etcron.claim.Claim;
+import io.etcron.claim.ClaimEvidence;
 import io.etcron.claim.Claimer;
 import io.etcron.claim.Fire;
 import io.etcron.execute.Executor;
@@ -63,10 +63,8 @@ public final class Worker implements AutoCloseable {
   private final Scheduler scheduler;
   private final Registration registration;
   private final ScheduledThreadPoolExecutor timers;
-  private final Thread claiming;
-  private final java.util.Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.BlockingQueue<Queued> toClaim =
-      new java.util.concurrent.LinkedBlockingQueue<>();
+  private final ClaimEvidence evidence;
+  private final ClaimLoop claims;
   private final List<PrefixMirror> mirrors = new ArrayList<>();
   private final AtomicBoolean draining = new AtomicBoolean();
   private volatile Session session;
@@ -91,7 +89,7 @@ public final class Worker implements AutoCloseable {
     this.members = new Members(keys, info);
     this.cursors = new CursorView(keys, settings.clock());
     this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
-    this.claiming = named("etcron-claims").newThread(this::claimUntilClosed);
+    this.evidence = new ClaimEvidence(client, keys, settings.requestTimeout(), timers);
     this.registration =
         new Registration(
             client,
@@ -102,7 +100,15 @@ public final class Worker implements AutoCloseable {
             timers,
             settings.requestTimeout());
     this.runs =
-        new Runs(settings, executor, recorder, metrics, this::releaseLock, registration::changed);
+        new Runs(
+            settings,
+            executor,
+            recorder,
+            metrics,
+            this::releaseLock,
+            evidence::forget,
+            registration::changed);
+    this.claims = new ClaimLoop(claimer, info.id(), runs, metrics, () -> session, timers);
     this.scheduler =
         new Scheduler(
             settings.clock(),
@@ -111,7 +117,7 @@ public final class Worker implements AutoCloseable {
             members,
             cursors,
             this::unclaimed,
-            this::claim,
+            claims::submit,
             this::canClaim);
     cursors.onMove(scheduler::cursorMoved);
   }
@@ -123,10 +129,12 @@ public final class Worker implements AutoCloseable {
 
   /** Opens the session, registers, mirrors etcd and starts scheduling. Blocks until synced. */
   Worker start() throws InterruptedException {
+    Predecessor.endIfAny(client, keys, info, settings.requestTimeout());
     session = openSession();
     try {
-      registration.putNow();
+      registration.putNow(session.leaseId());
     } catch (Exception e) {
+      session.close();
       throw new EtcdUnavailableException(
           "could not register worker " + info.id() + ": " + e.getMessage(), e);
     }
@@ -137,7 +145,7 @@ public final class Worker implements AutoCloseable {
     mirror(keys.jobs(), new JobsListener(), t);
     mirror(keys.kills(), new KillsListener(), t);
     triggers = mirror(keys.triggers(), new TriggersListener(), t);
-    claiming.start();
+    claims.start(scheduler::retry);
     scheduler.start();
     log.info(
         "worker {} started: tags {}, capacity {}, {} jobs",
@@ -183,32 +191,44 @@ public final class Worker implements AutoCloseable {
             .requestTimeout(settings.requestTimeout())
             .onKeepAlive(metrics::keepAlive)
             .open();
-    s.done().thenAccept(this::sessionEnded);
+    s.done().thenAccept(end -> sessionEnded(s, end));
     return s;
   }
 
-  /** Lease lost: kill every run before etcd can give the jobs to others, then start over. */
-  private void sessionEnded(SessionEnd end) {
-    if (!end.isLoss() || draining.get()) {
+  /**
+   * Lease lost: kill the session's runs at once, before etcd can give their jobs to others (also
+   * while draining: a drain waits for runs, not for a lease), then start over with a new session.
+   */
+  private void sessionEnded(Session ended, SessionEnd end) {
+    if (!end.isLoss()) {
       return;
     }
     metrics.leaseLost();
-    runs.loseAll("worker " + info.id() + " lost its lease: " + end.detail());
-    timers.execute(this::reopen);
+    runs.loseAll(ended, "worker " + info.id() + " lost its lease: " + end.detail());
+    if (!draining.get() && ended == session) {
+      timers.execute(this::reopen);
+    }
   }
 
+  /**
+   * Opens a new session and registers on it. A session whose registration fails is closed again
+   * (its lease revoked), so failed attempts leave no live lease behind.
+   */
   private void reopen() {
     if (draining.get()) {
       return;
     }
+    Session s = null;
     try {
-      session = openSession();
-      registration.putNow();
+      s = openSession();
+      registration.putNow(s.leaseId());
+      session = s;
       log.info(
-          "worker {} opened a new session (lease {})",
-          info.id(),
-          Long.toHexString(session.leaseId()));
+          "worker {} opened a new session (lease {})", info.id(), Long.toHexString(s.leaseId()));
     } catch (Exception e) {
+      if (s != null) {
+        s.close();
+      }
       log.warn("worker {} could not open a new session yet: {}", info.id(), e.getMessage());
       timers.schedule(this::reopen, 1, TimeUnit.SECONDS);
     }
@@ -224,89 +244,6 @@ public final class Worker implements AutoCloseable {
       return triggers.get(fire.triggerKey().get()).isPresent();
     }
     return cursors.behind(fire.jobName(), fire.time());
-  }
-
-  /**
-   * The claiming loop: takes every fire queued while the previous claim was in flight and claims
-   * them together (group commit), so a worker under load sends fewer, larger transactions.
-   */
-  private void claimUntilClosed() {
-    List<Queued> batch = new ArrayList<>();
-    while (!draining.get()) {
-      try {
-        batch.add(toClaim.take());
-        toClaim.drainTo(batch);
-        batch.forEach(q -> pending.remove(q.fire().runId().toString()));
-        List<Fire> check = batch.stream().filter(Queued::checkFirst).map(Queued::fire).toList();
-        List<Fire> fires =
-            new ArrayList<>(batch.stream().filter(q -> !q.checkFirst()).map(Queued::fire).toList());
-        fires.addAll(check.isEmpty() ? check : openOnes(check));
-        claimNow(fires);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Throwable t) {
-        log.error("claim loop failed; going on", t);
-      }
-      batch.clear();
-    }
-  }
-
-  /**
-   * Hands fires to the claiming thread (called on the scheduler thread: must not block). A fire
-   * already waiting to be claimed is not queued twice: when claiming falls behind, takeover checks
-   * would otherwise queue the same fires again and again.
-   */
-  private void claim(List<Fire> fires, boolean checkFirst) {
-    for (Fire f : fires) {
-      if (pending.add(f.runId().toString())) {
-        toClaim.add(new Queued(f, checkFirst));
-      }
-    }
-  }
-
-  /** A fire waiting to be claimed, and whether to look first whether it is still open. */
-  private record Queued(Fire fire, boolean checkFirst) {}
-
-  private void claimNow(List<Fire> fires) {
-    Session s = session;
-    if (draining.get() || s == null || !s.isAlive()) {
-      return;
-    }
-    try {
-      long start = System.nanoTime();
-      List<Claim> claims = claimer.claim(fires, info.id(), s.leaseId());
-      metrics.claimLatency(Duration.ofNanos(System.nanoTime() - start));
-      int owned = 0;
-      for (Claim c : claims) {
-        if (c.owned()) {
-          owned++;
-          runs.owned(c);
-        }
-      }
-      metrics.claimed(owned);
-    } catch (EtcdUnavailableException e) {
-      metrics.etcdError();
-      log.warn("claiming {} fires failed, trying again: {}", fires.size(), e.getMessage());
-      scheduler.retry(fires);
-    } catch (RuntimeException e) {
-      log.error("claiming {} fires failed", fires.size(), e);
-    }
-  }
-
-  /**
-   * Takeovers and retries were probably claimed by others already, and this worker's view may lag:
-   * check them with read-only transactions, which cost etcd no Raft proposal, and keep the ones
-   * still open. On failure they are retried like any failed claim.
-   */
-  private List<Fire> openOnes(List<Fire> late) {
-    try {
-      return claimer.stillUnclaimed(late);
-    } catch (EtcdUnavailableException e) {
-      metrics.etcdError();
-      scheduler.retry(late);
-      return List.of();
-    }
   }
 
   /** Deletes {@code locks/<job>} if it still holds our claim; retried until etcd answers. */
@@ -350,7 +287,7 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    claiming.interrupt();
+    claims.close(settings.requestTimeout().multipliedBy(2));
     runs.close();
     // The last steps talk to the store and etcd: run them even if this thread was interrupted.
     boolean interrupted = Thread.interrupted();
@@ -407,14 +344,7 @@ public final class Worker implements AutoCloseable {
         log.warn("ignoring unreadable kill request for {}: {}", job, e.getMessage());
         return;
       }
-      long revision = kv.getModRevision();
-      runs.kill(
-          r ->
-              r.fire.jobName().equals(job)
-                  && req.covers(r.fire.runId().toString(), r.fencingToken, revision),
-          RunState.KILLED,
-          req.reason(),
-          settings.killGrace());
+      runs.killRequested(job, req, kv.getModRevision());
     }
 
     @Override

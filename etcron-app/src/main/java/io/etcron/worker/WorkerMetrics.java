@@ -23,6 +23,7 @@ public final class WorkerMetrics {
   private final Counter missed;
   private final Counter leaseLosses;
   private final Counter etcdErrors;
+  private final Counter loopErrors;
   private final DistributionSummary lateness;
   private final Timer claimLatency;
   private final Timer keepAlive;
@@ -52,6 +53,10 @@ public final class WorkerMetrics {
     this.etcdErrors =
         Counter.builder("etcron.etcd.errors")
             .description("etcd requests that failed")
+            .register(registry);
+    this.loopErrors =
+        Counter.builder("etcron.loop.errors")
+            .description("Unexpected errors caught at the top of a worker loop")
             .register(registry);
     this.lateness =
         DistributionSummary.builder("etcron.fire.lateness")
@@ -99,6 +104,10 @@ public final class WorkerMetrics {
 
   void leaseLost() {
     leaseLosses.increment();
+  }
+
+  void loopError() {
+    loopErrors.increment();
   }
 
   void etcdError() {

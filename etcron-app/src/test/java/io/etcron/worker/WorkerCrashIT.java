@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,5 +206,96 @@ class WorkerCrashIT {
         Files.readAllLines(executions).stream()
             .collect(Collectors.groupingBy(l -> l, Collectors.counting()));
     assertThat(counts.values()).as("no tick ran twice").allMatch(n -> n == 1);
+  }
+
+  private static void signal(CliProcess p, String signal) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor();
+  }
+
+  /** Audit 7: a frozen worker's command ran on while its lease expired and others took the job. */
+  @Test
+  void a_frozen_worker_cannot_keep_its_command_running_past_its_lease() throws Exception {
+    Path beats = dir.resolve("beats");
+    CliProcess w = worker("wf");
+    put(
+        "beating",
+        "@every 1h",
+        "trap '' TERM; while :; do date +%s%3N >> " + beats + "; sleep 0.1; done");
+    masters.get(0).jobs().trigger(JobName.of("beating"), "test");
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(beats));
+    signal(w, "STOP");
+    Instant stopped = Instant.now();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> FaultsIT.lastBeat(beats).isBefore(Instant.now().minusSeconds(1)));
+      // TTL 3 s: fed at most 200 ms before the stop with at most TTL − margin left.
+      assertThat(FaultsIT.lastBeat(beats)).isBefore(stopped.plusSeconds(3));
+    } finally {
+      signal(w, "CONT");
+    }
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> runs("beating").get(0).state() == RunState.LOST);
+  }
+
+  /** Audit 12: a worker restarted with the same id left its predecessor's runs RUNNING forever. */
+  @Test
+  void a_worker_restarted_with_the_same_id_ends_its_predecessors_runs() throws Exception {
+    CliProcess first = worker("fixed1");
+    put("long", "@every 1h", "sleep 300");
+    masters.get(0).jobs().trigger(JobName.of("long"), "test");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
+    first.process().destroyForcibly();
+    first.process().waitFor();
+    worker("fixed1"); // at once: the old registration's lease has not expired yet
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> runs("long").get(0).state() == RunState.LOST);
+  }
+
+  /**
+   * Audit 8: a worker killed between a claim's commit and the fire's first record left the fire
+   * without a record, ever.
+   */
+  @Test
+  void a_worker_killed_right_after_a_claim_leaves_a_record_of_the_fire() throws Exception {
+    CliProcess w = worker("wk");
+    put("crash", "@every 4s", "true");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !runs("crash").isEmpty());
+    Optional<Instant> orphan = Optional.empty();
+    for (int attempt = 0; attempt < 5 && orphan.isEmpty(); attempt++) {
+      Instant t = FaultsIT.nextEvery(Duration.ofSeconds(4), Duration.ofSeconds(1));
+      FaultsIT.until(t.minusMillis(40)); // claimed 100 ms ahead, started at t
+      signal(w, "STOP");
+      String cursor =
+          io.etcron.store.Keys.string(
+              etcd.client()
+                  .getKVClient()
+                  .get(io.etcron.store.Keys.bytes("/etcron/cursor/crash"))
+                  .get()
+                  .getKvs()
+                  .get(0)
+                  .getValue());
+      boolean claimed = io.etcron.store.Keys.unpad(cursor).equals(t);
+      if (claimed && runs("crash").stream().noneMatch(r -> r.fireTime().equals(t))) {
+        orphan = Optional.of(t);
+        w.process().destroyForcibly();
+      } else {
+        signal(w, "CONT");
+      }
+    }
+    assertThat(orphan).as("a fire claimed and not yet recorded when the worker died").isPresent();
+    Instant t = orphan.get();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(runs("crash"))
+                    .filteredOn(r -> r.fireTime().equals(t))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.LOST)));
   }
 }

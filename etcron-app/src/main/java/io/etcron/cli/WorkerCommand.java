@@ -3,6 +3,8 @@ package io.etcron.cli;
 import io.etcd.jetcd.Client;
 import io.etcron.execute.Watchdog;
 import io.etcron.run.RunStore;
+import io.etcron.run.RunStoreException;
+import io.etcron.runlog.DeferredRunStore;
 import io.etcron.runlog.RunJournal;
 import io.etcron.runlog.RunRecorder;
 import io.etcron.store.EtcdSettings;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +96,15 @@ final class WorkerCommand implements Callable<Integer> {
       Watchdog.check();
     }
     Client client = shutdown.add(etcd.connect());
-    RunStore runs = shutdown.add(server.openRunStore());
+    RunStore runs;
+    try {
+      runs = shutdown.add(server.openRunStore());
+    } catch (RunStoreException e) {
+      // A worker starts even while its database is down: it stores what it ran once it is back.
+      LoggerFactory.getLogger(WorkerCommand.class)
+          .warn("{}; starting anyway, and storing runs once it is back", e.getMessage());
+      runs = shutdown.add(new DeferredRunStore(server::openRunStore));
+    }
     // Ends are journaled on local disk before they are stored: a crash while the store is down
     // loses none of them (the next worker started with this data directory stores them).
     String journalName =

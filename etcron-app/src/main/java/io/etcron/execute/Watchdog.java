@@ -28,7 +28,7 @@ public final class Watchdog {
   /** The watchdog's command line for {@code command}. */
   static List<String> command(
       Optional<Path> controlFifo, Optional<Duration> leaseLeft, List<String> command) {
-    List<String> full = new ArrayList<>(List.of("perl", "-e", SCRIPT));
+    List<String> full = new ArrayList<>(List.of("perl", "-e", SCRIPT, "--"));
     controlFifo.ifPresent(
         f -> {
           full.add("--control");

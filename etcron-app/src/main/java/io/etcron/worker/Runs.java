@@ -391,6 +391,12 @@ final class Runs implements AutoCloseable {
     if (run.killed()) {
       return ended(running, run.killedAs(), Optional.of(result), run.killReason(), ended);
     }
+    if (!run.session.isAlive() && result.signal().isPresent()) {
+      // Its lease's deadline passed (the worker was frozen or cut off) and the watchdog killed it
+      // before this worker saw the loss itself. A command that exited by itself keeps its end.
+      run.kill(RunState.LOST, "the worker's lease ended while the run was running", killGrace);
+      return ended(running, RunState.LOST, Optional.of(result), run.killReason(), ended);
+    }
     RunState state = result.succeeded() ? RunState.SUCCEEDED : RunState.FAILED;
     String reason =
         result.succeeded()

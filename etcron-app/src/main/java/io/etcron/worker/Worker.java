@@ -277,6 +277,8 @@ public final class Worker implements AutoCloseable {
     }
     log.info("worker {} draining: {} runs", info.id(), runs.busy());
     scheduler.close();
+    // A claim in flight is settled, not dropped: what it owns runs (and is drained) like the rest.
+    claims.close(settings.requestTimeout().multipliedBy(2));
     mirrors.forEach(PrefixMirror::close);
     try {
       if (!runs.awaitIdle(settings.drainTimeout())) {
@@ -287,7 +289,6 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    claims.close(settings.requestTimeout().multipliedBy(2));
     runs.close();
     // The last steps talk to the store and etcd: run them even if this thread was interrupted.
     boolean interrupted = Thread.interrupted();

@@ -1,11 +1,12 @@
-import { h, mount, flash } from './dom.js';
+import { h, flash } from './dom.js';
 import { api, get, enc, ApiError } from './api.js';
+import { jobHref } from './router.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
   'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'paused'];
 
 /** Create (name == null) or edit a job; field errors from the API appear next to each field. */
-export async function jobFormPage(name) {
+export async function jobFormPage(nav, name) {
   let version = null;
   let spec = { concurrency: 'forbid', misfire: 'once', timeZone: 'UTC' };
   if (name) {
@@ -50,7 +51,7 @@ export async function jobFormPage(name) {
         field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
         field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
         h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
-        h('a', { class: 'btn btn-link', href: name ? '#/jobs/' + enc(name) : '#/jobs' }, 'Cancel')),
+        h('a', { class: 'btn btn-link', href: name ? jobHref(name) : '#/jobs' }, 'Cancel')),
       h('div', { class: 'col-md-5' }, h('h6', {}, 'Next fire times'), preview)));
 
   let timer;
@@ -85,7 +86,7 @@ export async function jobFormPage(name) {
     try {
       const headers = version ? { 'If-Match': version } : { 'If-None-Match': '*' };
       await api('PUT', '/api/v1/jobs/' + enc(jobName || '-'), body, headers);
-      location.hash = '#/jobs/' + enc(jobName);
+      location.hash = jobHref(jobName);
       flash(`job ${jobName} saved`, 'success');
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -101,7 +102,7 @@ export async function jobFormPage(name) {
       }
     }
   });
-  mount(h('div', {}, h('h4', {}, name ? `Edit ${name}` : 'New job'), form));
+  nav.mount(h('div', {}, h('h4', {}, name ? `Edit ${name}` : 'New job'), form));
   refreshPreview();
 }
 

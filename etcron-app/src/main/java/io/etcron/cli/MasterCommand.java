@@ -3,7 +3,7 @@ package io.etcron.cli;
 import io.etcd.jetcd.Client;
 import io.etcron.master.Master;
 import io.etcron.master.MasterSettings;
-import io.etcron.master.http.Tokens;
+import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.RunStore;
 import io.etcron.store.EtcdSettings;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -29,7 +31,26 @@ public final class Json {
                   JsonInclude.Include.NON_ABSENT, JsonInclude.Include.NON_ABSENT))
           .build();
 
+  /**
+   * {@link #MAPPER}, and stricter for what clients send: a scalar is never coerced into another
+   * type ({@code 42} is not the string {@code "42"}, {@code "3"} is not the number 3, {@code 1.5}
+   * is not the whole number 1), and an empty string is not {@code null}.
+   */
+  public static final ObjectMapper API = strict(MAPPER.copy());
+
   private Json() {}
+
+  private static ObjectMapper strict(ObjectMapper m) {
+    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    m.coercionConfigDefaults()
+        .setAcceptBlankAsEmpty(false)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    return m;
+  }
 
   /** {@code value} as JSON. */
   public static String write(Object value) {

@@ -1,6 +1,6 @@
 package io.etcron.master;
 
-import io.etcron.master.http.Tokens;
+import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.store.EtcdSettings;
 import java.net.InetAddress;

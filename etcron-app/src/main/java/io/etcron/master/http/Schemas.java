@@ -1,5 +1,13 @@
 package io.etcron.master.http;
 
+import static io.etcron.master.http.SchemaShapes.array;
+import static io.etcron.master.http.SchemaShapes.bool;
+import static io.etcron.master.http.SchemaShapes.dateTime;
+import static io.etcron.master.http.SchemaShapes.integer;
+import static io.etcron.master.http.SchemaShapes.object;
+import static io.etcron.master.http.SchemaShapes.ref;
+import static io.etcron.master.http.SchemaShapes.str;
+
 import io.etcron.run.RunState;
 import io.etcron.run.Trigger;
 import java.util.Arrays;
@@ -273,40 +281,5 @@ final class Schemas {
   private static Map<String, Object> state() {
     return Map.of(
         "type", "string", "enum", Arrays.stream(RunState.values()).map(Enum::name).toList());
-  }
-
-  /** An object schema: required names, then name/schema pairs. */
-  private static Map<String, Object> object(List<String> required, Object... props) {
-    Map<String, Object> p = new LinkedHashMap<>();
-    for (int i = 0; i < props.length; i += 2) {
-      p.put((String) props[i], props[i + 1]);
-    }
-    return Map.of("type", "object", "required", required, "properties", p);
-  }
-
-  private static Map<String, Object> ref(String name) {
-    return Map.of("$ref", "#/components/schemas/" + name);
-  }
-
-  private static Map<String, Object> array(Map<String, Object> items) {
-    return Map.of("type", "array", "items", items);
-  }
-
-  private static Map<String, Object> str(String description) {
-    return description.isEmpty()
-        ? Map.of("type", "string")
-        : Map.of("type", "string", "description", description);
-  }
-
-  private static Map<String, Object> integer(long min) {
-    return Map.of("type", "integer", "format", "int64", "minimum", min);
-  }
-
-  private static Map<String, Object> bool() {
-    return Map.of("type", "boolean");
-  }
-
-  private static Map<String, Object> dateTime() {
-    return Map.of("type", "string", "format", "date-time");
   }
 }

@@ -38,6 +38,13 @@ public final class Json {
    */
   public static final ObjectMapper API = strict(MAPPER.copy());
 
+  /**
+   * {@link #MAPPER}, tolerant of fields it does not know: for records etcron stored itself, so that
+   * a newer process's extra field does not make an older one drop the record.
+   */
+  public static final ObjectMapper STORED =
+      MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private Json() {}
 
   private static ObjectMapper strict(ObjectMapper m) {
@@ -62,10 +69,24 @@ public final class Json {
     }
   }
 
+  /**
+   * Reads a record etcron stored, ignoring fields this version does not know; a failure means
+   * corrupted state.
+   *
+   * @throws UncheckedIOException when {@code json} is not such a record
+   */
+  public static <T> T readStored(String json, Class<T> type) {
+    return read(STORED, json, type);
+  }
+
   /** Reads JSON written by etcron itself; a failure means corrupted state. */
   public static <T> T read(String json, Class<T> type) {
+    return read(MAPPER, json, type);
+  }
+
+  private static <T> T read(ObjectMapper mapper, String json, Class<T> type) {
     try {
-      return MAPPER.readValue(json, type);
+      return mapper.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(
           "stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);

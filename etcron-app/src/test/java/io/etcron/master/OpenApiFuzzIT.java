@@ -10,15 +10,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.etcron.json.Json;
 import io.etcron.master.auth.Tokens;
 import io.etcron.run.InMemoryRunStore;
+import io.etcron.run.Run;
+import io.etcron.run.RunId;
+import io.etcron.run.RunState;
+import io.etcron.run.Trigger;
 import io.etcron.testing.EtcdExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
@@ -46,14 +52,49 @@ class OpenApiFuzzIT {
 
   @BeforeAll
   static void start() throws Exception {
+    InMemoryRunStore runs = new InMemoryRunStore();
     master =
         Master.start(
             MasterSettings.local(0)
                 .withTokens(Tokens.parse(List.of("alice:admin:" + ADMIN, "vic:viewer:" + VIEWER))),
             etcd.client(),
-            new InMemoryRunStore(),
+            runs,
             () -> "");
     admin = new HttpTestClient("http://127.0.0.1:" + master.port(), ADMIN);
+    // Real records behind the valid names and ids, so their answers are checked with data in them.
+    for (String job : List.of("fz-1", "fz-2")) {
+      admin.put("/api/v1/jobs/" + job, "{\"schedule\":\"@every 1h\",\"command\":\"true\"}");
+    }
+    Instant fired = Instant.ofEpochMilli(1764000000000L);
+    RunId done = new RunId("fz-1", fired, Trigger.SCHEDULE);
+    RunId failed = new RunId("fz-2", fired, Trigger.MANUAL);
+    runs.appendOutput(done, 0, "hello\n".getBytes(StandardCharsets.UTF_8));
+    runs.upsertAll(
+        List.of(
+            Run.running(done, "w1", 7, 1, fired)
+                .finished(
+                    RunState.SUCCEEDED,
+                    Optional.of(0),
+                    Optional.empty(),
+                    "",
+                    "hello\n",
+                    6,
+                    fired.plusSeconds(8)),
+            Run.running(failed, "w1", 8, 2, fired)
+                .finished(
+                    RunState.FAILED,
+                    Optional.of(3),
+                    Optional.empty(),
+                    "exit 3",
+                    "",
+                    0,
+                    fired.plusMillis(30)),
+            Run.skipped(
+                new RunId("fz-1", fired.plusSeconds(3600), Trigger.SCHEDULE),
+                "w1",
+                9,
+                "the previous run still held the job",
+                fired.plusSeconds(3600))));
     var served = admin.as(null).get("/api/v1/openapi.json");
     doc = served.json();
     validator = OpenApiInteractionValidator.createForInlineApiSpecification(served.body()).build();

@@ -1,11 +1,11 @@
 import { h, ago, millis, badge, when, label, bytes } from './dom.js';
 import { get, enc, token } from './api.js';
 import { jobHref, runHref } from './router.js';
-
-const STATES = ['', 'running', 'succeeded', 'failed', 'timed_out', 'killed', 'lost', 'skipped', 'missed'];
+import { model, runStates } from './model.js';
 
 /** All runs, newest first, filtered by state and job (both also read from the link), a page at a time. */
 export async function runsPage(nav, params) {
+  const STATES = [''].concat(runStates(await model()));
   const state = h('select', { class: 'form-select form-select-sm', style: 'max-width: 12rem', id: 'state-filter' },
     STATES.map(s => h('option', { value: s, selected: s === (params.get('state') || '').toLowerCase() }, s ? s.replace('_', ' ') : 'any state')));
   const job = h('input', { class: 'form-control form-control-sm', style: 'max-width: 14rem', placeholder: 'job', id: 'job-filter', value: params.get('job') || '' });

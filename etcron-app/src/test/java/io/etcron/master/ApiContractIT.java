@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcron.master.auth.Tokens;
 import io.etcron.run.InMemoryRunStore;
+import io.etcron.run.Run;
+import io.etcron.run.RunId;
+import io.etcron.run.Trigger;
 import io.etcron.store.Keys;
 import io.etcron.testing.EtcdExtension;
 import java.io.BufferedReader;
@@ -12,6 +15,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +32,7 @@ class ApiContractIT {
   @RegisterExtension static final EtcdExtension etcd = EtcdExtension.singleNode();
 
   static final String ADMIN = "admin-secret-0123456789";
+  static final InMemoryRunStore store = new InMemoryRunStore();
   static Master open;
   static Master guarded;
   static HttpTestClient local;
@@ -35,7 +40,7 @@ class ApiContractIT {
 
   @BeforeAll
   static void start() {
-    open = Master.start(MasterSettings.local(0), etcd.client(), new InMemoryRunStore(), () -> "");
+    open = Master.start(MasterSettings.local(0), etcd.client(), store, () -> "");
     guarded =
         Master.start(
             MasterSettings.local(0).withTokens(Tokens.parse(List.of("alice:admin:" + ADMIN))),
@@ -194,6 +199,27 @@ class ApiContractIT {
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.json().get("message").asText()).contains("does not exist");
     assertThat(local.get("/api/v1/runs/" + run + "/output?from=-1").status()).isEqualTo(400);
+  }
+
+  @Test
+  void a_stream_without_accept_event_stream_says_so_instead_of_answering_nothing()
+      throws Exception {
+    RunId id = new RunId("acc", Instant.ofEpochMilli(1764000000000L), Trigger.MANUAL);
+    store.upsertAll(List.of(Run.running(id, "w", 1, 1, Instant.ofEpochMilli(1764000000000L))));
+    var r = local.get("/api/v1/runs/" + enc(id.toString()) + "/output/stream");
+    assertThat(r.status()).isEqualTo(406);
+    assertThat(r.json().get("field").asText()).isEqualTo("Accept");
+  }
+
+  @Test
+  void a_path_that_is_not_utf_8_is_a_json_400_for_every_method() throws Exception {
+    for (String method : List.of("GET", "PUT", "DELETE", "POST")) {
+      var r =
+          local.send(method, "/api/v1/jobs/%E9", method.equals("PUT") ? job("x") : null, Map.of());
+      assertThat(r.status()).as(method).isEqualTo(400);
+      assertThat(r.header("Content-Type")).as(method).startsWith("application/json");
+      assertThat(r.json().get("error").asText()).as(method).isEqualTo("bad_request");
+    }
   }
 
   @Test

@@ -59,7 +59,7 @@ class OpenApiFuzzIT {
                 .withTokens(Tokens.parse(List.of("alice:admin:" + ADMIN, "vic:viewer:" + VIEWER))),
             etcd.client(),
             runs,
-            () -> "");
+            () -> "etcron_up 1\n");
     admin = new HttpTestClient("http://127.0.0.1:" + master.port(), ADMIN);
     // Real records behind the valid names and ids, so their answers are checked with data in them.
     for (String job : List.of("fz-1", "fz-2")) {
@@ -137,6 +137,9 @@ class OpenApiFuzzIT {
       String query = query(random, op.spec());
       String body = method.equals("PUT") ? body(random) : null;
       Map<String, String> headers = new HashMap<>();
+      if (op.path().endsWith("/stream") && random.nextInt(4) > 0) {
+        headers.put("Accept", "text/event-stream");
+      }
       if (random.nextInt(6) == 0) {
         headers.put(
             random.nextBoolean() ? "If-Match" : "If-None-Match",
@@ -203,7 +206,18 @@ class OpenApiFuzzIT {
   }
 
   static final List<String> NAMES =
-      List.of("fz-1", "fz-2", "new", "a..b", "-x", ".x", "x".repeat(200), "%E9", "%20", "a.b_c-d");
+      List.of(
+          "fz-1",
+          "fz-2",
+          "new",
+          "a..b",
+          "-x",
+          ".x",
+          "x".repeat(200),
+          "%E9",
+          "%C3%A9",
+          "%20",
+          "a.b_c-d");
   static final List<String> RUN_IDS =
       List.of(
           "fz-1@1764000000000",

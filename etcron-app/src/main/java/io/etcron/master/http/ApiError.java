@@ -20,6 +20,7 @@ enum ApiError {
   HOST_REFUSED(HttpStatus.FORBIDDEN, "host_refused"),
   NOT_FOUND(HttpStatus.NOT_FOUND, "not_found"),
   METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed"),
+  NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "not_acceptable"),
   VERSION_CONFLICT(HttpStatus.CONFLICT, "version_conflict"),
   PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "version_conflict"),
   BODY_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, "body_too_large"),

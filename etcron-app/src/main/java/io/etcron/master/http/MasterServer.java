@@ -90,6 +90,7 @@ public final class MasterServer implements AutoCloseable {
             config -> {
               config.jetty.host = at.host();
               config.jetty.port = at.port();
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
               config.startup.showJavalinBanner = false;
               config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
               config.http.maxRequestSize = MAX_BODY;

@@ -115,6 +115,9 @@ final class OpenApi {
       case POST -> s.addAll(List.of(409, 412, 413));
       case GET -> {}
     }
+    if (r.responses().containsValue(Route.EVENTS)) {
+      s.add(406);
+    }
     if (r.path().endsWith("/schedule/preview")) {
       s.add(422);
     }

@@ -113,8 +113,8 @@ final class RunsApi {
    * reconnecting browser sends): {@code output} events carry {@code {offset, text}} as it is stored
    * (the worker stores it within a few hundred milliseconds) with the offset after them as the
    * event id, then one {@code end} event carrying the run when it has ended, and the stream closes.
-   * A bad offset is a 400 and an unknown run a 404, before any event. Polls the store every {@link
-   * #POLL} per viewer.
+   * A bad offset is a 400, an unknown run a 404 and a request without {@code Accept:
+   * text/event-stream} a 406, before any event. Polls the store every {@link #POLL} per viewer.
    */
   void stream(Context ctx) throws Exception {
     RunId id = Params.runId(ctx);
@@ -125,6 +125,12 @@ final class RunsApi {
     }
     if (runs.get(id).isEmpty()) {
       throw missing(id);
+    }
+    if (!Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream")) {
+      throw ApiError.NOT_ACCEPTABLE.at(
+          "Accept",
+          "this is an event stream: send Accept: text/event-stream, or read"
+              + " /api/v1/runs/{id}/output?from=N instead");
     }
     long start = from;
     new SseHandler(client -> follow(client, id, start)).handle(ctx);

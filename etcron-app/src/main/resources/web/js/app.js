@@ -1,48 +1,69 @@
 import { h, mount, flash } from './dom.js';
 import { api, ApiError, setToken, token } from './api.js';
+import { session } from './auth.js';
+import { parse, match } from './router.js';
 import { jobsPage } from './jobs.js';
 import { jobFormPage } from './jobform.js';
 import { jobPage } from './job.js';
 import { runsPage, runPage } from './runs.js';
 import { workersPage } from './workers.js';
 
-// Who is signed in: { name, role, authRequired }. Roles gate what the UI offers.
-export const session = { me: null };
-const RANK = { viewer: 0, operator: 1, admin: 2 };
-export const may = (role) => session.me && RANK[session.me.role] >= RANK[role];
+const ROUTES = [
+  ['/jobs', (nav) => jobsPage(nav)],
+  ['/jobs/new', (nav) => jobFormPage(nav, null)],
+  ['/jobs/:name/edit', (nav, p) => jobFormPage(nav, p.name)],
+  ['/jobs/:name', (nav, p) => jobPage(nav, p.name)],
+  ['/runs', (nav, p, query) => runsPage(nav, query)],
+  ['/runs/:id', (nav, p) => runPage(nav, p.id)],
+  ['/workers', (nav) => workersPage(nav)],
+];
 
-let stopCurrent = () => {};
+// One navigation at a time: each gets a token; a page that finishes loading after a newer
+// navigation began is stopped and never mounted.
+let current = { stop: () => {}, controller: new AbortController() };
+
+function begin() {
+  current.controller.abort();
+  current.stop();
+  const controller = new AbortController();
+  const nav = {
+    controller,
+    signal: controller.signal,
+    stop: () => {},
+    live: () => nav === current && !controller.signal.aborted,
+    mount: (node) => { if (nav.live()) mount(node); },
+  };
+  current = nav;
+  return nav;
+}
 
 async function route() {
-  stopCurrent();
-  stopCurrent = () => {};
+  const nav = begin();
   flash('');
-  const path = location.hash.replace(/^#/, '') || '/jobs';
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const { segments, query } = parse(location.hash);
   for (const id of ['jobs', 'runs', 'workers']) {
-    document.getElementById('nav-' + id).classList.toggle('active', parts[0] === id);
+    document.getElementById('nav-' + id).classList.toggle('active', segments[0] === id);
   }
   try {
     if (!session.me) await signIn();
-    if (!session.me) return;
-    let stop;
-    if (parts[0] === 'jobs' && parts.length === 1) stop = await jobsPage();
-    else if (parts[0] === 'jobs' && parts[1] === 'new') stop = await jobFormPage(null);
-    else if (parts[0] === 'jobs' && parts[2] === 'edit') stop = await jobFormPage(parts[1]);
-    else if (parts[0] === 'jobs') stop = await jobPage(parts[1]);
-    else if (parts[0] === 'runs' && parts.length === 1) stop = await runsPage();
-    else if (parts[0] === 'runs') stop = await runPage(parts[1]);
-    else if (parts[0] === 'workers') stop = await workersPage();
-    else mount(h('p', {}, 'No such page. ', h('a', { href: '#/jobs' }, 'Jobs')));
-    if (typeof stop === 'function') stopCurrent = stop;
+    if (!session.me || !nav.live()) return;
+    const found = match(ROUTES, segments);
+    if (!found) {
+      nav.mount(h('p', {}, 'No such page. ', h('a', { href: '#/jobs' }, 'Jobs')));
+      return;
+    }
+    const stop = await found.page(nav, found.params, query);
+    if (typeof stop !== 'function') return;
+    if (nav.live()) nav.stop = stop; else stop();
   } catch (e) {
+    if (!nav.live()) return;
     if (e instanceof ApiError && e.status === 401) {
       session.me = null;
       setToken(null);
       await signIn(e.message);
       return;
     }
-    mount(h('div', { class: 'alert alert-danger', id: 'page-error' }, e.message));
+    nav.mount(h('div', { class: 'alert alert-danger', id: 'page-error' }, e.message));
   }
 }
 

@@ -1,10 +1,11 @@
-import { h, svg, mount, ago, millis, badge } from './dom.js';
-import { api, get, enc } from './api.js';
-import { may } from './app.js';
+import { h, svg, ago, millis, when, label } from './dom.js';
+import { get, enc } from './api.js';
+import { may } from './auth.js';
+import { jobHref, runHref } from './router.js';
 import { runsTable } from './runs.js';
 
 /** One job: definition, next fires, statistics, a timeline of recent runs and its runs. */
-export async function jobPage(name) {
+export async function jobPage(nav, name) {
   const [job, runs, stats] = await Promise.all([
     get('/api/v1/jobs/' + enc(name)),
     get('/api/v1/runs?limit=100&job=' + enc(name)),
@@ -12,17 +13,17 @@ export async function jobPage(name) {
   ]);
   const s = job.spec;
   const st = stats[name] || {};
-  const rows = Object.entries(s).map(([k, v]) => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, k),
+  const rows = Object.entries(s).map(([k, v]) => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, label(k)),
     h('td', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))));
-  mount(h('div', {},
+  nav.mount(h('div', {},
     h('div', { class: 'd-flex align-items-center mb-2' },
       h('h4', { class: 'me-auto mb-0', id: 'job-title' }, name, s.paused ? h('span', { class: 'badge bg-secondary ms-2' }, 'paused') : ''),
-      may('admin') ? h('a', { class: 'btn btn-sm btn-outline-dark', href: `#/jobs/${enc(name)}/edit` }, 'Edit') : ''),
+      may('admin') ? h('a', { class: 'btn btn-sm btn-outline-dark', href: `${jobHref(name)}/edit` }, 'Edit') : ''),
     h('div', { class: 'row' },
       h('div', { class: 'col-md-6' }, h('table', { class: 'table table-sm' }, h('tbody', {}, rows))),
       h('div', { class: 'col-md-6' },
         h('h6', {}, job.schedule),
-        h('ul', { class: 'small' }, job.nextFires.map(f => h('li', { title: f }, f, ' (', ago(f), ')'))),
+        h('ul', { class: 'small' }, job.nextFires.map(f => h('li', { title: f }, when(f, s.timeZone), ' (', ago(f), ')'))),
         h('h6', { class: 'mt-3' }, 'Last 24 hours'),
         h('p', { class: 'small', id: 'job-stats' },
           `success rate ${st.successRate === undefined ? '-' : Math.round(st.successRate * 100) + '%'} · `,
@@ -31,7 +32,7 @@ export async function jobPage(name) {
     h('h6', { class: 'mt-2' }, 'Timeline of recent runs'),
     timeline(runs.runs),
     h('h6', { class: 'mt-3' }, 'Runs'),
-    runsTable(runs.runs)));
+    runsTable(runs.runs, false, s.timeZone)));
 }
 
 /** Recent runs on a time axis: each a bar from start to end (or a tick), coloured by outcome. */
@@ -45,9 +46,9 @@ export function timeline(runs) {
     const start = Date.parse(r.startedAt || r.fireTime);
     const end = r.endedAt ? Date.parse(r.endedAt) : Date.now();
     const w = Math.max(3, x(end) - x(start));
-    return svg('a', { href: '#/runs/' + enc(r.id) },
+    return svg('a', { href: runHref(r.id) },
       svg('rect', { x: x(start), y: 12, width: w, height: 30, class: r.state },
-        svg('title', {}, `${r.id} ${r.state.toLowerCase()} ${millis(r.durationMillis)}`)));
+        svg('title', {}, `${r.state.toLowerCase()}, fired ${when(r.fireTime)}, took ${millis(r.durationMillis)}`)));
   });
   return svg('svg', { class: 'timeline', id: 'timeline', width: '100%', viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none' },
     bars,

@@ -1,13 +1,17 @@
-import { h, mount, flash } from './dom.js';
+import { h, flash } from './dom.js';
 import { api, get, enc, ApiError } from './api.js';
+import { jobHref } from './router.js';
+import { model, jobEnum } from './model.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
   'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'paused'];
 
 /** Create (name == null) or edit a job; field errors from the API appear next to each field. */
-export async function jobFormPage(name) {
+export async function jobFormPage(nav, name) {
   let version = null;
-  let spec = { concurrency: 'forbid', misfire: 'once', timeZone: 'UTC' };
+  // A new job leaves every optional field empty: the server applies its defaults.
+  let spec = {};
+  const schemas = await model();
   if (name) {
     const r = await api('GET', '/api/v1/jobs/' + enc(name));
     spec = r.json.spec;
@@ -23,6 +27,7 @@ export async function jobFormPage(name) {
   };
   const text = (key, value, attrs = {}) => h('input', { class: 'form-control form-control-sm', id: 'f-' + key, value: value ?? '', ...attrs });
   const select = (key, value, options) => h('select', { class: 'form-select form-select-sm', id: 'f-' + key },
+    h('option', { value: '', selected: !value }, 'default'),
     options.map(o => h('option', { value: o, selected: o === value }, o)));
   const preview = h('div', { class: 'preview small', id: 'preview' });
 
@@ -34,10 +39,10 @@ export async function jobFormPage(name) {
         field('command', 'Command', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 3, id: 'f-command' }, spec.command ?? ''), 'Run by /bin/sh -c on a worker.'),
         field('schedule', 'Schedule', text('schedule', spec.schedule, { placeholder: '0 */5 * * * *   or   @every 30s   or   @daily' }),
           'Cron with seconds (sec min hour day month weekday), 5-field cron, @hourly/@daily/@weekly/@monthly/@yearly, @every 1h30m, @at 2026-12-01T09:00:00Z.'),
-        field('timeZone', 'Time zone', text('timeZone', spec.timeZone), 'IANA zone, e.g. Europe/Berlin.'),
+        field('timeZone', 'Time zone', text('timeZone', spec.timeZone, { placeholder: 'UTC' }), 'IANA zone, e.g. Europe/Berlin; empty for UTC.'),
         h('div', { class: 'row' },
-          h('div', { class: 'col' }, field('concurrency', 'Concurrency', select('concurrency', spec.concurrency, ['forbid', 'allow', 'replace']))),
-          h('div', { class: 'col' }, field('misfire', 'Misfire', select('misfire', spec.misfire, ['once', 'skip', 'all']))),
+          h('div', { class: 'col' }, field('concurrency', 'Concurrency', select('concurrency', spec.concurrency, jobEnum(schemas, 'concurrency')))),
+          h('div', { class: 'col' }, field('misfire', 'Misfire', select('misfire', spec.misfire, jobEnum(schemas, 'misfire')))),
           h('div', { class: 'col' }, field('maxCatchUp', 'Max catch-up', text('maxCatchUp', spec.maxCatchUp, { type: 'number' })))),
         h('div', { class: 'row' },
           h('div', { class: 'col' }, field('timeout', 'Timeout', text('timeout', spec.timeout, { placeholder: 'e.g. 30m' }))),
@@ -50,7 +55,7 @@ export async function jobFormPage(name) {
         field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
         field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
         h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
-        h('a', { class: 'btn btn-link', href: name ? '#/jobs/' + enc(name) : '#/jobs' }, 'Cancel')),
+        h('a', { class: 'btn btn-link', href: name ? jobHref(name) : '#/jobs' }, 'Cancel')),
       h('div', { class: 'col-md-5' }, h('h6', {}, 'Next fire times'), preview)));
 
   let timer;
@@ -61,7 +66,8 @@ export async function jobFormPage(name) {
       return;
     }
     try {
-      const p = await get(`/api/v1/schedule/preview?n=5&schedule=${enc(schedule)}&timeZone=${enc(inputs.timeZone.value.trim() || 'UTC')}`);
+      const zone = inputs.timeZone.value.trim();
+      const p = await get(`/api/v1/schedule/preview?n=5&schedule=${enc(schedule)}` + (zone ? `&timeZone=${enc(zone)}` : ''));
       errors.schedule.textContent = '';
       preview.replaceChildren(h('div', { class: 'mb-1', id: 'preview-words' }, p.description),
         p.fires.length ? h('ul', {}, p.local.map(l => h('li', {}, l))) : h('div', { class: 'text-warning' }, 'never fires'));
@@ -85,7 +91,7 @@ export async function jobFormPage(name) {
     try {
       const headers = version ? { 'If-Match': version } : { 'If-None-Match': '*' };
       await api('PUT', '/api/v1/jobs/' + enc(jobName || '-'), body, headers);
-      location.hash = '#/jobs/' + enc(jobName);
+      location.hash = jobHref(jobName);
       flash(`job ${jobName} saved`, 'success');
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
@@ -101,7 +107,7 @@ export async function jobFormPage(name) {
       }
     }
   });
-  mount(h('div', {}, h('h4', {}, name ? `Edit ${name}` : 'New job'), form));
+  nav.mount(h('div', {}, h('h4', {}, name ? `Edit ${name}` : 'New job'), form));
   refreshPreview();
 }
 

@@ -1,30 +1,51 @@
-import { h, svg, mount, flash, ago, millis, badge } from './dom.js';
+import { h, svg, flash, ago, millis, badge, when, staleNote } from './dom.js';
 import { api, get, enc } from './api.js';
-import { may } from './app.js';
+import { may } from './auth.js';
+import { jobHref } from './router.js';
 
 /** The jobs table with filter, sparklines and actions; refreshes every 5 seconds. */
-export async function jobsPage() {
+export async function jobsPage(nav) {
   let filter = sessionStorage.getItem('etcron.filter') || '';
   const search = h('input', { class: 'form-control form-control-sm', style: 'max-width: 20rem', placeholder: 'Filter by name, command, tag…', id: 'filter', value: filter });
   const body = h('tbody', { id: 'jobs-body' });
   const table = h('table', { class: 'table table-sm table-hover align-middle', id: 'jobs' },
     h('thead', {}, h('tr', {}, ['Name', 'Schedule', 'Zone', 'Next fire', 'Last run', 'Recent', 'State', ''].map(t => h('th', {}, t)))),
     body);
-  mount(h('div', {},
+  const stale = h('div', { class: 'small text-danger', id: 'refresh-error' });
+  nav.mount(h('div', {},
     h('div', { class: 'd-flex gap-2 mb-2 align-items-center' },
       h('h4', { class: 'me-auto mb-0' }, 'Jobs'),
       search,
       may('admin') ? h('a', { class: 'btn btn-sm btn-primary', href: '#/jobs/new', id: 'new-job' }, 'New job') : ''),
+    stale,
     table));
 
+  // Answers can arrive out of order: only the newest request's answer is shown.
+  let asked = 0;
+  let shownAt = null;
   async function refresh() {
-    const { jobs } = await get('/api/v1/jobs' + (filter ? '?q=' + enc(filter) : ''));
-    body.replaceChildren(...(jobs.length ? jobs.map(row) : [h('tr', {}, h('td', { colspan: 8, class: 'text-muted' }, filter ? 'No job matches.' : 'No jobs yet.'))]));
+    const mine = ++asked;
+    const wanted = filter;
+    try {
+      const { jobs } = await get('/api/v1/jobs' + (wanted ? '?q=' + enc(wanted) : ''));
+      if (mine !== asked || !nav.live()) return;
+      shownAt = new Date();
+      stale.replaceChildren();
+      body.replaceChildren(...(jobs.length ? jobs.map(row) : [h('tr', {}, h('td', { colspan: 8, class: 'text-muted' }, wanted ? 'No job matches.' : 'No jobs yet.'))]));
+    } catch (e) {
+      if (mine !== asked || !nav.live()) return;
+      stale.replaceChildren(staleNote(e, shownAt));
+      if (!shownAt) throw e;
+    }
   }
+  let typing;
   search.addEventListener('input', () => {
-    filter = search.value.trim();
-    sessionStorage.setItem('etcron.filter', filter);
-    refresh();
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      filter = search.value.trim();
+      sessionStorage.setItem('etcron.filter', filter);
+      refresh().catch(() => {});
+    }, 250);
   });
 
   function row(j) {
@@ -32,10 +53,10 @@ export async function jobsPage() {
     const last = j.stats && j.stats.last;
     const next = j.nextFires && j.nextFires[0];
     return h('tr', { dataset: { job: s.name } },
-      h('td', {}, h('a', { href: '#/jobs/' + enc(s.name), class: 'job-link' }, s.name)),
+      h('td', {}, h('a', { href: jobHref(s.name), class: 'job-link' }, s.name)),
       h('td', {}, h('code', {}, s.schedule), h('div', { class: 'schedule-words' }, j.schedule)),
       h('td', {}, s.timeZone),
-      h('td', { title: next || '' }, next ? ago(next) : '-'),
+      h('td', { title: next ? when(next, s.timeZone) : '' }, next ? ago(next) : '-'),
       h('td', {}, last ? [badge(last.state), ' ', h('span', { class: 'small text-muted' }, millis(last.durationMillis))] : '-'),
       h('td', {}, sparkline(j.recent || [])),
       h('td', {}, s.paused ? h('span', { class: 'badge bg-secondary paused' }, 'paused') : h('span', { class: 'badge bg-light text-dark' }, 'active')),
@@ -61,7 +82,7 @@ export async function jobsPage() {
       out.push(btn('Kill', 'btn-outline-danger', act('kill', `Kill every running run of ${s.name}?`), 'kill-' + s.name));
     }
     if (may('admin')) {
-      out.push(h('a', { class: 'btn btn-sm btn-outline-dark ms-1', href: `#/jobs/${enc(s.name)}/edit`, id: 'edit-' + s.name }, 'Edit'));
+      out.push(h('a', { class: 'btn btn-sm btn-outline-dark ms-1', href: `${jobHref(s.name)}/edit`, id: 'edit-' + s.name }, 'Edit'));
       out.push(btn('Delete', 'btn-danger', async () => {
         if (!confirm(`Delete job ${s.name}? Its running runs are killed.`)) return;
         try {
@@ -78,7 +99,7 @@ export async function jobsPage() {
 
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 5000);
-  return () => clearInterval(timer);
+  return () => { clearInterval(timer); clearTimeout(typing); };
 }
 
 /** The newest runs as coloured bars, one per run, oldest first. */
@@ -86,5 +107,5 @@ export function sparkline(runs) {
   const w = 6, gap = 2, height = 18;
   return svg('svg', { class: 'spark', width: Math.max(1, runs.length * (w + gap)), height },
     runs.map((r, i) => svg('rect', { x: i * (w + gap), y: 0, width: w, height, class: r.state },
-      svg('title', {}, `${r.state.toLowerCase()} ${r.fireTime}`))));
+      svg('title', {}, `${r.state.toLowerCase()}, fired ${when(r.fireTime)}`))));
 }

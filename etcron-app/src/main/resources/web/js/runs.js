@@ -1,83 +1,167 @@
-import { h, mount, ago, millis, badge } from './dom.js';
+import { h, ago, millis, badge, when, label, bytes } from './dom.js';
 import { get, enc, token } from './api.js';
+import { jobHref, runHref } from './router.js';
+import { model, runStates } from './model.js';
 
-const STATES = ['', 'running', 'succeeded', 'failed', 'timed_out', 'killed', 'lost', 'skipped', 'missed'];
-
-/** All runs, newest first, filtered by state and job, a page at a time. */
-export async function runsPage() {
-  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+/** All runs, newest first, filtered by state and job (both also read from the link), a page at a time. */
+export async function runsPage(nav, params) {
+  const STATES = [''].concat(runStates(await model()));
   const state = h('select', { class: 'form-select form-select-sm', style: 'max-width: 12rem', id: 'state-filter' },
-    STATES.map(s => h('option', { value: s, selected: s === (params.get('state') || '') }, s || 'any state')));
+    STATES.map(s => h('option', { value: s, selected: s === (params.get('state') || '').toLowerCase() }, s ? s.replace('_', ' ') : 'any state')));
   const job = h('input', { class: 'form-control form-control-sm', style: 'max-width: 14rem', placeholder: 'job', id: 'job-filter', value: params.get('job') || '' });
   const holder = h('div', {});
   const more = h('button', { class: 'btn btn-sm btn-outline-secondary d-none', id: 'more' }, 'Load more');
   let cursor = null;
   let shown = [];
+  let asked = 0;
   const load = async (reset) => {
-    if (reset) { cursor = null; shown = []; }
+    const mine = ++asked;
     const q = new URLSearchParams({ limit: '50' });
     if (state.value) q.set('state', state.value);
     if (job.value.trim()) q.set('job', job.value.trim());
-    if (cursor) q.set('cursor', cursor);
+    if (!reset && cursor) q.set('cursor', cursor);
     const page = await get('/api/v1/runs?' + q);
-    shown = shown.concat(page.runs);
+    if (mine !== asked || !nav.live()) return;
+    shown = (reset ? [] : shown).concat(page.runs);
     cursor = page.nextCursor || null;
     holder.replaceChildren(runsTable(shown, true));
     more.classList.toggle('d-none', !cursor);
   };
-  state.addEventListener('change', () => load(true));
-  job.addEventListener('change', () => load(true));
+  // The filters live in the link, so a filtered list can be shared.
+  const filtered = () => {
+    const q = new URLSearchParams();
+    if (state.value) q.set('state', state.value);
+    if (job.value.trim()) q.set('job', job.value.trim());
+    history.replaceState(null, '', '#/runs' + (q.toString() ? '?' + q : ''));
+    load(true).catch(() => {});
+  };
+  state.addEventListener('change', filtered);
+  job.addEventListener('change', filtered);
   more.addEventListener('click', () => load(false));
-  mount(h('div', {}, h('div', { class: 'd-flex gap-2 mb-2 align-items-center' }, h('h4', { class: 'me-auto mb-0' }, 'Runs'), job, state), holder, more));
+  nav.mount(h('div', {}, h('div', { class: 'd-flex gap-2 mb-2 align-items-center' }, h('h4', { class: 'me-auto mb-0' }, 'Runs'), job, state), holder, more));
   await load(true);
 }
 
-export function runsTable(runs, withJob) {
+/** A run's name as people read it: the job and when it fired. */
+function runTitle(r, zone) {
+  return `${r.job}, fired ${when(r.fireTime, zone)}` + (r.trigger === 'manual' ? ' (run by hand)' : '');
+}
+
+export function runsTable(runs, withJob, zone) {
   return h('table', { class: 'table table-sm table-hover', id: 'runs' },
-    h('thead', {}, h('tr', {}, ['Run', 'State', 'Fired', 'Duration', 'Worker', 'Exit', 'Why'].map(t => h('th', {}, t)))),
+    h('thead', {}, h('tr', {}, ['Run', 'State', 'Fired', 'Duration', 'Worker', 'Exit code', 'Why'].map(t => h('th', {}, t)))),
     h('tbody', {}, runs.length ? runs.map(r => h('tr', { dataset: { run: r.id } },
-      h('td', {}, h('a', { href: '#/runs/' + enc(r.id), class: 'run-link' }, withJob ? r.id : r.id.replace(/^[^@]*/, ''))),
+      h('td', {}, h('a', { href: runHref(r.id), class: 'run-link', title: r.id }, withJob ? runTitle(r, zone) : when(r.fireTime, zone))),
       h('td', {}, badge(r.state)),
-      h('td', { title: r.fireTime }, ago(r.fireTime)),
+      h('td', { title: when(r.fireTime, zone) }, ago(r.fireTime)),
       h('td', {}, millis(r.durationMillis)),
       h('td', {}, r.worker),
       h('td', {}, r.exitCode ?? '-'),
       h('td', { class: 'small' }, r.reason))) : [h('tr', {}, h('td', { colspan: 7, class: 'text-muted' }, 'No runs.'))]));
 }
 
+const FACTS = ['job', 'trigger', 'fireTime', 'startedAt', 'endedAt', 'durationMillis', 'worker', 'fencingToken', 'attempt', 'exitCode', 'signal', 'reason', 'outputSize'];
+
+function fact(k, r, zone) {
+  if (k === 'job') return h('a', { href: jobHref(r.job) }, r.job);
+  if (k === 'fireTime' || k === 'startedAt' || k === 'endedAt') return when(r[k], zone);
+  if (k === 'durationMillis') return millis(r[k]);
+  if (k === 'outputSize') return bytes(r[k]);
+  if (k === 'trigger') return r[k] === 'manual' ? 'run by hand' : 'its schedule';
+  return String(r[k]);
+}
+
 /** One run: its record and its output, followed live while it runs. */
-export async function runPage(id) {
+export async function runPage(nav, id) {
   const run = await get('/api/v1/runs/' + enc(id));
+  const zone = await get('/api/v1/jobs/' + enc(run.job)).then(j => j.spec.timeZone, () => undefined);
   const output = h('pre', { class: 'output', id: 'output' });
   output.textContent = run.output || '';
   const status = h('span', { id: 'run-state' }, badge(run.state));
   const facts = h('tbody', {});
   const render = (r) => {
     status.replaceChildren(badge(r.state));
-    facts.replaceChildren(...['job', 'trigger', 'fireTime', 'startedAt', 'endedAt', 'durationMillis', 'worker', 'fencingToken', 'attempt', 'exitCode', 'signal', 'reason', 'outputSize']
-      .filter(k => r[k] !== undefined && r[k] !== '')
-      .map(k => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, k), h('td', {}, k === 'job' ? h('a', { href: '#/jobs/' + enc(r.job) }, r.job) : String(r[k])))));
+    facts.replaceChildren(...FACTS.filter(k => r[k] !== undefined && r[k] !== '')
+      .map(k => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, label(k)), h('td', {}, fact(k, r, zone)))));
   };
   render(run);
   const live = h('span', { class: 'small text-muted ms-2', id: 'live' });
-  mount(h('div', {}, h('h4', {}, id, ' ', status, live), h('table', { class: 'table table-sm w-auto' }, facts), h('h6', {}, 'Output'), output));
+  nav.mount(h('div', {}, h('h4', { title: id }, runTitle(run, zone), ' ', status, live),
+    h('table', { class: 'table table-sm w-auto' }, facts), h('h6', {}, 'Output'), output));
   if (run.state !== 'RUNNING') return;
 
-  // Follow: the stream replays the stored output from the start, then what comes.
+  // Follow: the stream replays the stored output from offset 0, then what comes. After an
+  // interruption it resumes from the offset after the last text shown, so nothing shows twice.
   live.textContent = 'following live…';
   output.textContent = '';
-  const url = `/api/v1/runs/${enc(id)}/output/stream` + (token() ? '?access_token=' + enc(token()) : '');
-  const source = new EventSource(url);
-  source.addEventListener('output', (e) => {
-    const chunk = JSON.parse(e.data);
-    output.append(document.createTextNode(chunk.text));
-    output.scrollTop = output.scrollHeight;
-  });
-  source.addEventListener('end', (e) => {
-    render(JSON.parse(e.data));
-    live.textContent = 'ended';
-    source.close();
-  });
-  source.onerror = () => { live.textContent = 'stream interrupted; reload to resume'; };
-  return () => source.close();
+  const shown = { next: 0 };
+  const follow = async () => {
+    while (!nav.signal.aborted) {
+      try {
+        const ended = await stream(id, shown, nav.signal, (chunk) => {
+          output.append(document.createTextNode(chunk.text));
+          output.scrollTop = output.scrollHeight;
+        });
+        if (ended) {
+          render(ended);
+          live.textContent = 'ended';
+          return;
+        }
+      } catch (e) {
+        if (nav.signal.aborted) return;
+        live.textContent = 'stream interrupted; resuming…';
+      }
+      await new Promise(r => setTimeout(r, 1000));
+      if (!nav.signal.aborted) live.textContent = 'following live…';
+    }
+  };
+  follow();
+  return () => nav.controller.abort();
+}
+
+/**
+ * Reads the run's event stream from shown.next with the token in a header (never in the URL).
+ * Calls onText for each output event at or after shown.next and advances it; resolves with the
+ * run when the end event comes, or null when the stream closed early.
+ */
+async function stream(id, shown, signal, onText) {
+  const headers = { Accept: 'text/event-stream' };
+  if (token()) headers.Authorization = 'Bearer ' + token();
+  const res = await fetch(`/api/v1/runs/${enc(id)}/output/stream?from=${shown.next}`, { headers, signal });
+  if (!res.ok) throw new Error('HTTP ' + res.status);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return null;
+    buffer += value;
+    let cut;
+    while ((cut = buffer.indexOf('\n\n')) >= 0) {
+      const event = parseEvent(buffer.slice(0, cut));
+      buffer = buffer.slice(cut + 2);
+      if (event.type === 'output') {
+        const chunk = JSON.parse(event.data);
+        onText(chunk);
+        if (event.id) shown.next = Number(event.id);
+      } else if (event.type === 'end') {
+        return JSON.parse(event.data);
+      }
+    }
+  }
+}
+
+function parseEvent(text) {
+  const event = { type: 'message', data: '', id: null };
+  const data = [];
+  for (const line of text.split('\n')) {
+    if (line.startsWith(':')) continue;
+    const i = line.indexOf(':');
+    const field = i < 0 ? line : line.slice(0, i);
+    const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
+    if (field === 'event') event.type = value;
+    else if (field === 'data') data.push(value);
+    else if (field === 'id') event.id = value;
+  }
+  event.data = data.join('\n');
+  return event;
 }

@@ -1,6 +1,7 @@
 package io.etcron;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -95,6 +96,52 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage(
             "io.javalin..", "java.sql..", "io.etcron.runlog..", "io.etcron.master..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void no_package_depends_on_itself_through_others() {
+    slices().matching("io.etcron.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
+  void the_http_layer_does_not_reach_back_into_the_master() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.master.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.etcron.master")
+        .check(CLASSES);
+  }
+
+  @Test
+  void who_may_call_is_pure_values() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.master.auth..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.etcron.master",
+            "io.etcron.master.http..",
+            "io.etcron.store..",
+            "io.etcron.job..",
+            "io.etcron.run..",
+            "io.etcd..",
+            "java.sql..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void the_stores_know_no_process_above_them() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.etcron.worker..", "io.etcron.master..", "io.etcron.claim..", "io.etcron.cli..")
         .check(CLASSES);
   }
 }

@@ -1,6 +1,7 @@
 package io.etcron.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.etcron.job.Job;
 import io.etcron.job.JobSpec;
 import io.etcron.json.Json;
 import java.io.PrintWriter;
@@ -8,7 +9,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,7 +101,7 @@ final class JobCommand {
     /** The spec as the master would store it, to tell an unchanged job without writing it. */
     private static JsonNode normalized(JobSpec spec) {
       try {
-        return Json.MAPPER.valueToTree(io.etcron.job.Job.from(spec, Instant.now()).toSpec());
+        return Json.MAPPER.valueToTree(Job.from(spec, Instant.now()).toSpec());
       } catch (IllegalArgumentException e) {
         return null; // invalid: the master says why
       }
@@ -308,9 +308,5 @@ final class JobCommand {
       return s / 3600 + "h";
     }
     return s / 86400 + "d";
-  }
-
-  static List<String> none() {
-    return List.of();
   }
 }

@@ -3,7 +3,7 @@ package io.etcron.cli;
 import io.etcd.jetcd.Client;
 import io.etcron.master.Master;
 import io.etcron.master.MasterSettings;
-import io.etcron.master.http.Tokens;
+import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.RunStore;
 import io.etcron.store.EtcdSettings;
@@ -16,10 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code etcron master}: the API, the web UI and the metrics. */
 @Command(
@@ -27,14 +30,23 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a master (stateless: run several behind a load balancer).")
 final class MasterCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "A YAML file of settings with the flags' names as keys (e.g. port: 8080, token: [..]);"
+              + " flags and ETCRON_* variables (ETCRON_PORT, ...) win over it.")
+  Path config;
+
   @Option(
       names = "--host",
-      defaultValue = "127.0.0.1",
       description = "Address to bind (default ${DEFAULT-VALUE}; anything else needs tokens).")
-  String host;
+  String host = MasterSettings.DEFAULT_HOST;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = "--port", description = "Port (default ${DEFAULT-VALUE}).")
+  int port = MasterSettings.DEFAULT_PORT;
 
   @Option(
       names = "--token",
@@ -51,35 +63,34 @@ final class MasterCommand implements Callable<Integer> {
 
   @Option(
       names = "--retention",
-      defaultValue = "30d",
       converter = DurationConverter.class,
-      description = "Delete runs older than this (default ${DEFAULT-VALUE}).")
-  Duration retentionAge;
+      description = "Delete runs older than this (default 30d).")
+  Duration retentionAge = RetentionPolicy.DEFAULT.maxAge();
 
   @Option(
       names = "--retention-runs",
-      defaultValue = "10000",
       description = "Keep at most this many runs per job (default ${DEFAULT-VALUE}).")
-  int retentionRuns;
+  int retentionRuns = RetentionPolicy.DEFAULT.maxRunsPerJob();
 
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
   @Override
   public Integer call() throws Exception {
+    ConfigFile.apply(spec, Optional.ofNullable(config), System::getenv);
     Shutdown shutdown = new Shutdown();
     start(
         shutdown,
         etcd.settings(),
         server,
-        this,
+        settings(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     shutdown.await();
     return ExitCodes.OK;
   }
 
-  MasterSettings settings(int boundPort) {
-    return MasterSettings.local(boundPort)
+  MasterSettings settings() {
+    return MasterSettings.local(port)
         .withHost(host)
         .withTokens(tokens())
         .withRetention(new RetentionPolicy(retentionAge, retentionRuns));
@@ -111,9 +122,9 @@ final class MasterCommand implements Callable<Integer> {
       Shutdown shutdown,
       EtcdSettings etcd,
       ServerOptions server,
-      MasterCommand options,
+      MasterSettings settings,
       PrometheusMeterRegistry metrics) {
-    MasterSettings settings = options.settings(options.port).validate();
+    settings.validate();
     Client client = shutdown.add(etcd.connect());
     RunStore runs = shutdown.add(server.openRunStore());
     return shutdown.add(Master.start(settings, client, runs, metrics::scrape));

@@ -2,6 +2,7 @@ package io.etcron.cli;
 
 import io.etcron.run.RunStore;
 import io.etcron.runlog.RunStores;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -38,7 +39,7 @@ public final class ServerOptions {
     }
     try {
       Files.createDirectories(data);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(
           "cannot create the data directory " + data + ": " + e.getMessage());
     }

@@ -3,12 +3,15 @@ package io.etcron.cli;
 import io.etcron.etcd.EtcdCluster;
 import io.etcron.etcd.EtcdStartException;
 import io.etcron.master.Master;
+import io.etcron.master.MasterSettings;
 import io.etcron.store.EtcdSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,10 +32,17 @@ final class StandaloneCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "A YAML file of settings with the flags' names as keys (e.g. port: 8080);"
+              + " flags and ETCRON_* variables (ETCRON_PORT, ...) win over it.")
+  Path config;
+
+  @Option(
       names = "--port",
-      defaultValue = "8080",
       description = "The master's port on 127.0.0.1 (default ${DEFAULT-VALUE}).")
-  int port;
+  int port = MasterSettings.DEFAULT_PORT;
 
   @Option(
       names = "--etcd-port",
@@ -55,6 +65,7 @@ final class StandaloneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ConfigFile.apply(spec, Optional.ofNullable(config), System::getenv);
     PrintWriter out = spec.commandLine().getOut();
     Shutdown shutdown = new Shutdown();
     EtcdSettings etcdSettings;
@@ -81,13 +92,9 @@ final class StandaloneCommand implements Callable<Integer> {
       shutdown.add(local);
       etcdSettings = EtcdSettings.of(local.endpoints());
     }
-    MasterCommand masterOptions = new MasterCommand();
-    masterOptions.host = "127.0.0.1";
-    masterOptions.port = port;
-    masterOptions.retentionAge = Duration.ofDays(30);
-    masterOptions.retentionRuns = 10_000;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Master master = MasterCommand.start(shutdown, etcdSettings, server, masterOptions, registry);
+    Master master =
+        MasterCommand.start(shutdown, etcdSettings, server, MasterSettings.local(port), registry);
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -29,7 +31,33 @@ public final class Json {
                   JsonInclude.Include.NON_ABSENT, JsonInclude.Include.NON_ABSENT))
           .build();
 
+  /**
+   * {@link #MAPPER}, and stricter for what clients send: a scalar is never coerced into another
+   * type ({@code 42} is not the string {@code "42"}, {@code "3"} is not the number 3, {@code 1.5}
+   * is not the whole number 1), and an empty string is not {@code null}.
+   */
+  public static final ObjectMapper API = strict(MAPPER.copy());
+
+  /**
+   * {@link #MAPPER}, tolerant of fields it does not know: for records etcron stored itself, so that
+   * a newer process's extra field does not make an older one drop the record.
+   */
+  public static final ObjectMapper STORED =
+      MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private Json() {}
+
+  private static ObjectMapper strict(ObjectMapper m) {
+    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    m.coercionConfigDefaults()
+        .setAcceptBlankAsEmpty(false)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+    return m;
+  }
 
   /** {@code value} as JSON. */
   public static String write(Object value) {
@@ -41,10 +69,24 @@ public final class Json {
     }
   }
 
+  /**
+   * Reads a record etcron stored, ignoring fields this version does not know; a failure means
+   * corrupted state.
+   *
+   * @throws UncheckedIOException when {@code json} is not such a record
+   */
+  public static <T> T readStored(String json, Class<T> type) {
+    return read(STORED, json, type);
+  }
+
   /** Reads JSON written by etcron itself; a failure means corrupted state. */
   public static <T> T read(String json, Class<T> type) {
+    return read(MAPPER, json, type);
+  }
+
+  private static <T> T read(ObjectMapper mapper, String json, Class<T> type) {
     try {
-      return MAPPER.readValue(json, type);
+      return mapper.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(
           "stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);

@@ -2,7 +2,7 @@ package io.etcron.master;
 
 import io.etcd.jetcd.Client;
 import io.etcron.job.JobStore;
-import io.etcron.master.http.HttpServer;
+import io.etcron.master.http.MasterServer;
 import io.etcron.run.RunStore;
 import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,9 @@ public final class Master implements AutoCloseable {
   private final JobStore jobs;
   private final WorkerDirectory workers;
   private final RunSweeper sweeper;
-  private final HttpServer http;
+  private final MasterServer http;
 
-  private Master(JobStore jobs, WorkerDirectory workers, RunSweeper sweeper, HttpServer http) {
+  private Master(JobStore jobs, WorkerDirectory workers, RunSweeper sweeper, MasterServer http) {
     this.jobs = jobs;
     this.workers = workers;
     this.sweeper = sweeper;
@@ -56,19 +57,14 @@ public final class Master implements AutoCloseable {
                 settings.clock(),
                 owner())
             .start();
-    HttpServer http;
+    MasterServer http;
     try {
       http =
-          HttpServer.start(
-              settings.host(),
-              settings.port(),
-              jobs,
-              runs,
-              workers,
-              settings.tokens(),
-              settings.clock(),
-              readiness(client, keys),
-              metrics);
+          MasterServer.start(
+              new MasterServer.Endpoint(
+                  settings.host(), settings.port(), settings.tokens(), settings.clock()),
+              new MasterServer.Backends(
+                  jobs, runs, workers::list, readiness(client, keys), metrics));
     } catch (RuntimeException e) {
       sweeper.close();
       workers.close();
@@ -79,7 +75,7 @@ public final class Master implements AutoCloseable {
   }
 
   /** etcd answers a read within a second; the answer is kept for a second. */
-  private static java.util.function.BooleanSupplier readiness(Client client, Keys keys) {
+  private static BooleanSupplier readiness(Client client, Keys keys) {
     AtomicLong okUntil = new AtomicLong();
     return () -> {
       long now = System.nanoTime();
@@ -114,7 +110,7 @@ public final class Master implements AutoCloseable {
     return jobs;
   }
 
-  public HttpServer http() {
+  public MasterServer http() {
     return http;
   }
 

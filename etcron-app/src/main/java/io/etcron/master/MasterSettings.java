@@ -1,15 +1,18 @@
 package io.etcron.master;
 
-import io.etcron.master.http.Tokens;
+import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.store.EtcdSettings;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
- * A master's settings.
+ * A master's settings. Immutable; each value is checked when the record is made ({@link
+ * IllegalArgumentException} naming it), and {@link #validate()} checks the one rule that needs them
+ * all: no job control on a public address without tokens.
  *
  * @param host address to bind (127.0.0.1 by default)
  * @param port port to listen on (0: any free port)
@@ -30,10 +33,32 @@ public record MasterSettings(
 
   public static final int DEFAULT_PORT = 8080;
 
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  public MasterSettings {
+    Objects.requireNonNull(tokens, "tokens");
+    Objects.requireNonNull(retention, "retention");
+    Objects.requireNonNull(clock, "clock");
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("the bind address must not be empty, e.g. 127.0.0.1");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " is out of range 0-65535");
+    }
+    if (namespace == null || !namespace.startsWith("/") || !namespace.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "namespace \"" + namespace + "\" must start and end with /, e.g. /etcron/");
+    }
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "the etcd request timeout must be positive, not " + requestTimeout);
+    }
+  }
+
   /** Loopback defaults: 127.0.0.1:8080, no tokens. */
   public static MasterSettings local(int port) {
     return new MasterSettings(
-        "127.0.0.1",
+        DEFAULT_HOST,
         port,
         Tokens.none(),
         EtcdSettings.DEFAULT_NAMESPACE,
@@ -60,9 +85,6 @@ public record MasterSettings(
    * @throws IllegalArgumentException when the master would expose job control without tokens
    */
   public MasterSettings validate() {
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port " + port + " is out of range 0-65535");
-    }
     if (tokens.isEmpty() && !isLoopback(host)) {
       throw new IllegalArgumentException(
           "the master would listen on "

@@ -38,7 +38,7 @@ public final class WorkerDirectory implements AutoCloseable, PrefixMirror.Listen
   @Override
   public void onPut(KeyValue kv) {
     try {
-      WorkerInfo w = Json.read(Keys.string(kv.getValue()), WorkerInfo.class);
+      WorkerInfo w = Json.readStored(Keys.string(kv.getValue()), WorkerInfo.class);
       live.put(w.id(), w);
     } catch (RuntimeException e) {
       // not written by an etcron worker: not listed

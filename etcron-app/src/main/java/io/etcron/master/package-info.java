@@ -4,6 +4,7 @@
  * actor cluster-wide (marking runs of dead workers LOST, retention) run on the master that wins the
  * {@code run-sweeper} election.
  *
- * <p>May depend on the domain packages, the stores and the lock library; never on the worker.
+ * <p>May depend on the domain packages, the stores and the lock library; never on the worker. Its
+ * HTTP layer ({@code master.http}) and token model ({@code master.auth}) never depend back on it.
  */
 package io.etcron.master;

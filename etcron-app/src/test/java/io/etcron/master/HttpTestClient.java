@@ -72,7 +72,7 @@ final class HttpTestClient {
     if (body != null) {
       b.header("Content-Type", "application/json");
     }
-    headers.forEach(b::header);
+    headers.forEach(b::setHeader);
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     JsonNode json = null;
     try {

@@ -3,8 +3,8 @@ package io.etcron.master;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcron.master.http.Role;
-import io.etcron.master.http.Tokens;
+import io.etcron.master.auth.Role;
+import io.etcron.master.auth.Tokens;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.job.JobName;
-import io.etcron.master.http.Tokens;
+import io.etcron.master.auth.Tokens;
 import io.etcron.run.InMemoryRunStore;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
@@ -328,6 +328,72 @@ class WebUiIT {
         .contains("etcron_claim_latency_seconds_count")
         .contains("etcron_lease_keepalive_latency_seconds_count")
         .contains("etcron_runstore_queue_depth");
+  }
+
+  @Test
+  @Order(9)
+  void links_with_query_strings_and_a_job_named_new_open_their_pages() throws Exception {
+    HttpTestClient api = new HttpTestClient(base, null);
+    assertThat(
+            api.put("/api/v1/jobs/new", "{\"schedule\":\"@daily\",\"command\":\"true\"}").status())
+        .isEqualTo(201);
+    open("/jobs");
+    browser.wait.until(
+        ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-job='new'] a.job-link")));
+    ((JavascriptExecutor) browser.driver)
+        .executeScript("document.querySelector(\"tr[data-job='new'] a.job-link\").click();");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "new"));
+    assertThat(browser.driver.findElements(By.id("job-form"))).isEmpty();
+
+    open("/jobs/new");
+    byId("job-form");
+
+    open("/runs?state=killed");
+    browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("a.run-link")));
+    assertThat(byId("state-filter").getAttribute("value")).isEqualTo("killed");
+    assertThat(browser.driver.findElements(By.cssSelector("tr[data-run] .badge")))
+        .isNotEmpty()
+        .allMatch(b -> b.getText().equals("killed"));
+    browser.screenshot("runs-filtered-by-link");
+  }
+
+  @Test
+  @Order(10)
+  void a_live_run_resumes_after_the_master_restarts_and_shows_each_line_once() throws Exception {
+    Master first = Master.start(MasterSettings.local(0), etcd.newClient(), store, () -> "");
+    int port = first.port();
+    Master second = null;
+    try {
+      HttpTestClient api = new HttpTestClient("http://127.0.0.1:" + port, null);
+      api.put(
+          "/api/v1/jobs/resume-ui",
+          "{\"schedule\":\"@every 1h\",\"command\":\"for i in 1 2 3 4 5 6 7 8; do echo out-$i;"
+              + " sleep 0.5; done\"}");
+      api.post("/api/v1/jobs/resume-ui/trigger");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  store.all().stream()
+                      .anyMatch(r -> r.job().equals("resume-ui") && r.state() == RunState.RUNNING));
+      browser.driver.get("http://127.0.0.1:" + port + "/#/runs/" + newestRun("resume-ui").id());
+      browser.wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("output"), "out-2"));
+      first.close();
+      second = Master.start(MasterSettings.local(port), etcd.newClient(), store, () -> "");
+      browser.wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("run-state"), "succeeded"));
+      List<String> lines = byId("output").getText().lines().toList();
+      assertThat(lines)
+          .containsExactly("out-1", "out-2", "out-3", "out-4", "out-5", "out-6", "out-7", "out-8");
+      browser.screenshot("run-resumed");
+    } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+    }
   }
 
   private static double value(String metrics, String series) {

@@ -4,46 +4,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A request the API refuses, with its status, a stable error code, a message and, when one field is
- * to blame, its name. Mapped to JSON once, in {@link Api}.
+ * A request the API refuses: an {@link ApiError}, a message and, when one field is to blame, its
+ * name. Thrown by handlers and mapped to JSON once, by {@link ErrorMapper}. Immutable.
  */
-public final class ApiException extends RuntimeException {
+final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
-  private final int status;
-  private final String error;
+  private final ApiError error;
   private final transient Optional<String> field;
   private final transient List<ErrorBody.FieldMessage> fields;
 
-  public ApiException(int status, String error, String message) {
-    this(status, error, message, Optional.empty(), List.of());
-  }
-
-  public ApiException(
-      int status,
-      String error,
-      String message,
-      Optional<String> field,
-      List<ErrorBody.FieldMessage> fields) {
+  ApiException(
+      ApiError error, String message, Optional<String> field, List<ErrorBody.FieldMessage> fields) {
     super(message);
-    this.status = status;
     this.error = error;
     this.field = field;
-    this.fields = fields;
+    this.fields = List.copyOf(fields);
   }
 
-  public static ApiException badRequest(String message, String field) {
-    return new ApiException(400, "bad_request", message, Optional.ofNullable(field), List.of());
+  ApiError error() {
+    return error;
   }
 
-  public static ApiException notFound(String message) {
-    return new ApiException(404, "not_found", message);
-  }
-
-  public int status() {
-    return status;
-  }
-
-  public ErrorBody body() {
-    return new ErrorBody(error, getMessage(), field, fields.isEmpty() ? null : fields);
+  ErrorBody body() {
+    return new ErrorBody(error.code(), getMessage(), field, fields);
   }
 }

@@ -1,48 +1,44 @@
 package io.etcron.master.http;
 
-import io.etcron.job.JobName;
 import io.etcron.job.JobStore;
-import io.etcron.master.WorkerDirectory;
+import io.etcron.master.auth.Principal;
+import io.etcron.store.WorkerInfo;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Handlers of workers, the audit trail, identity and health. */
 final class ClusterApi {
   private final JobStore jobs;
-  private final WorkerDirectory workers;
+  private final Supplier<List<WorkerInfo>> workers;
   private final BooleanSupplier ready;
+  private final boolean authRequired;
 
-  ClusterApi(JobStore jobs, WorkerDirectory workers, BooleanSupplier ready) {
+  ClusterApi(
+      JobStore jobs,
+      Supplier<List<WorkerInfo>> workers,
+      BooleanSupplier ready,
+      boolean authRequired) {
     this.jobs = jobs;
     this.workers = workers;
     this.ready = ready;
+    this.authRequired = authRequired;
   }
 
   void workers(Context ctx) {
-    ctx.json(Map.of("workers", workers.list()));
+    ctx.json(Map.of("workers", workers.get()));
   }
 
   void audit(Context ctx) {
-    Optional<JobName> job =
-        Optional.ofNullable(ctx.queryParam("job"))
-            .filter(j -> !j.isBlank())
-            .map(
-                j -> {
-                  String p = JobName.problem(j);
-                  if (p != null) {
-                    throw ApiException.badRequest("job: " + p, "job");
-                  }
-                  return new JobName(j);
-                });
+    var job = Params.name(ctx, "job");
     ctx.json(Map.of("entries", jobs.audit(job, Params.intParam(ctx, "limit", 100, 1, 1000))));
   }
 
   void me(Context ctx) {
-    Principal p = Api.principal(ctx);
-    ctx.json(
-        Map.of("name", p.name(), "role", p.role().lower(), "authRequired", Api.authRequired(ctx)));
+    Principal p = Auth.principal(ctx);
+    ctx.json(Map.of("name", p.name(), "role", p.role().lower(), "authRequired", authRequired));
   }
 
   void live(Context ctx) {

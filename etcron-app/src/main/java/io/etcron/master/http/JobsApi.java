@@ -1,12 +1,10 @@
 package io.etcron.master.http;
 
-import com.fasterxml.jackson.core.JacksonException;
 import io.etcron.job.Job;
 import io.etcron.job.JobName;
 import io.etcron.job.JobNotFoundException;
 import io.etcron.job.JobSpec;
 import io.etcron.job.JobStore;
-import io.etcron.json.Json;
 import io.etcron.run.JobStats;
 import io.etcron.run.Run;
 import io.etcron.run.RunStore;
@@ -82,21 +80,21 @@ final class JobsApi {
   void put(Context ctx) {
     JobName name = Params.jobName(ctx);
     long expected = Params.expectedVersion(ctx);
-    JobSpec spec = body(ctx, JobSpec.class);
+    JobSpec spec = Bodies.read(ctx, JobSpec.class);
     if (spec.name() != null && !spec.name().equals(name.value())) {
-      throw ApiException.badRequest(
-          "name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"",
-          "name");
+      throw ApiError.BAD_REQUEST.at(
+          "name",
+          "name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"");
     }
     Job job = Job.from(spec.withName(name.value()), clock.instant());
-    JobStore.PutResult result = jobs.put(job, expected, Api.actor(ctx));
+    JobStore.PutResult result = jobs.put(job, expected, Auth.actor(ctx));
     ctx.status(result.created() ? 201 : 200);
     ctx.header("ETag", Params.etag(result.job().version()));
     ctx.json(Views.JobView.of(result.job(), clock.instant(), 5));
   }
 
   void delete(Context ctx) {
-    jobs.delete(Params.jobName(ctx), Params.expectedVersion(ctx), Api.actor(ctx));
+    jobs.delete(Params.jobName(ctx), Params.expectedVersion(ctx), Auth.actor(ctx));
     ctx.status(204);
   }
 
@@ -110,19 +108,19 @@ final class JobsApi {
 
   private void paused(Context ctx, boolean paused) {
     JobStore.Versioned v =
-        jobs.setPaused(Params.jobName(ctx), paused, Params.expectedVersion(ctx), Api.actor(ctx));
+        jobs.setPaused(Params.jobName(ctx), paused, Params.expectedVersion(ctx), Auth.actor(ctx));
     ctx.header("ETag", Params.etag(v.version()));
     ctx.json(Views.JobView.of(v, clock.instant(), 5));
   }
 
   void trigger(Context ctx) {
-    String runId = jobs.trigger(Params.jobName(ctx), Api.actor(ctx));
+    String runId = jobs.trigger(Params.jobName(ctx), Auth.actor(ctx));
     ctx.status(202).json(Map.of("runId", runId));
   }
 
   void kill(Context ctx) {
     JobName name = Params.jobName(ctx);
-    jobs.kill(name, Api.actor(ctx));
+    jobs.kill(name, Auth.actor(ctx));
     ctx.status(202).json(Map.of("job", name.value(), "message", "kill requested"));
   }
 
@@ -139,7 +137,7 @@ final class JobsApi {
   void previewDraft(Context ctx) {
     String expr = ctx.queryParam("schedule");
     if (expr == null || expr.isBlank()) {
-      throw ApiException.badRequest("schedule: is required", "schedule");
+      throw ApiError.BAD_REQUEST.at("schedule", "schedule: is required");
     }
     String zoneId =
         Optional.ofNullable(ctx.queryParam("timeZone")).filter(z -> !z.isBlank()).orElse("UTC");
@@ -147,23 +145,15 @@ final class JobsApi {
     try {
       zone = ZoneId.of(zoneId);
     } catch (DateTimeException e) {
-      throw new ApiException(
-          422,
-          "invalid_schedule",
-          "timeZone: \"" + zoneId + "\" is not an IANA time zone such as Europe/Berlin or UTC",
-          Optional.of("timeZone"),
-          List.of());
+      throw ApiError.INVALID_SCHEDULE.at(
+          "timeZone",
+          "timeZone: \"" + zoneId + "\" is not an IANA time zone such as Europe/Berlin or UTC");
     }
     Schedule schedule;
     try {
       schedule = Schedule.parse(expr);
     } catch (InvalidScheduleException e) {
-      throw new ApiException(
-          422,
-          "invalid_schedule",
-          "schedule: " + e.getMessage(),
-          Optional.of("schedule"),
-          List.of());
+      throw ApiError.INVALID_SCHEDULE.at("schedule", "schedule: " + e.getMessage());
     }
     ctx.json(preview(schedule, zone, Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW)));
   }
@@ -177,20 +167,5 @@ final class JobsApi {
         zone.getId(),
         fires,
         fires.stream().map(i -> f.format(i.atZone(zone))).toList());
-  }
-
-  /** Parses a JSON body; Jackson's complaints become 400s naming the field. */
-  static <T> T body(Context ctx, Class<T> type) {
-    byte[] bytes = ctx.bodyAsBytes();
-    if (bytes.length == 0) {
-      throw ApiException.badRequest("the request needs a JSON body", null);
-    }
-    try {
-      return Json.MAPPER.readValue(bytes, type);
-    } catch (JacksonException e) {
-      throw Api.jsonError(e);
-    } catch (java.io.IOException e) {
-      throw ApiException.badRequest("the body could not be read: " + e.getMessage(), null);
-    }
   }
 }

@@ -1,13 +1,18 @@
 package io.etcron.master.http;
 
+import io.etcron.master.auth.Role;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Builds the OpenAPI 3 document from the route table: every route is documented, nothing else. */
+/**
+ * Builds the OpenAPI 3 document from the route table: every route with its parameters, every status
+ * it can answer and the schemas of its bodies. Stateless.
+ */
 final class OpenApi {
   private static final Pattern PARAM = Pattern.compile("\\{([^}]+)}");
 
@@ -19,7 +24,7 @@ final class OpenApi {
       @SuppressWarnings("unchecked")
       Map<String, Object> item =
           (Map<String, Object>) paths.computeIfAbsent(r.path(), p -> new LinkedHashMap<>());
-      item.put(r.method().equals("SSE") ? "get" : r.method().toLowerCase(), operation(r));
+      item.put(r.method().lower(), operation(r));
     }
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("openapi", "3.0.3");
@@ -31,20 +36,25 @@ final class OpenApi {
             "version",
             "1",
             "description",
-            "Jobs, runs and workers of an etcron cluster. Errors are {error, message, field?}."));
+            "Jobs, runs and workers of an etcron cluster. Errors are {error, message, field?,"
+                + " fields?}. Tokens go in the Authorization header only. A request carrying a"
+                + " method-override header is refused, and so is a state-changing request from"
+                + " another site's page."));
     doc.put("paths", paths);
     doc.put(
         "components",
         Map.of(
-            "securitySchemes", Map.of("bearer", Map.of("type", "http", "scheme", "bearer")),
-            "schemas", Map.of("JobSpec", jobSpec(), "Error", error())));
+            "securitySchemes",
+            Map.of("bearer", Map.of("type", "http", "scheme", "bearer")),
+            "schemas",
+            Schemas.all()));
     return doc;
   }
 
   private static Map<String, Object> operation(Route r) {
     Map<String, Object> op = new LinkedHashMap<>();
     op.put("summary", r.summary());
-    op.put("operationId", r.method().toLowerCase() + r.path().replaceAll("[^A-Za-z0-9]+", "_"));
+    op.put("operationId", r.method().lower() + r.path().replaceAll("[^A-Za-z0-9]+", "_"));
     List<Object> params = new ArrayList<>();
     Matcher m = PARAM.matcher(r.path());
     while (m.find()) {
@@ -57,102 +67,94 @@ final class OpenApi {
               "required",
               true,
               "schema",
-              Map.of("type", "string")));
+              Schemas.pathParam(m.group(1))));
+    }
+    for (Route.Param p : r.query()) {
+      params.add(
+          Map.of(
+              "name", p.name(),
+              "in", "query",
+              "required", p.required(),
+              "description", p.description(),
+              "schema", p.schema()));
     }
     if (!params.isEmpty()) {
       op.put("parameters", params);
     }
-    if (r.role() != null) {
+    if (r.role() != Role.PUBLIC) {
       op.put("security", List.of(Map.of("bearer", List.of())));
       op.put("x-etcron-role", r.role().lower());
     }
-    if (r.method().equals("PUT")) {
-      op.put(
-          "requestBody",
-          Map.of(
-              "required",
-              true,
-              "content",
-              Map.of(
-                  "application/json",
-                  Map.of("schema", Map.of("$ref", "#/components/schemas/JobSpec")))));
+    r.body()
+        .ifPresent(
+            schema ->
+                op.put(
+                    "requestBody",
+                    Map.of("required", true, "content", Map.of("application/json", ref(schema)))));
+    Map<String, Object> responses = new TreeMap<>();
+    r.responses().forEach((status, schema) -> responses.put(status.toString(), success(schema)));
+    for (int status : errors(r)) {
+      responses.putIfAbsent(Integer.toString(status), error(status));
     }
-    Map<String, Object> responses = new LinkedHashMap<>();
-    String ok =
-        switch (r.method()) {
-          case "DELETE" -> "204";
-          case "POST" ->
-              r.path().endsWith("/trigger") || r.path().endsWith("/kill") ? "202" : "200";
-          default -> "200";
-        };
-    responses.put(
-        ok, Map.of("description", r.method().equals("SSE") ? "text/event-stream" : "success"));
-    Map<String, Object> error =
-        Map.of(
-            "description",
-            "error",
-            "content",
-            Map.of(
-                "application/json",
-                Map.of("schema", Map.of("$ref", "#/components/schemas/Error"))));
-    responses.put("4XX", error);
-    responses.put("503", error);
     op.put("responses", responses);
     return op;
   }
 
-  private static Map<String, Object> jobSpec() {
-    Map<String, Object> props = new LinkedHashMap<>();
-    props.put("name", str("[A-Za-z0-9][A-Za-z0-9._-]{0,127}, no .."));
-    props.put("description", str("free text, at most 1000 characters"));
-    props.put("command", str("run by /bin/sh -c"));
-    props.put("env", Map.of("type", "object", "additionalProperties", Map.of("type", "string")));
-    props.put("workingDir", str("absolute path"));
-    props.put(
-        "schedule",
-        str(
-            "6-field cron with seconds, 5-field cron, @hourly/@daily/..., @every <duration>, @at <instant>"));
-    props.put("timeZone", str("IANA zone, default UTC"));
-    props.put(
-        "concurrency", Map.of("type", "string", "enum", List.of("allow", "forbid", "replace")));
-    props.put("misfire", Map.of("type", "string", "enum", List.of("skip", "once", "all")));
-    props.put("maxCatchUp", Map.of("type", "integer", "minimum", 1, "maximum", 1000));
-    props.put("startingDeadline", str("duration, e.g. 5m"));
-    props.put("timeout", str("duration, e.g. 30s"));
-    props.put("retries", Map.of("type", "integer", "minimum", 0, "maximum", 10));
-    props.put("retryBackoff", str("duration, doubles per retry"));
-    props.put("tags", Map.of("type", "array", "items", Map.of("type", "string")));
-    props.put("paused", Map.of("type", "boolean"));
-    return Map.of(
-        "type",
-        "object",
-        "additionalProperties",
-        false,
-        "required",
-        List.of("command", "schedule"),
-        "properties",
-        props);
+  /** The error statuses a route can answer. */
+  static List<Integer> errors(Route r) {
+    List<Integer> s = new ArrayList<>(List.of(400, 403));
+    if (r.role() != Role.PUBLIC) {
+      s.add(401);
+    }
+    if (r.path().contains("{")) {
+      s.add(404);
+    }
+    switch (r.method()) {
+      case PUT -> s.addAll(List.of(409, 412, 413, 415, 422));
+      case DELETE -> s.addAll(List.of(409, 412));
+      case POST -> s.addAll(List.of(409, 412, 413));
+      case GET -> {}
+    }
+    if (r.responses().containsValue(Route.EVENTS)) {
+      s.add(406);
+    }
+    if (r.path().endsWith("/schedule/preview")) {
+      s.add(422);
+    }
+    if (r.path().startsWith("/api/v1/") && !r.path().equals("/api/v1/openapi.json")) {
+      s.add(503);
+    }
+    return s;
   }
 
-  private static Map<String, Object> error() {
-    return Map.of(
-        "type",
-        "object",
-        "required",
-        List.of("error", "message"),
-        "properties",
-        Map.of(
-            "error",
-            str("stable code"),
-            "message",
-            str("what went wrong"),
-            "field",
-            str("the field to blame"),
-            "fields",
-            Map.of("type", "array", "items", Map.of("type", "object"))));
+  private static Map<String, Object> success(String schema) {
+    return switch (schema) {
+      case "" -> Map.of("description", "done, no body");
+      case Route.EVENTS ->
+          Map.of(
+              "description",
+              "server-sent events: output {offset, text} with id = next offset, then end (a Run)",
+              "content",
+              Map.of(Route.EVENTS, Map.of("schema", Map.of("type", "string"))));
+      case Route.TEXT ->
+          Map.of(
+              "description",
+              "Prometheus text format",
+              "content",
+              Map.of(Route.TEXT, Map.of("schema", Map.of("type", "string"))));
+      default -> Map.of("description", schema, "content", Map.of("application/json", ref(schema)));
+    };
   }
 
-  private static Map<String, Object> str(String description) {
-    return Map.of("type", "string", "description", description);
+  private static Map<String, Object> error(int status) {
+    return Map.of(
+        "description",
+        "refused (" + status + ")",
+        "content",
+        Map.of("application/json", ref("Error")));
+  }
+
+  private static Map<String, Object> ref(String schema) {
+    return Map.of("schema", Map.of("$ref", "#/components/schemas/" + schema));
   }
 }

@@ -1,45 +1,107 @@
 package io.etcron.master.http;
 
+import io.etcron.master.auth.Role;
 import io.javalin.http.Handler;
-import io.javalin.http.sse.SseClient;
-import java.util.function.Consumer;
+import io.javalin.http.HandlerType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * One entry of the route table: registered with Javalin and described in the OpenAPI document from
- * the same data, so the two cannot drift apart.
+ * the same data, so the two cannot drift apart. Immutable; the {@code with...} methods return
+ * copies.
  *
- * @param method GET, PUT, POST, DELETE, or SSE (a GET answered with server-sent events)
+ * @param method the HTTP method
  * @param path Javalin path, e.g. {@code /api/v1/jobs/{name}}
- * @param role the least role allowed; null for public routes
+ * @param role the least role allowed; {@link Role#PUBLIC} for routes anyone may call
  * @param summary one line for the OpenAPI document
- * @param handler the handler (null for SSE)
- * @param sse the SSE handler (null otherwise)
+ * @param handler the handler
+ * @param query the query parameters it reads
+ * @param responses its success statuses, each with the name of its response schema ({@code ""} for
+ *     no body, {@link #EVENTS} for a server-sent event stream, {@link #TEXT} for plain text)
+ * @param body the name of the request body's schema, for routes that read one
  */
 public record Route(
-    String method,
+    Method method,
     String path,
     Role role,
     String summary,
     Handler handler,
-    Consumer<SseClient> sse) {
+    List<Param> query,
+    Map<Integer, String> responses,
+    Optional<String> body) {
 
-  static Route get(String path, Role role, String summary, Handler h) {
-    return new Route("GET", path, role, summary, h, null);
+  /** Response "schema" of an event stream. */
+  static final String EVENTS = "text/event-stream";
+
+  /** Response "schema" of plain text. */
+  static final String TEXT = "text/plain";
+
+  /** The methods the API uses. */
+  public enum Method {
+    GET,
+    PUT,
+    POST,
+    DELETE;
+
+    HandlerType javalin() {
+      return switch (this) {
+        case GET -> HandlerType.GET;
+        case PUT -> HandlerType.PUT;
+        case POST -> HandlerType.POST;
+        case DELETE -> HandlerType.DELETE;
+      };
+    }
+
+    /** The method as OpenAPI writes it, e.g. {@code get}. */
+    public String lower() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
-  static Route put(String path, Role role, String summary, Handler h) {
-    return new Route("PUT", path, role, summary, h, null);
+  /**
+   * A query parameter.
+   *
+   * @param name its name
+   * @param schema its JSON schema
+   * @param required whether a request must carry it
+   * @param description what it means
+   */
+  public record Param(
+      String name, Map<String, Object> schema, boolean required, String description) {}
+
+  public Route {
+    query = List.copyOf(query);
+    responses = Map.copyOf(responses);
   }
 
-  static Route post(String path, Role role, String summary, Handler h) {
-    return new Route("POST", path, role, summary, h, null);
+  static Route of(Method method, String path, Role role, String summary, Handler handler) {
+    return new Route(method, path, role, summary, handler, List.of(), Map.of(), Optional.empty());
   }
 
-  static Route delete(String path, Role role, String summary, Handler h) {
-    return new Route("DELETE", path, role, summary, h, null);
+  Route withQuery(Param... params) {
+    return new Route(
+        method,
+        path,
+        role,
+        summary,
+        handler,
+        Stream.concat(query.stream(), Stream.of(params)).toList(),
+        responses,
+        body);
   }
 
-  static Route sse(String path, Role role, String summary, Consumer<SseClient> h) {
-    return new Route("SSE", path, role, summary, null, h);
+  Route answering(int status, String schema) {
+    Map<Integer, String> r = new LinkedHashMap<>(responses);
+    r.put(status, schema);
+    return new Route(method, path, role, summary, handler, query, r, body);
+  }
+
+  Route reading(String schema) {
+    return new Route(method, path, role, summary, handler, query, responses, Optional.of(schema));
   }
 }

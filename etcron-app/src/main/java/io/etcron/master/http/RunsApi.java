@@ -1,24 +1,21 @@
 package io.etcron.master.http;
 
-import io.etcron.run.JobStats;
+import io.etcron.job.JobName;
 import io.etcron.run.OutputSlice;
 import io.etcron.run.RunId;
 import io.etcron.run.RunPage;
 import io.etcron.run.RunQuery;
-import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
 import io.javalin.http.Context;
 import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
 final class RunsApi {
   /** How often a live output stream looks for new output. */
   static final Duration POLL = Duration.ofMillis(300);
+
+  /** Most jobs one statistics request may name. */
+  static final int MAX_STATS_JOBS = 500;
 
   private final RunStore runs;
   private final Clock clock;
@@ -45,71 +45,62 @@ final class RunsApi {
         RunQuery.all()
             .limit(Params.intParam(ctx, "limit", RunQuery.DEFAULT_LIMIT, 1, RunQuery.MAX_LIMIT))
             .between(Params.time(ctx, "since", clock), Params.time(ctx, "until", clock))
-            .inStates(states(ctx.queryParam("state")))
+            .inStates(Params.states(ctx))
             .after(Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank()));
-    String job = ctx.queryParam("job");
-    if (job != null && !job.isBlank()) {
-      q = q.forJob(job);
+    Optional<JobName> job = Params.name(ctx, "job");
+    if (job.isPresent()) {
+      q = q.forJob(job.get().value());
     }
-    String worker = ctx.queryParam("worker");
-    if (worker != null && !worker.isBlank()) {
-      q = q.ofWorker(worker);
+    Optional<JobName> worker = Params.name(ctx, "worker");
+    if (worker.isPresent()) {
+      q = q.ofWorker(worker.get().value());
     }
+    RunPage page;
     try {
-      RunPage page = runs.query(q);
-      ctx.json(
-          new Views.RunsPage(
-              page.runs().stream().map(Views.RunView::of).toList(), page.nextCursor()));
+      page = runs.query(q);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage(), "cursor");
+      throw ApiError.BAD_REQUEST.at("cursor", "cursor: " + e.getMessage());
     }
-  }
-
-  static Set<RunState> states(String param) {
-    if (param == null || param.isBlank()) {
-      return Set.of();
-    }
-    Set<RunState> states = new LinkedHashSet<>();
-    for (String s : param.split(",")) {
-      try {
-        states.add(RunState.valueOf(s.trim().toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest(
-            "state \""
-                + s.trim()
-                + "\" is not one of "
-                + Arrays.toString(RunState.values()).toLowerCase(Locale.ROOT),
-            "state");
-      }
-    }
-    return states;
+    ctx.json(
+        new Views.RunsPage(
+            page.runs().stream().map(Views.RunView::of).toList(), page.nextCursor()));
   }
 
   void get(Context ctx) {
-    RunId id = runId(ctx);
-    ctx.json(
-        runs.get(id)
-            .map(Views.RunView::withOutput)
-            .orElseThrow(() -> ApiException.notFound("run " + id + " does not exist")));
+    RunId id = Params.runId(ctx);
+    ctx.json(runs.get(id).map(Views.RunView::withOutput).orElseThrow(() -> missing(id)));
   }
 
   void output(Context ctx) {
-    RunId id = runId(ctx);
-    long from = Params.intParam(ctx, "from", 0, 0, Integer.MAX_VALUE);
+    RunId id = Params.runId(ctx);
+    long from = Params.number(ctx, "from", 0, 0, Long.MAX_VALUE);
     if (runs.get(id).isEmpty()) {
-      throw ApiException.notFound("run " + id + " does not exist");
+      throw missing(id);
     }
     ctx.json(runs.readOutput(id, from));
   }
 
+  private static ApiException missing(RunId id) {
+    return ApiError.NOT_FOUND.with("run " + id + " does not exist");
+  }
+
   void stats(Context ctx) {
     List<String> jobs =
-        Optional.ofNullable(ctx.queryParam("job"))
-            .map(j -> List.of(j.split(",")))
-            .orElse(List.of());
+        Arrays.stream(Optional.ofNullable(ctx.queryParam("job")).orElse("").split(","))
+            .filter(j -> !j.isBlank())
+            .distinct()
+            .toList();
     if (jobs.isEmpty()) {
-      throw ApiException.badRequest(
-          "job is required (one name or several, comma-separated)", "job");
+      throw ApiError.BAD_REQUEST.at(
+          "job", "job is required (one name or several, comma-separated)");
+    }
+    if (jobs.size() > MAX_STATS_JOBS) {
+      throw ApiError.BAD_REQUEST.at("job", "job: at most " + MAX_STATS_JOBS + " names at once");
+    }
+    for (String j : jobs) {
+      if (JobName.problem(j) != null) {
+        throw ApiError.BAD_REQUEST.at("job", "job: " + JobName.problem(j));
+      }
     }
     var since = Params.time(ctx, "since", clock).orElse(clock.instant().minus(Duration.ofDays(1)));
     Map<String, Views.StatsView> out = new HashMap<>();
@@ -118,22 +109,35 @@ final class RunsApi {
   }
 
   /**
-   * Server-sent events of a run's output: {@code output} events carry {@code {offset, text}} as it
-   * is stored (the worker stores it within a few hundred milliseconds), then one {@code end} event
-   * carrying the run when it has ended. Polls the store every {@link #POLL} per viewer.
+   * Server-sent events of a run's output from {@code from} (or the {@code Last-Event-ID} a
+   * reconnecting browser sends): {@code output} events carry {@code {offset, text}} as it is stored
+   * (the worker stores it within a few hundred milliseconds) with the offset after them as the
+   * event id, then one {@code end} event carrying the run when it has ended, and the stream closes.
+   * A bad offset is a 400, an unknown run a 404 and a request without {@code Accept:
+   * text/event-stream} a 406, before any event. Polls the store every {@link #POLL} per viewer.
    */
-  void stream(SseClient client) {
-    Context ctx = client.ctx();
-    RunId id;
-    try {
-      id = RunId.parse(ctx.pathParam("id"));
-    } catch (IllegalArgumentException e) {
-      client.sendEvent("error", Map.of("error", "bad_request", "message", e.getMessage()));
-      client.close();
-      return;
+  void stream(Context ctx) throws Exception {
+    RunId id = Params.runId(ctx);
+    long from = Params.number(ctx, "from", 0, 0, Long.MAX_VALUE);
+    String lastEventId = ctx.header("Last-Event-ID");
+    if (lastEventId != null && lastEventId.matches("\\d{1,18}")) {
+      from = Long.parseLong(lastEventId);
     }
-    AtomicLong offset =
-        new AtomicLong(Optional.ofNullable(ctx.queryParam("from")).map(Long::parseLong).orElse(0L));
+    if (runs.get(id).isEmpty()) {
+      throw missing(id);
+    }
+    if (!Optional.ofNullable(ctx.header("Accept")).orElse("").contains("text/event-stream")) {
+      throw ApiError.NOT_ACCEPTABLE.at(
+          "Accept",
+          "this is an event stream: send Accept: text/event-stream, or read"
+              + " /api/v1/runs/{id}/output?from=N instead");
+    }
+    long start = from;
+    new SseHandler(client -> follow(client, id, start)).handle(ctx);
+  }
+
+  private void follow(SseClient client, RunId id, long from) {
+    AtomicLong offset = new AtomicLong(from);
     AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
     client.keepAlive();
     client.onClose(() -> Optional.ofNullable(task.get()).ifPresent(t -> t.cancel(false)));
@@ -144,7 +148,9 @@ final class RunsApi {
                 OutputSlice slice = runs.readOutput(id, offset.get());
                 if (!slice.text().isEmpty()) {
                   client.sendEvent(
-                      "output", Map.of("offset", slice.offset(), "text", slice.text()));
+                      "output",
+                      Map.of("offset", slice.offset(), "text", slice.text()),
+                      Long.toString(slice.totalSize()));
                 }
                 offset.set(slice.totalSize());
                 if (slice.finished()) {
@@ -159,17 +165,5 @@ final class RunsApi {
             0,
             POLL.toMillis(),
             TimeUnit.MILLISECONDS));
-  }
-
-  private static RunId runId(Context ctx) {
-    try {
-      return RunId.parse(ctx.pathParam("id"));
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage(), "id");
-    }
-  }
-
-  static JobStats none(String job) {
-    return JobStats.empty(job);
   }
 }

@@ -1,6 +1,11 @@
 /**
- * The master's HTTP layer (Javalin): the routes in one table ({@link io.etcron.master.http.Api}),
- * small handlers, bearer-token authentication with three roles, and one mapping of every client
- * mistake to a 4xx JSON error {@code {error, message, field?}}.
+ * The master's HTTP layer (Javalin). {@code Routes} is the route table, from which the OpenAPI
+ * document is made; {@code Guard} checks every request (method overrides, cross-site writes,
+ * rebound host names), {@code Auth} checks tokens and roles, the handlers ({@code JobsApi}, {@code
+ * RunsApi}, {@code ClusterApi}) are small, and {@code ErrorMapper} maps every failure once to a
+ * JSON error {@code {error, message, field?, fields?}}.
+ *
+ * <p>May depend on the domain, the stores' value types, {@code master.auth} and the JSON mapper;
+ * never on {@code io.etcron.master} itself, the worker or the CLI.
  */
 package io.etcron.master.http;

@@ -1,4 +1,4 @@
-package io.etcron.master.http;
+package io.etcron.master.auth;
 
 /**
  * Who makes a request.

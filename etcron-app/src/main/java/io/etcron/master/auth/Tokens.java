@@ -1,4 +1,4 @@
-package io.etcron.master.http;
+package io.etcron.master.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,285 @@
+package io.etcron.master.http;
+
+import static io.etcron.master.http.SchemaShapes.array;
+import static io.etcron.master.http.SchemaShapes.bool;
+import static io.etcron.master.http.SchemaShapes.dateTime;
+import static io.etcron.master.http.SchemaShapes.integer;
+import static io.etcron.master.http.SchemaShapes.object;
+import static io.etcron.master.http.SchemaShapes.ref;
+import static io.etcron.master.http.SchemaShapes.str;
+
+import io.etcron.run.RunState;
+import io.etcron.run.Trigger;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON schemas of the OpenAPI document: request and response bodies with their field rules,
+ * written to match {@link Views}, {@link ErrorBody} and the job validation. Stateless.
+ */
+final class Schemas {
+  private static final String NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+
+  private Schemas() {}
+
+  static Map<String, Object> all() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("JobSpec", jobSpec());
+    s.put(
+        "Job",
+        object(
+            List.of("spec", "version", "schedule", "nextFires"),
+            "spec",
+            ref("JobSpec"),
+            "version",
+            integer(1),
+            "schedule",
+            str("the schedule in words"),
+            "nextFires",
+            array(dateTime()),
+            "stats",
+            ref("Stats"),
+            "recent",
+            array(ref("RecentRun"))));
+    s.put("JobList", object(List.of("jobs"), "jobs", array(ref("Job"))));
+    s.put(
+        "RecentRun",
+        object(
+            List.of("id", "state", "fireTime"),
+            "id",
+            str("run id"),
+            "state",
+            state(),
+            "fireTime",
+            dateTime(),
+            "durationMillis",
+            integer(0)));
+    s.put("Run", run());
+    s.put("RunWithOutput", run());
+    s.put(
+        "RunList",
+        object(List.of("runs"), "runs", array(ref("Run")), "nextCursor", str("next page")));
+    s.put(
+        "OutputSlice",
+        object(
+            List.of("offset", "text", "totalSize", "finished"),
+            "offset",
+            integer(0),
+            "text",
+            str("UTF-8 text"),
+            "totalSize",
+            integer(0),
+            "finished",
+            bool()));
+    s.put("Stats", stats());
+    s.put("StatsByJob", Map.of("type", "object", "additionalProperties", ref("Stats")));
+    s.put(
+        "Preview",
+        object(
+            List.of("schedule", "description", "timeZone", "fires", "local"),
+            "schedule",
+            str("the expression"),
+            "description",
+            str("in words"),
+            "timeZone",
+            str("IANA zone"),
+            "fires",
+            array(dateTime()),
+            "local",
+            array(str("local time with zone"))));
+    s.put("Worker", worker());
+    s.put("WorkerList", object(List.of("workers"), "workers", array(ref("Worker"))));
+    s.put("Audit", audit());
+    s.put("AuditList", object(List.of("entries"), "entries", array(ref("Audit"))));
+    s.put(
+        "Me",
+        object(
+            List.of("name", "role", "authRequired"),
+            "name",
+            str("token name"),
+            "role",
+            Map.of("type", "string", "enum", List.of("viewer", "operator", "admin")),
+            "authRequired",
+            bool()));
+    s.put(
+        "Health",
+        object(
+            List.of("status"), "status", str("ok, ready or unavailable"), "message", str("why")));
+    s.put("TriggerAccepted", object(List.of("runId"), "runId", str("the manual run's id")));
+    s.put("KillAccepted", object(List.of("job", "message"), "job", str("job"), "message", str("")));
+    s.put("Object", Map.of("type", "object"));
+    s.put("Error", error());
+    return s;
+  }
+
+  static Map<String, Object> pathParam(String name) {
+    return name.equals("name")
+        ? Map.of("type", "string", "pattern", NAME)
+        : Map.of("type", "string", "description", "job@fireTime~trigger");
+  }
+
+  private static Map<String, Object> jobSpec() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(
+        "name", Map.of("type", "string", "pattern", NAME, "description", "no .., matches the URL"));
+    p.put("description", Map.of("type", "string", "maxLength", 1000));
+    p.put(
+        "command",
+        Map.of(
+            "type",
+            "string",
+            "minLength",
+            1,
+            "maxLength",
+            65536,
+            "description",
+            "run by /bin/sh -c"));
+    p.put(
+        "env",
+        Map.of(
+            "type",
+            "object",
+            "maxProperties",
+            100,
+            "additionalProperties",
+            Map.of("type", "string", "maxLength", 32768)));
+    p.put("workingDir", str("absolute path"));
+    p.put(
+        "schedule",
+        Map.of(
+            "type",
+            "string",
+            "maxLength",
+            512,
+            "description",
+            "6-field cron with seconds, 5-field cron, @hourly/@daily/..., @every <duration>,"
+                + " @at <instant>"));
+    p.put("timeZone", str("IANA zone, default UTC"));
+    p.put("concurrency", Map.of("type", "string", "enum", List.of("allow", "forbid", "replace")));
+    p.put("misfire", Map.of("type", "string", "enum", List.of("skip", "once", "all")));
+    p.put("maxCatchUp", Map.of("type", "integer", "minimum", 1, "maximum", 1000));
+    p.put("startingDeadline", str("duration, e.g. 5m"));
+    p.put("timeout", str("duration, e.g. 30s"));
+    p.put("retries", Map.of("type", "integer", "minimum", 0, "maximum", 10));
+    p.put("retryBackoff", str("duration, doubles per retry"));
+    p.put("tags", Map.of("type", "array", "maxItems", 20, "items", Map.of("type", "string")));
+    p.put("paused", bool());
+    return Map.of(
+        "type",
+        "object",
+        "additionalProperties",
+        false,
+        "required",
+        List.of("command", "schedule"),
+        "properties",
+        p);
+  }
+
+  private static Map<String, Object> run() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("id", str("job@fireTime~trigger"));
+    p.put("job", str("job name"));
+    p.put("fireTime", dateTime());
+    p.put(
+        "trigger",
+        Map.of(
+            "type",
+            "string",
+            "enum",
+            Arrays.stream(Trigger.values()).map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
+    p.put("state", state());
+    p.put("startedAt", dateTime());
+    p.put("endedAt", dateTime());
+    p.put("durationMillis", integer(0));
+    p.put("worker", str("worker id"));
+    p.put("fencingToken", integer(0));
+    p.put("attempt", integer(0));
+    p.put("exitCode", Map.of("type", "integer"));
+    p.put("signal", Map.of("type", "integer"));
+    p.put("reason", str("why it ended so"));
+    p.put("output", str("the stored output's tail"));
+    p.put("outputSize", integer(0));
+    return Map.of(
+        "type",
+        "object",
+        "additionalProperties",
+        false,
+        "required",
+        List.of(
+            "id", "job", "fireTime", "trigger", "state", "fencingToken", "attempt", "outputSize"),
+        "properties",
+        p);
+  }
+
+  private static Map<String, Object> stats() {
+    return object(
+        List.of("counts"),
+        "last",
+        ref("Run"),
+        "counts",
+        Map.of("type", "object", "additionalProperties", integer(0)),
+        "successRate",
+        Map.of("type", "number", "minimum", 0, "maximum", 1),
+        "p50Millis",
+        integer(0),
+        "p95Millis",
+        integer(0),
+        "p99Millis",
+        integer(0));
+  }
+
+  private static Map<String, Object> worker() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("id", str("worker id"));
+    p.put("host", str("host name"));
+    p.put("pid", integer(0));
+    p.put("version", str("etcron version"));
+    p.put("tags", array(str("tag")));
+    p.put("capacity", integer(0));
+    p.put("startedAt", dateTime());
+    p.put("running", array(str("run id")));
+    p.put("lease", str("etcd lease id"));
+    return Map.of(
+        "type", "object", "required", List.of("id", "capacity", "running"), "properties", p);
+  }
+
+  private static Map<String, Object> audit() {
+    return object(
+        List.of("at", "actor", "action", "job", "version"),
+        "at",
+        dateTime(),
+        "actor",
+        str("token name"),
+        "action",
+        str("create, update, delete, pause, resume, trigger, kill"),
+        "job",
+        str("job name"),
+        "previousVersion",
+        integer(0),
+        "version",
+        integer(0),
+        "definition",
+        ref("JobSpec"));
+  }
+
+  private static Map<String, Object> error() {
+    return object(
+        List.of("error", "message"),
+        "error",
+        str("stable code"),
+        "message",
+        str("what went wrong and what to do"),
+        "field",
+        str("the field, parameter or header to blame"),
+        "fields",
+        array(object(List.of("field", "message"), "field", str("field"), "message", str("why"))));
+  }
+
+  private static Map<String, Object> state() {
+    return Map.of(
+        "type", "string", "enum", Arrays.stream(RunState.values()).map(Enum::name).toList());
+  }
+}

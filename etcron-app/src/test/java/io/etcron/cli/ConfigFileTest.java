@@ -1,0 +1,99 @@
+package io.etcron.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ConfigFileTest {
+  @TempDir Path dir;
+
+  private MasterCommand parse(Path config, Map<String, String> env, String... args) {
+    MasterCommand m = new MasterCommand();
+    new CommandLine(m).parseArgs(args);
+    ConfigFile.apply(m.spec, Optional.ofNullable(config), env::get);
+    return m;
+  }
+
+  private Path yaml(String text) throws Exception {
+    Path f = dir.resolve("etcron.yaml");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void a_file_sets_what_flags_and_variables_leave_unset() throws Exception {
+    Path f =
+        yaml(
+            "host: 0.0.0.0\nport: 9000\nretention: 7d\nretention-runs: 50\n"
+                + "etcd: http://127.0.0.1:2399\ndb: jdbc:h2:mem:x\n");
+    MasterCommand m = parse(f, Map.of());
+    assertThat(m.host).isEqualTo("0.0.0.0");
+    assertThat(m.port).isEqualTo(9000);
+    assertThat(m.retentionAge).isEqualTo(Duration.ofDays(7));
+    assertThat(m.retentionRuns).isEqualTo(50);
+    assertThat(m.etcd.endpoints()).isEqualTo("http://127.0.0.1:2399");
+    assertThat(m.server.db).isEqualTo("jdbc:h2:mem:x");
+  }
+
+  @Test
+  void flags_win_over_variables_which_win_over_the_file() throws Exception {
+    Path f = yaml("port: 9000\nretention-runs: 50\nhost: 127.0.0.2\n");
+    MasterCommand m =
+        parse(f, Map.of("ETCRON_PORT", "9100", "ETCRON_RETENTION_RUNS", "60"), "--port", "9200");
+    assertThat(m.port).isEqualTo(9200);
+    assertThat(m.retentionRuns).isEqualTo(60);
+    assertThat(m.host).isEqualTo("127.0.0.2");
+  }
+
+  @Test
+  void without_a_file_the_defaults_come_from_the_settings() {
+    MasterCommand m = parse(null, Map.of());
+    assertThat(m.port).isEqualTo(io.etcron.master.MasterSettings.DEFAULT_PORT);
+    assertThat(m.retentionAge).isEqualTo(io.etcron.run.RetentionPolicy.DEFAULT.maxAge());
+  }
+
+  @Test
+  void an_unknown_key_is_an_error_naming_it() throws Exception {
+    Path f = yaml("port: 9000\nhots: 0.0.0.0\n");
+    assertThatThrownBy(() -> parse(f, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key \"hots\"")
+        .hasMessageContaining("host");
+  }
+
+  @Test
+  void a_bad_value_names_its_key_and_its_source() throws Exception {
+    assertThatThrownBy(() -> parse(yaml("port: eighty\n"), Map.of()))
+        .hasMessageContaining("etcron.yaml: port")
+        .hasMessageContaining("eighty");
+    assertThatThrownBy(() -> parse(yaml("retention: forever\n"), Map.of()))
+        .hasMessageContaining("retention");
+    assertThatThrownBy(() -> parse(null, Map.of("ETCRON_PORT", "x")))
+        .hasMessageContaining("ETCRON_PORT");
+    assertThatThrownBy(() -> parse(yaml("port: [1, 2]\n"), Map.of()))
+        .hasMessageContaining("one value");
+    assertThatThrownBy(() -> parse(yaml("- port\n"), Map.of()))
+        .hasMessageContaining("map of settings");
+  }
+
+  @Test
+  void tokens_are_a_list_in_the_file() throws Exception {
+    Path f = yaml("token:\n  - a:admin:0123456789abcdef\n  - v:viewer:fedcba9876543210\n");
+    MasterCommand listed = parse(f, Map.of("ETCRON_TOKEN", "not-a-token-spec"));
+    assertThat(listed.tokens().lookup("fedcba9876543210").orElseThrow().name()).isEqualTo("v");
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "a:admin:0123456789abcdef\n");
+    MasterCommand m = parse(yaml("tokens-file: " + tokens + "\n"), Map.of());
+    assertThat(m.tokens().lookup("0123456789abcdef")).isPresent();
+    assertThat(List.of(m.tokensFile)).containsExactly(tokens);
+  }
+}

@@ -6,16 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
-import io.etcron.job.JobSpec;
+import io.etcron.bench.BenchJobs;
 import io.etcron.job.JobStore;
-import io.etcron.json.Json;
 import io.etcron.testing.EtcdExtension;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,21 +48,13 @@ class PrefixMirrorPagingIT {
     }
   }
 
-  /** Writes {@code KEYS} job definitions of about 220 bytes under {@code /etcron/jobs/}. */
-  private static void fill(Client c, String prefix) throws Exception {
-    List<Op> ops = new ArrayList<>();
-    for (int i = 0; i < KEYS; i++) {
-      String name = String.format("j%06d", i);
-      JobSpec spec =
-          new JobSpec(
-              name, FILLER, "true", null, null, "@daily", null, null, null, null, null, null, null,
-              null, null, null);
-      ops.add(Op.put(Keys.bytes(prefix + name), Keys.bytes(Json.write(spec)), PutOption.DEFAULT));
-      if (ops.size() == 100 || i == KEYS - 1) {
-        c.getKVClient().txn().Then(ops.toArray(Op[]::new)).commit().get(10, TimeUnit.SECONDS);
-        ops.clear();
-      }
-    }
+  /** Writes {@code KEYS} job definitions of about 220 bytes under {@code <namespace>jobs/}. */
+  private static void fill(Client c, String namespace) throws Exception {
+    BenchJobs.create(
+        c,
+        Keys.of(namespace),
+        KEYS,
+        i -> BenchJobs.spec(String.format("j%06d", i), "@daily", null, FILLER));
   }
 
   private static Map<String, String> actual(Client c, String prefix) {
@@ -88,7 +76,7 @@ class PrefixMirrorPagingIT {
   @Test
   void a_prefix_over_the_message_limit_is_mirrored_and_listed() throws Exception {
     Client c = etcd.client();
-    fill(c, "/etcron/jobs/");
+    fill(c, "/etcron/");
     // The same keys in one range do not fit one gRPC message: that is why every read pages.
     assertThatThrownBy(
             () ->
@@ -126,8 +114,8 @@ class PrefixMirrorPagingIT {
   @Test
   void a_relist_during_concurrent_writes_loses_nothing() throws Exception {
     Client c = etcd.client();
-    String prefix = "/m/";
-    fill(c, prefix);
+    String prefix = "/m/jobs/";
+    fill(c, "/m/");
     Copy copy = new Copy();
     try (PrefixMirror mirror = PrefixMirror.start(c, prefix, copy, Duration.ofSeconds(5))) {
       assertThat(mirror.awaitSynced(Duration.ofSeconds(30))).isTrue();

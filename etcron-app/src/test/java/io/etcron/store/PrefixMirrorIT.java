@@ -57,7 +57,7 @@ class PrefixMirrorIT {
     return m;
   }
 
-  private static Map<String, String> mirrored(PrefixMirror mirror) {
+  static Map<String, String> mirrored(PrefixMirror mirror) {
     Map<String, String> m = new HashMap<>();
     mirror.snapshot().forEach((k, kv) -> m.put(k, Keys.string(kv.getValue())));
     return m;

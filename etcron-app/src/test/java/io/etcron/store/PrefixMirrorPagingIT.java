@@ -67,12 +67,6 @@ class PrefixMirrorPagingIT {
     return m;
   }
 
-  private static Map<String, String> mirrored(PrefixMirror mirror) {
-    Map<String, String> m = new HashMap<>();
-    mirror.snapshot().forEach((k, kv) -> m.put(k, Keys.string(kv.getValue())));
-    return m;
-  }
-
   @Test
   void a_prefix_over_the_message_limit_is_mirrored_and_listed() throws Exception {
     Client c = etcd.client();
@@ -158,7 +152,9 @@ class PrefixMirrorPagingIT {
         writer.join(10_000);
       }
       Map<String, String> truth = actual(c, prefix);
-      await().atMost(Duration.ofSeconds(30)).until(() -> mirrored(mirror).equals(truth));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> PrefixMirrorIT.mirrored(mirror).equals(truth));
       await().atMost(Duration.ofSeconds(30)).until(() -> copy.values.equals(truth));
     }
   }

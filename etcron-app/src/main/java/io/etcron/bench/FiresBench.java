@@ -2,11 +2,8 @@ package io.etcron.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.Client;
-import io.etcron.job.Job;
-import io.etcron.job.JobSpec;
-import io.etcron.job.JobStore;
-import io.etcron.json.Json;
-import io.etcron.store.EtcdJobStore;
+import io.etcron.runlog.RunStores;
+import io.etcron.runlog.SqlRunStore;
 import io.etcron.store.Keys;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,28 +13,41 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * J jobs firing every second, run by W worker processes against one etcd for D seconds: fires per
- * second achieved, duplicates, misses, lateness, per-worker balance and etcd Raft proposals per
- * fire, beside the raw transaction rate of the same client measured in the same run.
+ * J jobs firing every second (or, with {@code burst}, all at second 0 of every minute), run by W
+ * worker processes against one etcd for D seconds, every run stored in the real run store (H2 by
+ * default, PostgreSQL, or the JSON-lines file on request): fires per second achieved, duplicates,
+ * misses, lateness, per-worker balance and etcd Raft proposals per fire, beside the raw transaction
+ * rate of the same client measured in the same run.
  */
 public final class FiresBench {
-  /** What to run. */
+  /**
+   * What to run.
+   *
+   * @param db the run store: a JDBC URL, {@code file} for the JSON-lines file, or empty for an H2
+   *     file database in a temporary directory
+   * @param burst all jobs at second 0 of each minute ({@code 0 * * * * *}) instead of every second
+   */
   public record Settings(
-      int jobs, int workers, Duration duration, String executor, String policy, Duration warmUp) {}
+      int jobs,
+      int workers,
+      Duration duration,
+      String executor,
+      String policy,
+      Duration warmUp,
+      Optional<String> db,
+      boolean burst) {}
 
   private final Client client;
   private final String endpoints;
@@ -53,6 +63,12 @@ public final class FiresBench {
     this.out = out;
   }
 
+  /** {@code h2}, {@code postgresql} or {@code file}. */
+  String runStore() {
+    String db = settings.db().orElse("");
+    return db.equals("file") ? "file" : db.startsWith("jdbc:postgresql:") ? "postgresql" : "h2";
+  }
+
   public Map<String, Object> run() throws Exception {
     Path dir = Files.createTempDirectory("etcron-bench-fires");
     Throughput.Result raw =
@@ -64,93 +80,84 @@ public final class FiresBench {
     out.printf(
         "raw etcd reference: %.0f put-if-absent txn + delete pairs/s (16 loops)%n",
         raw.perSecond());
-    createJobs();
-    out.printf(
-        "%d jobs created; starting %d workers (%s executor)%n",
-        settings.jobs(), settings.workers(), settings.executor());
-    out.flush();
-    List<Process> workers = startWorkers(dir);
-    Instant from;
-    Instant to;
-    double proposalsBefore;
-    double proposalsAfter;
-    try {
-      Thread.sleep(settings.warmUp().toMillis()); // warm-up: workers connect, load jobs, JIT
-      from = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
-      proposalsBefore = proposals();
-      Thread.sleep(settings.duration().toMillis()); // the measured window itself
-      to = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      proposalsAfter = proposals();
-      Thread.sleep(3000); // the fires of the window's last seconds finish
-    } finally {
-      for (Process p : workers) {
-        p.destroy(); // SIGTERM: the worker drains and flushes its records
+    String schedule = settings.burst() ? "0 * * * * *" : "@every 1s";
+    BenchJobs.create(
+        client,
+        Keys.of("/etcron/"),
+        settings.jobs(),
+        i -> BenchJobs.spec("bench-" + i, schedule, settings.policy(), null));
+    boolean file = runStore().equals("file");
+    String url = settings.db().filter(d -> !file).orElse(RunStores.h2Url(dir.resolve("h2")));
+    // The benchmark opens the store first: it migrates the schema once, and an H2 file is then
+    // served from this process to the workers (AUTO_SERVER).
+    try (SqlRunStore store = file ? null : RunStores.open(url)) {
+      out.printf(
+          "%d jobs (%s) created; starting %d workers (%s executor, %s run store)%n",
+          settings.jobs(), schedule, settings.workers(), settings.executor(), runStore());
+      out.flush();
+      List<Process> workers = startWorkers(dir, file ? null : url);
+      Instant from;
+      Instant to;
+      double proposalsBefore;
+      double proposalsAfter;
+      try {
+        Thread.sleep(settings.warmUp().toMillis()); // warm-up: workers connect, load jobs, JIT
+        ChronoUnit unit = settings.burst() ? ChronoUnit.MINUTES : ChronoUnit.SECONDS;
+        from = Instant.now().truncatedTo(unit).plus(1, unit);
+        long units =
+            Math.max(
+                1, settings.duration().get(ChronoUnit.SECONDS) / unit.getDuration().getSeconds());
+        to = from.plus(units, unit);
+        sleepUntil(from);
+        proposalsBefore = proposals();
+        sleepUntil(to); // the measured window itself (a burst's last minute: its start time)
+        proposalsAfter = proposals();
+        Thread.sleep(3000); // the fires of the window's last seconds finish
+      } finally {
+        stop(workers);
       }
-      for (Process p : workers) {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
+      FireRecords records = FireRecords.read(dir, Optional.ofNullable(store), from, to);
+      Map<String, Object> report = report(records, raw, proposalsAfter - proposalsBefore, from, to);
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+      return report;
     }
-    Map<String, Object> report =
-        report(analyse(dir, from, to), raw, proposalsAfter - proposalsBefore, from, to);
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
-    return report;
   }
 
-  private void createJobs() throws Exception {
-    JobStore store =
-        new EtcdJobStore(client, Keys.of("/etcron/"), Duration.ofSeconds(10), Clock.systemUTC());
-    ExecutorService pool = Executors.newFixedThreadPool(16);
-    List<Future<?>> done = new ArrayList<>();
-    for (int i = 0; i < settings.jobs(); i++) {
-      String name = "bench-" + i;
-      done.add(
-          pool.submit(
-              () ->
-                  store.put(
-                      Job.from(
-                          new JobSpec(
-                              name,
-                              null,
-                              "true",
-                              null,
-                              null,
-                              "@every 1s",
-                              null,
-                              settings.policy(),
-                              null,
-                              null,
-                              null,
-                              null,
-                              null,
-                              null,
-                              null,
-                              null),
-                          Instant.now()),
-                      JobStore.ANY_VERSION,
-                      "bench")));
+  private static void sleepUntil(Instant t) throws InterruptedException {
+    long ms = Duration.between(Instant.now(), t).toMillis();
+    if (ms > 0) {
+      Thread.sleep(ms); // the benchmark's clock: waiting for a wall-clock instant is the point
     }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    pool.shutdown();
   }
 
-  private List<Process> startWorkers(Path dir) throws IOException, InterruptedException {
+  private static void stop(List<Process> workers) throws InterruptedException {
+    for (Process p : workers) {
+      p.destroy(); // SIGTERM: the worker drains and flushes its records
+    }
+    for (Process p : workers) {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private List<Process> startWorkers(Path dir, String url)
+      throws IOException, InterruptedException {
     List<Process> workers = new ArrayList<>();
     String java = ProcessHandle.current().info().command().orElse("java");
     for (int i = 0; i < settings.workers(); i++) {
+      Path records = dir.resolve("w" + i + ".jsonl");
       // C1 only and the serial collector: on a small machine the JIT and GC threads of several
       // worker JVMs would otherwise take the CPU the workers need while they warm up.
-      List<String> cmd =
+      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:TieredStopAtLevel=1"));
+      cmd.add("-XX:+UseSerialGC");
+      if (url != null) {
+        cmd.add("-D" + JsonLinesRunStore.EXECUTIONS_PROPERTY + "=" + records);
+      }
+      cmd.addAll(
           List.of(
-              java,
-              "-Xmx1g",
-              "-XX:TieredStopAtLevel=1",
-              "-XX:+UseSerialGC",
               "-cp",
               System.getProperty("java.class.path"),
               "io.etcron.cli.Main",
@@ -160,23 +167,23 @@ public final class FiresBench {
               "--etcd",
               endpoints,
               "--db",
-              "jsonl:" + dir.resolve("w" + i + ".jsonl"),
+              url != null ? url : "jsonl:" + records,
               "--executor",
               settings.executor(),
               "--capacity",
-              "10000",
+              "" + Math.max(10_000, settings.jobs() * 2),
               "--drain-timeout",
-              "5s");
+              "5s"));
       workers.add(
           new ProcessBuilder(cmd)
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve("w" + i + ".log").toFile())
               .start());
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (registered() < settings.workers()) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("workers did not register within 60 s; see " + dir);
+        throw new IllegalStateException("workers did not register within 120 s; see " + dir);
       }
       Thread.sleep(200); // polling the registrations while the processes start
     }
@@ -211,83 +218,98 @@ public final class FiresBench {
         .orElse(Double.NaN);
   }
 
-  /** What the workers recorded, for fires in [from, to). */
-  record Analysis(
-      long expected,
-      long ran,
-      long duplicates,
-      long missed,
-      long[] lateness,
-      Map<String, Long> perWorker) {}
-
-  private Analysis analyse(Path dir, Instant from, Instant to) throws IOException {
-    Map<String, Integer> executions = new HashMap<>();
-    Map<String, Long> latenessById = new HashMap<>();
-    Map<String, Long> perWorker = new LinkedHashMap<>();
-    try (var files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
-        for (String line : Files.readAllLines(f)) {
-          JsonLinesRunStore.Line l = Json.read(line, JsonLinesRunStore.Line.class);
-          if (!l.state().equals("SUCCEEDED")
-              || l.fireTime().isBefore(from)
-              || !l.fireTime().isBefore(to)) {
-            continue;
-          }
-          executions.merge(l.id(), 1, Integer::sum);
-          latenessById.put(l.id(), Duration.between(l.fireTime(), l.startedAt()).toMillis());
-          perWorker.merge(l.worker(), 1L, Long::sum);
-        }
-      }
-    }
-    long seconds = Duration.between(from, to).toSeconds();
-    long expected = seconds * settings.jobs();
-    long duplicates = executions.values().stream().filter(n -> n > 1).count();
-    long[] lateness = latenessById.values().stream().mapToLong(Long::longValue).sorted().toArray();
-    return new Analysis(
-        expected, executions.size(), duplicates, expected - executions.size(), lateness, perWorker);
-  }
-
   private Map<String, Object> report(
-      Analysis a, Throughput.Result raw, double proposals, Instant from, Instant to)
+      FireRecords r, Throughput.Result raw, double proposals, Instant from, Instant to)
       throws Exception {
     double seconds = Duration.between(from, to).toSeconds();
+    long fireTimes = settings.burst() ? (long) seconds / 60 : (long) seconds;
+    long expected = fireTimes * settings.jobs();
+    long ran = r.runs().size();
+    long[] lateness =
+        r.runs().stream().mapToLong(FireRecords.Ran::latenessMillis).sorted().toArray();
+    Map<String, Long> perWorker = new TreeMap<>();
+    r.runs().forEach(x -> perWorker.merge(x.worker(), 1L, Long::sum));
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put("benchmark", "fires");
+    json.put("benchmark", settings.burst() ? "fires-burst" : "fires");
     json.put("jobs", settings.jobs());
     json.put("workers", settings.workers());
     json.put("executor", settings.executor());
     json.put("policy", settings.policy());
+    json.put("run_store", runStore());
     json.put("window_s", seconds);
-    json.put("fires_expected", a.expected());
-    json.put("fires_run", a.ran());
-    json.put("fires_per_s", round(a.ran() / seconds));
-    json.put("duplicates", a.duplicates());
-    json.put("misses", a.missed());
-    json.put("lateness_p50_ms", Throughput.percentile(a.lateness(), 0.50));
-    json.put("lateness_p99_ms", Throughput.percentile(a.lateness(), 0.99));
-    json.put(
-        "lateness_max_ms", a.lateness().length == 0 ? 0 : a.lateness()[a.lateness().length - 1]);
-    json.put("per_worker", a.perWorker());
-    json.put("etcd_proposals_per_fire", round(proposals / Math.max(1, a.ran())));
+    json.put("fires_expected", expected);
+    json.put("fires_run", ran);
+    json.put("fires_per_s", round(ran / seconds));
+    json.put("duplicates", r.duplicates());
+    json.put("misses", expected - ran);
+    json.put("lateness_p50_ms", Throughput.percentile(lateness, 0.50));
+    json.put("lateness_p99_ms", Throughput.percentile(lateness, 0.99));
+    json.put("lateness_max_ms", lateness.length == 0 ? 0 : lateness[lateness.length - 1]);
+    if (settings.burst()) {
+      List<Map<String, Object>> minutes = perMinute(r);
+      json.put("burst_jobs", settings.jobs());
+      json.put(
+          "burst_last_start_ms",
+          minutes.stream().mapToLong(m -> (long) m.get("last_start_ms")).max().orElse(-1));
+      json.put(
+          "burst_p99_ms", minutes.stream().mapToLong(m -> (long) m.get("p99_ms")).max().orElse(-1));
+      json.put("per_minute", minutes);
+    }
+    json.put("per_worker", perWorker);
+    json.put("etcd_proposals_per_fire", round(proposals / Math.max(1, ran)));
     json.put("raw_txn_pairs_per_s", round(raw.perSecond()));
-    json.put("fires_per_s_vs_raw_txn_pairs_per_s", round(a.ran() / seconds / raw.perSecond()));
-    out.printf("%-28s %s%n", "fires expected / run", a.expected() + " / " + a.ran());
+    json.put("fires_per_s_vs_raw_txn_pairs_per_s", round(ran / seconds / raw.perSecond()));
+    out.printf("%-28s %s%n", "run store", runStore());
+    out.printf("%-28s %s%n", "fires expected / run", expected + " / " + ran);
     out.printf(
         "%-28s %.0f/s (raw etcd txn+delete pairs: %.0f/s, ratio %.2f)%n",
-        "fires run", a.ran() / seconds, raw.perSecond(), a.ran() / seconds / raw.perSecond());
-    out.printf("%-28s %d%n", "duplicates", a.duplicates());
-    out.printf("%-28s %d%n", "misses", a.missed());
+        "fires run", ran / seconds, raw.perSecond(), ran / seconds / raw.perSecond());
+    out.printf("%-28s %d%n", "duplicates", r.duplicates());
+    out.printf("%-28s %d%n", "misses", expected - ran);
     out.printf(
         "%-28s p50 %s ms, p99 %s ms, max %s ms%n",
         "lateness (start - fire time)",
         json.get("lateness_p50_ms"),
         json.get("lateness_p99_ms"),
         json.get("lateness_max_ms"));
-    out.printf("%-28s %s%n", "per worker", a.perWorker());
-    out.printf("%-28s %.2f%n", "etcd proposals per fire", proposals / Math.max(1, a.ran()));
+    out.printf("%-28s %s%n", "per worker", perWorker);
+    out.printf("%-28s %.2f%n", "etcd proposals per fire", proposals / Math.max(1, ran));
     out.println(new ObjectMapper().writeValueAsString(json));
     out.flush();
     return json;
+  }
+
+  /** For each minute's burst: starts, misses, duplicates, p99 and the last start. */
+  private List<Map<String, Object>> perMinute(FireRecords r) {
+    Map<Long, List<FireRecords.Ran>> byFire = new TreeMap<>();
+    r.runs().forEach(x -> byFire.computeIfAbsent(x.fireMillis(), k -> new ArrayList<>()).add(x));
+    Map<Long, Long> duplicates = new TreeMap<>();
+    r.executions()
+        .forEach(
+            (id, n) -> {
+              if (n > 1) {
+                duplicates.merge(
+                    io.etcron.run.RunId.parse(id).fireTime().toEpochMilli(), 1L, Long::sum);
+              }
+            });
+    List<Map<String, Object>> minutes = new ArrayList<>();
+    byFire.forEach(
+        (fire, runs) -> {
+          long[] late = runs.stream().mapToLong(FireRecords.Ran::latenessMillis).sorted().toArray();
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("fire", Instant.ofEpochMilli(fire).toString());
+          m.put("started", (long) runs.size());
+          m.put("misses", (long) settings.jobs() - runs.size());
+          m.put("duplicates", duplicates.getOrDefault(fire, 0L));
+          m.put("p50_ms", (long) Throughput.percentile(late, 0.5));
+          m.put("p99_ms", (long) Throughput.percentile(late, 0.99));
+          m.put("last_start_ms", late[late.length - 1]);
+          minutes.add(m);
+          out.printf(
+              "burst at %s: %d started, last start %d ms after the fire, p99 %d ms%n",
+              m.get("fire"), runs.size(), late[late.length - 1], m.get("p99_ms"));
+        });
+    return minutes;
   }
 
   private static double round(double v) {

@@ -23,9 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A write-only run store that appends each run record as one JSON line to a file: lets benchmark
- * workers record at full speed without a database, and the benchmark count every record after.
- * Selected with {@code --db jsonl:PATH}. Reads are not supported. Thread-safe.
+ * A run store for benchmarks that appends each run record as one JSON line to a file, so the
+ * benchmark can count every execution after (a database keeps one row per run, so two executions of
+ * one fire would look like one). Alone ({@code --db jsonl:PATH}, on request only) it is write-only
+ * and reads are not supported; {@link #recording} puts it in front of the real run store, which
+ * then receives every call first. Thread-safe.
  */
 public final class JsonLinesRunStore implements RunStore {
   /** One line: what the benchmark needs of a run. */
@@ -38,9 +40,24 @@ public final class JsonLinesRunStore implements RunStore {
       String worker,
       long token) {}
 
-  private final BufferedWriter out;
+  /** The system property that makes a worker also log every record to a file (benchmarks). */
+  public static final String EXECUTIONS_PROPERTY = "etcron.bench.executions";
 
+  private final BufferedWriter out;
+  private final Optional<RunStore> next;
+
+  /** The file store alone: records only. */
   public JsonLinesRunStore(Path file) {
+    this(file, Optional.empty());
+  }
+
+  /** {@code store}, with every record also appended to {@code file} once the store took it. */
+  public static RunStore recording(Path file, RunStore store) {
+    return new JsonLinesRunStore(file, Optional.of(store));
+  }
+
+  private JsonLinesRunStore(Path file, Optional<RunStore> next) {
+    this.next = next;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
       this.out =
@@ -52,7 +69,12 @@ public final class JsonLinesRunStore implements RunStore {
   }
 
   @Override
-  public synchronized void upsertAll(List<Run> runs) {
+  public void upsertAll(List<Run> runs) {
+    next.ifPresent(store -> store.upsertAll(runs));
+    append(runs);
+  }
+
+  private synchronized void append(List<Run> runs) {
     try {
       for (Run r : runs) {
         out.write(
@@ -74,56 +96,60 @@ public final class JsonLinesRunStore implements RunStore {
   }
 
   @Override
-  public void appendOutput(RunId id, long offset, byte[] chunk) {}
+  public void appendOutput(RunId id, long offset, byte[] chunk) {
+    next.ifPresent(store -> store.appendOutput(id, offset, chunk));
+  }
 
   @Override
   public boolean markLost(RunId id, String reason, Instant at) {
-    throw unsupported();
+    return store().markLost(id, reason, at);
   }
 
   @Override
   public Optional<Run> get(RunId id) {
-    throw unsupported();
+    return store().get(id);
   }
 
   @Override
   public RunPage query(RunQuery query) {
-    throw unsupported();
+    return store().query(query);
   }
 
   @Override
   public List<Run> running() {
-    throw unsupported();
+    return store().running();
   }
 
   @Override
   public Map<String, List<Run>> recent(Collection<String> jobs, int perJob) {
-    throw unsupported();
+    return store().recent(jobs, perJob);
   }
 
   @Override
   public Map<String, JobStats> stats(Collection<String> jobs, Instant since) {
-    throw unsupported();
+    return store().stats(jobs, since);
   }
 
   @Override
   public OutputSlice readOutput(RunId id, long fromOffset) {
-    throw unsupported();
+    return store().readOutput(id, fromOffset);
   }
 
   @Override
   public int applyRetention(RetentionPolicy policy, Instant now) {
-    throw unsupported();
+    return store().applyRetention(policy, now);
   }
 
-  private static UnsupportedOperationException unsupported() {
-    return new UnsupportedOperationException("the jsonl run store only records (benchmarks)");
+  private RunStore store() {
+    return next.orElseThrow(
+        () -> new UnsupportedOperationException("the jsonl run store only records (benchmarks)"));
   }
 
   @Override
   public synchronized void close() {
     try {
       out.close();
+      next.ifPresent(RunStore::close);
     } catch (IOException e) {
       throw new RunStoreException("cannot close the run file", e);
     }

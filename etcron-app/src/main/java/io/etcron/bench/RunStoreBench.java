@@ -22,9 +22,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The run store's listing queries at scale: N generated runs over ~200 jobs and 30 days, then each
- * listing timed over repetitions, beside a trivial {@code SELECT 1} round trip measured in the same
- * run.
+ * The run store at scale: first its writes ({@link RunStoreWrites}: batched upserts in rows/s
+ * beside a plain {@code INSERT} loop of the same rows), then N generated runs over ~200 jobs and 30
+ * days and each listing timed over repetitions, beside a trivial {@code SELECT 1} round trip
+ * measured in the same run.
  */
 public final class RunStoreBench {
   private static final String[] WORKERS = {"w1", "w2", "w3", "w4", "w5"};
@@ -53,6 +54,16 @@ public final class RunStoreBench {
   }
 
   public Map<String, Object> run(int rows, int repetitions) throws Exception {
+    return run(rows, repetitions, 0, 500);
+  }
+
+  /**
+   * As {@link #run(int, int)}, measuring {@code writeRows} written {@code batch} at a time first.
+   */
+  public Map<String, Object> run(int rows, int repetitions, int writeRows, int batch)
+      throws Exception {
+    Map<String, Object> writes =
+        writeRows > 0 ? new RunStoreWrites(store, out).run(writeRows, batch) : Map.of();
     Instant now = Instant.now();
     long start = System.nanoTime();
     generate(rows, now);
@@ -110,6 +121,7 @@ public final class RunStoreBench {
     json.put("database", store.isPostgres() ? "postgresql" : "h2");
     json.put("rows", rows);
     json.put("load_s", round(loadSeconds));
+    json.put("writes", writes);
     json.put("queries", results);
     out.println(new ObjectMapper().writeValueAsString(json));
     out.flush();

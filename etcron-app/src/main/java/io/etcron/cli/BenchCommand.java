@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchCommand.LockBenchCommand.class,
       BenchCommand.FiresBenchCommand.class,
-      BenchCommand.RunStoreBenchCommand.class
+      BenchCommand.RunStoreBenchCommand.class,
+      BenchCommand.ScaleBenchCommand.class
     })
 final class BenchCommand {
 
@@ -105,10 +106,27 @@ final class BenchCommand {
             "The jobs' concurrency policy: allow, forbid or replace (default ${DEFAULT-VALUE}).")
     String policy;
 
+    @Option(
+        names = "--db",
+        paramLabel = "JDBC_URL|file",
+        description =
+            "The run store every run is written to: jdbc:postgresql://..., or file for the JSON-lines file store (default: an H2 file database in a temporary directory).")
+    String db;
+
+    @Option(
+        names = "--burst",
+        description =
+            "Top-of-the-minute bursts: every job fires at second 0 of each minute (0 * * * * *); --duration is rounded down to whole minutes.")
+    boolean burst;
+
     @Mixin EtcdOptions etcd;
 
     @Override
     public Integer call() throws Exception {
+      if (db != null && !db.equals("file") && !db.startsWith("jdbc:")) {
+        throw new IllegalArgumentException(
+            "--db must be a jdbc:postgresql:// or jdbc:h2: URL, or file");
+      }
       if (!executor.equals("noop") && !executor.equals("shell")) {
         throw new IllegalArgumentException("--executor must be noop or shell");
       }
@@ -119,7 +137,14 @@ final class BenchCommand {
                 client,
                 target.endpoints(),
                 new io.etcron.bench.FiresBench.Settings(
-                    jobs, workers, duration, executor, policy, Duration.ofSeconds(20)),
+                    jobs,
+                    workers,
+                    duration,
+                    executor,
+                    policy,
+                    Duration.ofSeconds(20),
+                    java.util.Optional.ofNullable(db),
+                    burst),
                 out)
             .run();
       }
@@ -149,6 +174,19 @@ final class BenchCommand {
     int repetitions;
 
     @Option(
+        names = "--write-rows",
+        defaultValue = "50000",
+        description =
+            "Runs written first through the store's batched upsert and, as the reference, a plain INSERT loop (default ${DEFAULT-VALUE}; 0: skip).")
+    int writeRows;
+
+    @Option(
+        names = "--batch",
+        defaultValue = "500",
+        description = "Runs per upsert batch (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(
         names = "--db",
         paramLabel = "JDBC_URL",
         description =
@@ -164,7 +202,62 @@ final class BenchCommand {
                   java.nio.file.Files.createTempDirectory("etcron-bench-runstore"));
       try (io.etcron.runlog.SqlRunStore store = io.etcron.runlog.RunStores.open(url)) {
         new io.etcron.bench.RunStoreBench(store, spec.commandLine().getOut())
-            .run(rows, repetitions);
+            .run(rows, repetitions, writeRows, batch);
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  /** {@code etcron bench scale}. */
+  @Command(
+      name = "scale",
+      mixinStandardHelpOptions = true,
+      description =
+          "N jobs: a worker's time to ready, heap after GC and idle CPU, and the jobs API's first page, beside a raw paged read of the same keys.")
+  static final class ScaleBenchCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(
+        names = "--jobs",
+        defaultValue = "100000",
+        description = "Jobs to create (default ${DEFAULT-VALUE}).")
+    int jobs;
+
+    @Option(
+        names = "--worker-heap",
+        defaultValue = "256m",
+        description = "The worker JVM's -Xmx (default ${DEFAULT-VALUE}).")
+    String workerHeap;
+
+    @Option(
+        names = "--idle",
+        defaultValue = "30s",
+        converter = DurationConverter.class,
+        description = "How long the idle worker's CPU is measured (default ${DEFAULT-VALUE}).")
+    Duration idle;
+
+    @Option(
+        names = "--requests",
+        defaultValue = "200",
+        description = "First-page requests timed (default ${DEFAULT-VALUE}).")
+    int requests;
+
+    @Mixin EtcdOptions etcd;
+
+    @Override
+    public Integer call() throws Exception {
+      if (jobs < 1 || requests < 1) {
+        throw new IllegalArgumentException("--jobs and --requests must be at least 1");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try (LocalOrRemoteEtcd target = LocalOrRemoteEtcd.of(etcd, out);
+          Client client = target.connect()) {
+        new io.etcron.bench.ScaleBench(
+                client,
+                target.endpoints(),
+                new io.etcron.bench.ScaleBench.Settings(jobs, workerHeap, idle, requests),
+                out)
+            .run();
       }
       return ExitCodes.OK;
     }

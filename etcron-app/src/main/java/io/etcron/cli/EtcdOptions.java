@@ -62,8 +62,16 @@ public final class EtcdOptions {
     return env != null ? env : EtcdSettings.DEFAULT_ENDPOINTS;
   }
 
-  /** The endpoints of the last settings made, for error messages. */
-  static volatile String lastEndpoints = EtcdSettings.DEFAULT_ENDPOINTS;
+  /** The endpoints of the last settings made from options, for error messages. */
+  private static volatile String lastEndpoints = EtcdSettings.DEFAULT_ENDPOINTS;
+
+  /**
+   * The etcd an error message should name: the endpoints of the last client this process made (a
+   * standalone's local etcd included), else the last ones asked for.
+   */
+  static String endpointsInUse() {
+    return EtcdSettings.lastConnected().orElse(lastEndpoints);
+  }
 
   /** The key namespace. */
   String namespace() {

@@ -78,8 +78,13 @@ public final class Main {
     }
     if (e instanceof EtcdUnavailableException) {
       err.println(
-          "etcron: cannot reach etcd at " + EtcdOptions.lastEndpoints + ": " + e.getMessage());
+          "etcron: cannot reach etcd at " + EtcdOptions.endpointsInUse() + ": " + e.getMessage());
       return ExitCodes.UNAVAILABLE;
+    }
+    if (e instanceof io.etcron.store.EtcdRequestException) {
+      // etcd answered (or the client refused to send): not an outage, say what was refused.
+      err.println("etcron: etcd at " + EtcdOptions.endpointsInUse() + ": " + e.getMessage());
+      return ExitCodes.FAILURE;
     }
     if (e instanceof CliException c) {
       err.println("etcron: " + c.getMessage());

@@ -30,7 +30,12 @@ public final class ServerOptions {
     if (db != null && db.startsWith("jsonl:")) {
       return new io.etcron.bench.JsonLinesRunStore(Path.of(db.substring("jsonl:".length())));
     }
-    return RunStores.open(jdbcUrl());
+    RunStore store = RunStores.open(jdbcUrl());
+    String executions = System.getProperty(io.etcron.bench.JsonLinesRunStore.EXECUTIONS_PROPERTY);
+    // Benchmarks count executions beside the real store (which keeps one row per run).
+    return executions == null
+        ? store
+        : io.etcron.bench.JsonLinesRunStore.recording(Path.of(executions), store);
   }
 
   String jdbcUrl() {

@@ -34,23 +34,37 @@ public final class SqlRunStore implements RunStore {
       "run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
           + " exit_code, signal, reason, output_size";
 
-  // The incoming row replaces the stored one only when it moves it forward (Run.acceptsUpdate).
-  private static final String UPSERT =
-      "MERGE INTO runs r USING (VALUES (CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(128)), CAST(? AS BIGINT),"
+  /** Rows in one multi-row upsert: 16 parameters a row, far below PostgreSQL's 65 535. */
+  static final int UPSERT_ROWS = 500;
+
+  private static final String ROW =
+      "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(128)), CAST(? AS BIGINT),"
           + " CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(16)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(200)),"
           + " CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS VARCHAR(4000)),"
-          + " CAST(? AS VARCHAR(200000)), CAST(? AS BIGINT), CAST(? AS BIGINT)))"
-          + " AS s(run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
-          + " exit_code, signal, reason, output_tail, output_size, updated_at)"
-          + " ON r.run_id = s.run_id"
-          + " WHEN MATCHED AND (r.attempt < s.attempt OR (r.attempt = s.attempt AND r.state = 'RUNNING')) THEN UPDATE SET"
-          + " state = s.state, started_at = s.started_at, ended_at = s.ended_at, worker = s.worker,"
-          + " fencing_token = s.fencing_token, attempt = s.attempt, exit_code = s.exit_code, signal = s.signal,"
-          + " reason = s.reason, output_tail = s.output_tail, output_size = s.output_size, updated_at = s.updated_at"
-          + " WHEN NOT MATCHED THEN INSERT (run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker,"
-          + " fencing_token, attempt, exit_code, signal, reason, output_tail, output_size, updated_at)"
-          + " VALUES (s.run_id, s.job, s.fire_time, s.trigger_kind, s.state, s.started_at, s.ended_at, s.worker,"
-          + " s.fencing_token, s.attempt, s.exit_code, s.signal, s.reason, s.output_tail, s.output_size, s.updated_at)";
+          + " CAST(? AS VARCHAR(200000)), CAST(? AS BIGINT), CAST(? AS BIGINT))";
+
+  /**
+   * One statement that upserts {@code rows} runs (distinct ids). The incoming row replaces the
+   * stored one only when it moves it forward ({@link Run#acceptsUpdate}). Public for the
+   * benchmark's same-run references.
+   */
+  public static String upsert(int rows) {
+    return "MERGE INTO runs r USING (VALUES "
+        + String.join(", ", java.util.Collections.nCopies(rows, ROW))
+        + ") AS s(run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
+        + " exit_code, signal, reason, output_tail, output_size, updated_at)"
+        + " ON r.run_id = s.run_id"
+        + " WHEN MATCHED AND (r.attempt < s.attempt OR (r.attempt = s.attempt AND r.state = 'RUNNING')) THEN UPDATE SET"
+        + " state = s.state, started_at = s.started_at, ended_at = s.ended_at, worker = s.worker,"
+        + " fencing_token = s.fencing_token, attempt = s.attempt, exit_code = s.exit_code, signal = s.signal,"
+        + " reason = s.reason, output_tail = s.output_tail, output_size = s.output_size, updated_at = s.updated_at"
+        + " WHEN NOT MATCHED THEN INSERT (run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker,"
+        + " fencing_token, attempt, exit_code, signal, reason, output_tail, output_size, updated_at)"
+        + " VALUES (s.run_id, s.job, s.fire_time, s.trigger_kind, s.state, s.started_at, s.ended_at, s.worker,"
+        + " s.fencing_token, s.attempt, s.exit_code, s.signal, s.reason, s.output_tail, s.output_size, s.updated_at)";
+  }
+
+  private static final String UPSERT_FULL = upsert(UPSERT_ROWS);
 
   private final HikariDataSource ds;
   private final boolean postgres;
@@ -93,40 +107,68 @@ public final class SqlRunStore implements RunStore {
     }
   }
 
+  /**
+   * Writes the runs in one transaction, {@link #UPSERT_ROWS} rows a statement. A run given more
+   * than once counts as written in list order: only its most advanced version is sent, since one
+   * statement may not touch a row twice.
+   */
   @Override
   public void upsertAll(List<Run> runs) {
     if (runs.isEmpty()) {
       return;
     }
+    List<Run> distinct = latestOfEach(runs);
     long now = System.currentTimeMillis();
     inTransaction(
         "store " + runs.size() + " runs",
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(UPSERT)) {
-            for (Run r : runs) {
+          for (int from = 0; from < distinct.size(); from += UPSERT_ROWS) {
+            List<Run> chunk = distinct.subList(from, Math.min(distinct.size(), from + UPSERT_ROWS));
+            String sql = chunk.size() == UPSERT_ROWS ? UPSERT_FULL : upsert(chunk.size());
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
               int i = 1;
-              ps.setString(i++, r.id().toString());
-              ps.setString(i++, r.job());
-              ps.setLong(i++, r.fireTime().toEpochMilli());
-              ps.setString(i++, r.trigger().name());
-              ps.setString(i++, r.state().name());
-              setLong(ps, i++, r.startedAt().map(Instant::toEpochMilli));
-              setLong(ps, i++, r.endedAt().map(Instant::toEpochMilli));
-              ps.setString(i++, r.worker());
-              ps.setLong(i++, r.fencingToken());
-              ps.setInt(i++, r.attempt());
-              setInt(ps, i++, r.exitCode());
-              setInt(ps, i++, r.signal());
-              ps.setString(i++, truncate(r.reason(), 4000));
-              ps.setString(i++, r.outputTail());
-              ps.setLong(i++, r.outputSize());
-              ps.setLong(i, now);
-              ps.addBatch();
+              for (Run r : chunk) {
+                i = bindRow(ps, i, r, now);
+              }
+              ps.executeUpdate();
             }
-            ps.executeBatch();
           }
           return null;
         });
+  }
+
+  /** Each run once, as the sequence of writes in list order would leave it. */
+  static List<Run> latestOfEach(List<Run> runs) {
+    Map<RunId, Run> latest = new java.util.LinkedHashMap<>();
+    for (Run r : runs) {
+      latest.merge(
+          r.id(), r, (known, incoming) -> known.acceptsUpdate(incoming) ? incoming : known);
+    }
+    return new ArrayList<>(latest.values());
+  }
+
+  /**
+   * Binds the 16 columns of {@code r} from parameter {@code i}, in the order of {@link
+   * #upsert(int)}; returns the next index. Public for the benchmark's same-run references.
+   */
+  public static int bindRow(PreparedStatement ps, int i, Run r, long now) throws SQLException {
+    ps.setString(i++, r.id().toString());
+    ps.setString(i++, r.job());
+    ps.setLong(i++, r.fireTime().toEpochMilli());
+    ps.setString(i++, r.trigger().name());
+    ps.setString(i++, r.state().name());
+    setLong(ps, i++, r.startedAt().map(Instant::toEpochMilli));
+    setLong(ps, i++, r.endedAt().map(Instant::toEpochMilli));
+    ps.setString(i++, r.worker());
+    ps.setLong(i++, r.fencingToken());
+    ps.setInt(i++, r.attempt());
+    setInt(ps, i++, r.exitCode());
+    setInt(ps, i++, r.signal());
+    ps.setString(i++, truncate(r.reason(), 4000));
+    ps.setString(i++, r.outputTail());
+    ps.setLong(i++, r.outputSize());
+    ps.setLong(i++, now);
+    return i;
   }
 
   @Override

@@ -22,7 +22,6 @@ import io.etcron.job.JobSpec;
 import io.etcron.job.JobStore;
 import io.etcron.job.VersionConflictException;
 import io.etcron.json.Json;
-import io.etcron.lock.EtcdUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link JobStore} on etcd: {@code jobs/<name>} holds the definition and {@code cursor/<name>} is
@@ -156,15 +152,13 @@ public final class EtcdJobStore implements JobStore {
     return response.getKvs().stream().findFirst().map(EtcdJobStore::decode);
   }
 
+  /** Every job, read in pages at one revision (see {@link PagedRange}). */
   @Override
   public List<Versioned> list() {
-    GetResponse response =
-        await(
-            client
-                .getKVClient()
-                .get(bytes(keys.jobs()), GetOption.builder().isPrefix(true).build()),
-            "list jobs");
-    return response.getKvs().stream().map(EtcdJobStore::decode).toList();
+    List<Versioned> jobs = new ArrayList<>();
+    PagedRange.of(client.getKVClient(), timeout)
+        .forEachPage(keys.jobs(), page -> page.forEach(kv -> jobs.add(decode(kv))));
+    return jobs;
   }
 
   /**
@@ -305,45 +299,60 @@ public final class EtcdJobStore implements JobStore {
     }
   }
 
+  /** The newest entries first; pages back through the trail until {@code limit} are found. */
   @Override
   public List<AuditEntry> audit(Optional<JobName> job, int limit) {
-    GetResponse response =
-        await(
-            client
-                .getKVClient()
-                .get(
-                    bytes(keys.audits()),
-                    GetOption.builder()
-                        .isPrefix(true)
-                        .withSortField(GetOption.SortTarget.KEY)
-                        .withSortOrder(GetOption.SortOrder.DESCEND)
-                        .withLimit(job.isPresent() ? 0 : limit)
-                        .build()),
-            "read the audit trail");
     List<AuditEntry> entries = new ArrayList<>();
-    for (KeyValue kv : response.getKvs()) {
-      AuditEntry e = Json.read(string(kv.getValue()), AuditEntry.class);
-      if (job.isEmpty() || job.get().value().equals(e.job())) {
-        boolean writes =
-            e.action().equals("create")
-                || e.action().equals("update")
-                || e.action().equals("pause")
-                || e.action().equals("resume");
-        entries.add(
-            new AuditEntry(
-                e.at(),
-                e.actor(),
-                e.action(),
-                e.job(),
-                e.previousVersion(),
-                writes ? kv.getModRevision() : 0,
-                e.definition()));
-        if (entries.size() >= limit) {
-          break;
+    ByteSequence end = io.etcd.jetcd.options.OptionsUtil.prefixEndOf(bytes(keys.audits()));
+    long revision = 0;
+    while (entries.size() < limit) {
+      GetResponse response =
+          await(
+              client
+                  .getKVClient()
+                  .get(
+                      bytes(keys.audits()),
+                      GetOption.builder()
+                          .withRange(end)
+                          .withRevision(revision)
+                          .withSortField(GetOption.SortTarget.KEY)
+                          .withSortOrder(GetOption.SortOrder.DESCEND)
+                          .withLimit(Math.min(PagedRange.DEFAULT_PAGE_KEYS, Math.max(limit, 1)))
+                          .build()),
+              "read the audit trail");
+      revision = response.getHeader().getRevision();
+      for (KeyValue kv : response.getKvs()) {
+        AuditEntry e = Json.read(string(kv.getValue()), AuditEntry.class);
+        if (job.isEmpty() || job.get().value().equals(e.job())) {
+          entries.add(withVersion(e, kv));
+          if (entries.size() >= limit) {
+            break;
+          }
         }
       }
+      if (!response.isMore() || response.getKvs().isEmpty()) {
+        break;
+      }
+      // The next page holds the keys before the oldest one read (keys sort by time).
+      end = response.getKvs().get(response.getKvs().size() - 1).getKey();
     }
     return entries;
+  }
+
+  private static AuditEntry withVersion(AuditEntry e, KeyValue kv) {
+    boolean writes =
+        e.action().equals("create")
+            || e.action().equals("update")
+            || e.action().equals("pause")
+            || e.action().equals("resume");
+    return new AuditEntry(
+        e.at(),
+        e.actor(),
+        e.action(),
+        e.job(),
+        e.previousVersion(),
+        writes ? kv.getModRevision() : 0,
+        e.definition());
   }
 
   private Versioned require(JobName name) {
@@ -370,18 +379,6 @@ public final class EtcdJobStore implements JobStore {
   }
 
   private <T> T await(CompletableFuture<T> future, String what) {
-    try {
-      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw new EtcdUnavailableException(
-          "etcd did not answer within " + timeout.toSeconds() + "s to " + what, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EtcdUnavailableException("interrupted while waiting for etcd to " + what, e);
-    } catch (ExecutionException e) {
-      throw new EtcdUnavailableException(
-          "etcd failed to " + what + ": " + e.getCause().getMessage(), e.getCause());
-    }
+    return EtcdCalls.await(future, timeout, what);
   }
 }

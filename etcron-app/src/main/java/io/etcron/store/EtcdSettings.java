@@ -129,8 +129,19 @@ public record EtcdSettings(
     return String.join(",", endpoints.stream().map(URI::toString).toList());
   }
 
+  /**
+   * The endpoints of the last client made by {@link #connect()} in this process, for error messages
+   * that must name the etcd actually used (e.g. a local etcd on another port).
+   */
+  public static Optional<String> lastConnected() {
+    return Optional.ofNullable(lastConnected);
+  }
+
+  private static volatile String lastConnected;
+
   /** A new jetcd client for these settings. The caller closes it. Does not connect yet. */
   public Client connect() {
+    lastConnected = endpointList();
     ClientBuilder builder =
         Client.builder()
             .endpoints(endpoints.toArray(URI[]::new))

@@ -3,33 +3,40 @@ package io.etcron.store;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local mirror of every key under a prefix: lists the prefix, then watches it from the listed
- * revision + 1. When the watch breaks (compaction, leader loss, a network error), it lists again
- * and reports only the difference, so no change is lost or doubled: a put is applied only if its
- * mod revision is newer than what the mirror holds.
+ * A local mirror of every key under a prefix: lists the prefix in pages at one revision (see {@link
+ * PagedRange}), then watches it from that revision + 1. When the watch breaks (compaction, leader
+ * loss, a network error), it lists again and reports only the difference, so no change is lost or
+ * doubled: a put is applied only if its mod revision is newer than what the mirror holds.
  *
- * <p>The listener is called under the mirror's lock, in revision order, on a jetcd thread: keep it
- * short. Thread-safe.
+ * <p>Everything that changes the mirror (listings, watch events) runs on the mirror's own thread,
+ * {@code etcron-mirror-<prefix>}, in revision order; the listener is called there, holding no lock,
+ * so it may call back into the mirror or take its own locks. Keep it short: the next change waits
+ * for it. jetcd's threads only hand work to that thread and never wait for it. {@link #get}, {@link
+ * #snapshot} and {@link #revision} never block. Thread-safe.
  */
 public final class PrefixMirror implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PrefixMirror.class);
+  private static final Duration RELIST_DELAY = Duration.ofMillis(500);
 
   /** Receives the changes of the mirrored prefix. */
   public interface Listener {
@@ -47,11 +54,13 @@ public final class PrefixMirror implements AutoCloseable {
   private final String prefix;
   private final Listener listener;
   private final Duration requestTimeout;
-  private final Map<String, KeyValue> entries = new HashMap<>();
+  private final Map<String, KeyValue> entries = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
+  private final ScheduledExecutorService thread;
+  private volatile long revision;
+  private volatile boolean closed;
+  // Touched only on the mirror's thread.
   private Watch.Watcher watcher;
-  private long revision;
-  private boolean closed;
   private int generation;
 
   private PrefixMirror(Client client, String prefix, Listener listener, Duration requestTimeout) {
@@ -59,13 +68,20 @@ public final class PrefixMirror implements AutoCloseable {
     this.prefix = prefix;
     this.listener = listener;
     this.requestTimeout = requestTimeout;
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "etcron-mirror-" + prefix);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts mirroring; {@link #awaitSynced(Duration)} waits for the first listing. */
   public static PrefixMirror start(
       Client client, String prefix, Listener listener, Duration requestTimeout) {
     PrefixMirror mirror = new PrefixMirror(client, prefix, listener, requestTimeout);
-    mirror.relist();
+    mirror.submit(mirror::relist);
     return mirror;
   }
 
@@ -74,76 +90,96 @@ public final class PrefixMirror implements AutoCloseable {
     try {
       firstSync.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return false;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
       return false;
     }
   }
 
-  /** The mirrored value of {@code key}, if present. */
-  public synchronized Optional<KeyValue> get(String key) {
+  /** The mirrored value of {@code key}, if present. Never blocks. */
+  public Optional<KeyValue> get(String key) {
     return Optional.ofNullable(entries.get(key));
   }
 
-  /** A copy of every mirrored entry. */
-  public synchronized Map<String, KeyValue> snapshot() {
+  /**
+   * A copy of every mirrored entry. Never blocks; taken while changes may still be applied, so each
+   * entry is one the mirror held, not necessarily all at one revision.
+   */
+  public Map<String, KeyValue> snapshot() {
     return new HashMap<>(entries);
   }
 
   /** The revision the mirror is known to be current at. */
-  public synchronized long revision() {
+  public long revision() {
     return revision;
   }
 
-  private void relist() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
+  private void submit(Runnable task) {
+    try {
+      thread.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closed: nothing more to apply
     }
-    client
-        .getKVClient()
-        .get(Keys.bytes(prefix), GetOption.builder().isPrefix(true).build())
-        .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (response, error) -> {
-              if (error != null) {
-                log.debug("listing {} failed, retrying: {}", prefix, error.toString());
-                CompletableFuture.delayedExecutor(500, TimeUnit.MILLISECONDS).execute(this::relist);
-              } else {
-                applyListing(response);
-              }
-            });
   }
 
-  private synchronized void applyListing(GetResponse response) {
+  /** Lists the prefix page by page at one revision, then watches from the next one. */
+  private void relist() {
     if (closed) {
       return;
     }
     Set<String> seen = new HashSet<>();
-    for (KeyValue kv : response.getKvs()) {
+    PagedRange.Listing listing;
+    try {
+      listing =
+          PagedRange.of(client.getKVClient(), requestTimeout)
+              .forEachPage(prefix, page -> applyPage(page, seen));
+    } catch (Closed e) {
+      return;
+    } catch (RuntimeException e) {
+      log.warn("listing {} failed, retrying in {}: {}", prefix, RELIST_DELAY, e.getMessage());
+      try {
+        thread.schedule(this::relist, RELIST_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // closed meanwhile
+      }
+      return;
+    }
+    for (String key : List.copyOf(entries.keySet())) {
+      if (!seen.contains(key)) {
+        entries.remove(key);
+        tell(() -> listener.onDelete(key));
+      }
+    }
+    revision = listing.revision();
+    tell(() -> listener.onSynced(listing.revision()));
+    firstSync.complete(null);
+    watchFrom(listing.revision() + 1);
+  }
+
+  private void applyPage(List<KeyValue> page, Set<String> seen) {
+    if (closed) {
+      throw new Closed();
+    }
+    for (KeyValue kv : page) {
       String key = Keys.string(kv.getKey());
       seen.add(key);
       applyPut(key, kv);
     }
-    for (String key : new HashSet<>(entries.keySet())) {
-      if (!seen.contains(key)) {
-        entries.remove(key);
-        listener.onDelete(key);
-      }
-    }
-    revision = response.getHeader().getRevision();
-    listener.onSynced(revision);
-    firstSync.complete(null);
-    watchFrom(revision + 1);
   }
 
   private void applyPut(String key, KeyValue kv) {
     KeyValue known = entries.get(key);
     if (known == null || kv.getModRevision() > known.getModRevision()) {
       entries.put(key, kv);
-      listener.onPut(kv);
+      tell(() -> listener.onPut(kv));
+    }
+  }
+
+  /** Calls the listener; its failure is logged and does not stop the mirror. */
+  private void tell(Runnable call) {
+    try {
+      call.run();
+    } catch (RuntimeException e) {
+      log.error("listener of {} failed; the mirror goes on", prefix, e);
     }
   }
 
@@ -153,6 +189,7 @@ public final class PrefixMirror implements AutoCloseable {
     }
     int gen = ++generation;
     WatchOption option = WatchOption.builder().isPrefix(true).withRevision(from).build();
+    // jetcd calls these on its own threads, some under its watch lock: hand over, never wait.
     watcher =
         client
             .getWatchClient()
@@ -160,10 +197,12 @@ public final class PrefixMirror implements AutoCloseable {
                 Keys.bytes(prefix),
                 option,
                 Watch.listener(
-                    r -> onEvents(gen, r), e -> onBroken(gen, e), () -> onBroken(gen, null)));
+                    r -> submit(() -> onEvents(gen, r)),
+                    e -> submit(() -> onBroken(gen, e)),
+                    () -> submit(() -> onBroken(gen, null))));
   }
 
-  private synchronized void onEvents(int gen, WatchResponse response) {
+  private void onEvents(int gen, WatchResponse response) {
     if (closed || gen != generation) {
       return;
     }
@@ -176,7 +215,7 @@ public final class PrefixMirror implements AutoCloseable {
         KeyValue known = entries.get(key);
         if (known != null && kv.getModRevision() > known.getModRevision()) {
           entries.remove(key);
-          listener.onDelete(key);
+          tell(() -> listener.onDelete(key));
         }
       }
       revision = Math.max(revision, kv.getModRevision());
@@ -184,12 +223,10 @@ public final class PrefixMirror implements AutoCloseable {
   }
 
   private void onBroken(int gen, Throwable error) {
-    synchronized (this) {
-      if (closed || gen != generation) {
-        return;
-      }
-      generation++; // ignore anything the broken watcher still delivers
+    if (closed || gen != generation) {
+      return;
     }
+    generation++; // ignore anything the broken watcher still delivers
     log.debug(
         "watch on {} broke ({}); listing again",
         prefix,
@@ -197,11 +234,39 @@ public final class PrefixMirror implements AutoCloseable {
     relist();
   }
 
+  /**
+   * Stops watching. Waits up to the request timeout for a change being applied (not when called
+   * from a listener); after that no listener call begins.
+   */
   @Override
-  public synchronized void close() {
+  public void close() {
     closed = true;
-    if (watcher != null) {
-      watcher.close();
+    submit(
+        () -> {
+          if (watcher != null) {
+            watcher.close();
+          }
+        });
+    thread.shutdown();
+    if (Thread.currentThread().getName().equals("etcron-mirror-" + prefix)) {
+      return;
+    }
+    try {
+      if (!thread.awaitTermination(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        thread.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      thread.shutdownNow();
+    }
+  }
+
+  /** Stops a listing that is under way when the mirror closes. */
+  private static final class Closed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Closed() {
+      super(null, null, false, false);
     }
   }
 }

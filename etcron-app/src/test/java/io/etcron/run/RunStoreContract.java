@@ -86,6 +86,40 @@ public abstract class RunStoreContract {
   }
 
   @Test
+  void one_batch_with_several_versions_of_a_run_keeps_what_writing_them_in_order_keeps() {
+    Run retry = Run.running(id(2), "w2", 200, 2, T0.plusSeconds(9));
+    store.upsertAll(
+        List.of(running(1), succeeded(1), running(1), running(2), retry, running(2), running(3)));
+    assertThat(store.get(id(1)).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.get(id(2)).orElseThrow().attempt()).isEqualTo(2);
+    assertThat(store.get(id(3)).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+
+    // A batch larger than one statement, over rows already stored: forward-only as before.
+    List<Run> many = new ArrayList<>();
+    for (int s = 0; s < 1_234; s++) {
+      many.add(s % 2 == 0 ? succeeded(10 + s) : running(10 + s));
+    }
+    store.upsertAll(many);
+    List<Run> again = new ArrayList<>();
+    for (int s = 0; s < 1_234; s++) {
+      again.add(running(10 + s)); // late RUNNINGs: must not undo the ends
+    }
+    store.upsertAll(again);
+    assertThat(store.get(id(10)).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.get(id(11)).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+    assertThat(store.get(id(10 + 1_232)).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    int rows = 0;
+    Optional<String> cursor = Optional.empty();
+    do {
+      RunQuery q = RunQuery.all().forJob(job).limit(500);
+      RunPage page = store.query(q.after(cursor));
+      rows += page.runs().size();
+      cursor = page.nextCursor();
+    } while (cursor.isPresent());
+    assertThat(rows).isEqualTo(3 + 1_234);
+  }
+
+  @Test
   void listings_filter_and_page_without_gaps_or_duplicates() {
     List<Run> runs = new ArrayList<>();
     for (int i = 0; i < 57; i++) {

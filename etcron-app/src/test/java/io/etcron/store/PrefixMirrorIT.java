@@ -11,8 +11,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,7 +57,7 @@ class PrefixMirrorIT {
     return m;
   }
 
-  private static Map<String, String> mirrored(PrefixMirror mirror) {
+  static Map<String, String> mirrored(PrefixMirror mirror) {
     Map<String, String> m = new HashMap<>();
     mirror.snapshot().forEach((k, kv) -> m.put(k, Keys.string(kv.getValue())));
     return m;
@@ -142,6 +145,43 @@ class PrefixMirrorIT {
             .until(() -> mirrored(mirror).equals(Map.of("/r/after", "1")));
         assertThat(recorder.puts.values()).allMatch(n -> n == 1);
         assertThat(recorder.deletes).isEqualTo(Map.of("/r/before", 1));
+      }
+    }
+  }
+
+  @Test
+  void a_listener_waiting_for_a_lock_held_by_a_reader_of_the_mirror_does_not_deadlock()
+      throws Exception {
+    try (Client c = client(0, 1, 2)) {
+      ReentrantLock schedulerLock = new ReentrantLock();
+      CountDownLatch inListener = new CountDownLatch(1);
+      PrefixMirror.Listener waits =
+          new PrefixMirror.Listener() {
+            @Override
+            public void onPut(KeyValue kv) {
+              inListener.countDown();
+              schedulerLock.lock(); // as the worker's trigger listener takes the scheduler lock
+              schedulerLock.unlock();
+            }
+
+            @Override
+            public void onDelete(String key) {}
+          };
+      try (PrefixMirror mirror = PrefixMirror.start(c, "/d/", waits, Duration.ofSeconds(5))) {
+        assertThat(mirror.awaitSynced(Duration.ofSeconds(10))).isTrue();
+        schedulerLock.lock();
+        try {
+          c.getKVClient().put(Keys.bytes("/d/k"), Keys.bytes("1")).get(5, TimeUnit.SECONDS);
+          assertThat(inListener.await(10, TimeUnit.SECONDS)).isTrue();
+          // The listener now waits for our lock; reading the mirror must not wait for it.
+          CompletableFuture<Boolean> read =
+              CompletableFuture.supplyAsync(
+                  () -> mirror.get("/d/k").isPresent() && mirror.snapshot().size() == 1);
+          assertThat(read.get(5, TimeUnit.SECONDS)).isTrue();
+          assertThat(mirror.revision()).isPositive();
+        } finally {
+          schedulerLock.unlock();
+        }
       }
     }
   }

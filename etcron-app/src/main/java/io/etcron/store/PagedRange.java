@@ -1,0 +1,132 @@
+package io.etcron.store;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.OptionsUtil;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Reads every key under a prefix in pages of at most {@code pageKeys} keys, all at one revision
+ * (the revision of the first page), in key order. No response can then exceed gRPC's message size
+ * however many keys the prefix holds, and the pages together are one consistent snapshot: a watch
+ * from {@link Listing#revision()} + 1 sees exactly the changes that follow it.
+ *
+ * <p>A page that is still too large for one message (a few very large values) is read again in
+ * halves. If the revision is compacted while the pages are read, the whole read fails with the
+ * compaction error and the caller reads again. Blocking; each page bounded by the timeout.
+ * Stateless and thread-safe.
+ */
+public final class PagedRange {
+  /** Keys per page by default: about 100 KiB of job definitions, far below the 4 MiB limit. */
+  public static final int DEFAULT_PAGE_KEYS = 500;
+
+  /**
+   * The outcome of a paged read.
+   *
+   * @param revision the revision every page was read at
+   * @param keys how many keys were read
+   * @param pages how many requests it took
+   */
+  public record Listing(long revision, long keys, int pages) {}
+
+  private final KV kv;
+  private final Duration timeout;
+  private final int pageKeys;
+
+  private PagedRange(KV kv, Duration timeout, int pageKeys) {
+    if (pageKeys < 1) {
+      throw new IllegalArgumentException("pageKeys must be at least 1, not " + pageKeys);
+    }
+    this.kv = kv;
+    this.timeout = timeout;
+    this.pageKeys = pageKeys;
+  }
+
+  /** A reader with {@link #DEFAULT_PAGE_KEYS}. */
+  public static PagedRange of(KV kv, Duration timeout) {
+    return new PagedRange(kv, timeout, DEFAULT_PAGE_KEYS);
+  }
+
+  /** A reader with {@code pageKeys} keys a page. */
+  public static PagedRange of(KV kv, Duration timeout, int pageKeys) {
+    return new PagedRange(kv, timeout, pageKeys);
+  }
+
+  /**
+   * Hands every key under {@code prefix} to {@code page}, one page at a time, in key order, on the
+   * calling thread.
+   *
+   * @throws io.etcron.lock.EtcdUnavailableException when etcd does not answer a page in time
+   * @throws EtcdRequestException when etcd refuses a page (e.g. its revision was compacted)
+   */
+  public Listing forEachPage(String prefix, Consumer<List<KeyValue>> page) {
+    return forEachPage(prefix, 0, page);
+  }
+
+  /**
+   * As {@link #forEachPage(String, Consumer)}, at {@code revision} (0: the current one).
+   *
+   * @throws io.etcron.lock.EtcdUnavailableException when etcd does not answer a page in time
+   * @throws EtcdRequestException when etcd refuses a page (e.g. its revision was compacted)
+   */
+  public Listing forEachPage(String prefix, long revision, Consumer<List<KeyValue>> page) {
+    ByteSequence end = OptionsUtil.prefixEndOf(Keys.bytes(prefix));
+    ByteSequence from = Keys.bytes(prefix);
+    long at = revision;
+    long keys = 0;
+    int pages = 0;
+    int limit = pageKeys;
+    while (true) {
+      GetResponse response;
+      try {
+        response = read(from, end, at, limit, prefix);
+      } catch (EtcdRequestException e) {
+        if (e.tooLarge() && limit > 1) {
+          limit = Math.max(1, limit / 2); // a few large values: ask for fewer at a time
+          continue;
+        }
+        throw e;
+      }
+      pages++;
+      if (at == 0) {
+        at = response.getHeader().getRevision();
+      }
+      List<KeyValue> kvs = response.getKvs();
+      keys += kvs.size();
+      if (!kvs.isEmpty()) {
+        page.accept(kvs);
+      }
+      if (!response.isMore() || kvs.isEmpty()) {
+        return new Listing(at, keys, pages);
+      }
+      from = after(kvs.get(kvs.size() - 1).getKey());
+      limit = pageKeys;
+    }
+  }
+
+  private GetResponse read(ByteSequence from, ByteSequence end, long at, int limit, String prefix) {
+    GetOption option =
+        GetOption.builder()
+            .withRange(end)
+            .withRevision(at)
+            .withLimit(limit)
+            .withSortField(GetOption.SortTarget.KEY)
+            .withSortOrder(GetOption.SortOrder.ASCEND)
+            .build();
+    CompletableFuture<GetResponse> future = kv.get(from, option);
+    return EtcdCalls.await(future, timeout, "list " + prefix);
+  }
+
+  /** The smallest key after {@code key}: the next page starts there. */
+  private static ByteSequence after(ByteSequence key) {
+    byte[] b = key.getBytes();
+    byte[] next = java.util.Arrays.copyOf(b, b.length + 1);
+    return ByteSequence.from(next);
+  }
+}

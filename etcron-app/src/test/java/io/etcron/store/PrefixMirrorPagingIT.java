@@ -1,0 +1,161 @@
+package io.etcron.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.options.GetOption;
+import io.etcron.bench.BenchJobs;
+import io.etcron.job.JobStore;
+import io.etcron.testing.EtcdExtension;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * More than gRPC's 4 MiB message limit under one prefix: the mirror, the paged range and the job
+ * store read it in pages, and a re-listing while writes go on loses nothing.
+ */
+class PrefixMirrorPagingIT {
+  private static final int KEYS = 25_000;
+  private static final String FILLER = "x".repeat(150);
+
+  @RegisterExtension final EtcdExtension etcd = EtcdExtension.singleNode();
+
+  /** Keeps its own copy of the prefix, from the listener calls alone. */
+  static final class Copy implements PrefixMirror.Listener {
+    final Map<String, String> values = new ConcurrentHashMap<>();
+
+    @Override
+    public void onPut(KeyValue kv) {
+      values.put(Keys.string(kv.getKey()), Keys.string(kv.getValue()));
+    }
+
+    @Override
+    public void onDelete(String key) {
+      values.remove(key);
+    }
+  }
+
+  /** Writes {@code KEYS} job definitions of about 220 bytes under {@code <namespace>jobs/}. */
+  private static void fill(Client c, String namespace) throws Exception {
+    BenchJobs.create(
+        c,
+        Keys.of(namespace),
+        KEYS,
+        i -> BenchJobs.spec(String.format("j%06d", i), "@daily", null, FILLER));
+  }
+
+  private static Map<String, String> actual(Client c, String prefix) {
+    Map<String, String> m = new HashMap<>();
+    PagedRange.of(c.getKVClient(), Duration.ofSeconds(5))
+        .forEachPage(
+            prefix,
+            page ->
+                page.forEach(kv -> m.put(Keys.string(kv.getKey()), Keys.string(kv.getValue()))));
+    return m;
+  }
+
+  @Test
+  void a_prefix_over_the_message_limit_is_mirrored_and_listed() throws Exception {
+    Client c = etcd.client();
+    fill(c, "/etcron/");
+    // The same keys in one range do not fit one gRPC message: that is why every read pages.
+    assertThatThrownBy(
+            () ->
+                EtcdCalls.await(
+                    c.getKVClient()
+                        .get(
+                            Keys.bytes("/etcron/jobs/"),
+                            GetOption.builder().isPrefix(true).build()),
+                    Duration.ofSeconds(10),
+                    "list jobs"))
+        .isInstanceOfSatisfying(EtcdRequestException.class, e -> assertThat(e.tooLarge()).isTrue())
+        .hasMessageContaining("RESOURCE_EXHAUSTED");
+
+    Copy copy = new Copy();
+    try (PrefixMirror mirror =
+        PrefixMirror.start(c, "/etcron/jobs/", copy, Duration.ofSeconds(5))) {
+      assertThat(mirror.awaitSynced(Duration.ofSeconds(30))).isTrue();
+      assertThat(mirror.snapshot()).hasSize(KEYS);
+      assertThat(copy.values).hasSize(KEYS);
+    }
+
+    PagedRange.Listing listing =
+        PagedRange.of(c.getKVClient(), Duration.ofSeconds(5)).forEachPage("/etcron/jobs/", p -> {});
+    assertThat(listing.keys()).isEqualTo(KEYS);
+    assertThat(listing.pages()).isGreaterThan(1);
+
+    JobStore store =
+        new EtcdJobStore(c, Keys.of("/etcron/"), Duration.ofSeconds(10), Clock.systemUTC());
+    List<JobStore.Versioned> jobs = store.list();
+    assertThat(jobs).hasSize(KEYS);
+    assertThat(jobs.get(0).job().name().value()).isEqualTo("j000000");
+    assertThat(jobs.get(KEYS - 1).job().name().value()).isEqualTo(String.format("j%06d", KEYS - 1));
+  }
+
+  @Test
+  void a_relist_during_concurrent_writes_loses_nothing() throws Exception {
+    Client c = etcd.client();
+    String prefix = "/m/jobs/";
+    fill(c, "/m/");
+    Copy copy = new Copy();
+    try (PrefixMirror mirror = PrefixMirror.start(c, prefix, copy, Duration.ofSeconds(5))) {
+      assertThat(mirror.awaitSynced(Duration.ofSeconds(30))).isTrue();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicInteger written = new AtomicInteger();
+      Thread writer =
+          new Thread(
+              () -> {
+                Random random = new Random(42);
+                try (Client w = etcd.newClient()) {
+                  while (writing.get()) {
+                    String key = prefix + String.format("j%06d", random.nextInt(KEYS + 500));
+                    try {
+                      if (random.nextInt(3) == 0) {
+                        w.getKVClient().delete(Keys.bytes(key)).get(2, TimeUnit.SECONDS);
+                      } else {
+                        w.getKVClient()
+                            .put(Keys.bytes(key), Keys.bytes("v" + written.get()))
+                            .get(2, TimeUnit.SECONDS);
+                      }
+                      written.incrementAndGet();
+                    } catch (Exception e) {
+                      // etcd is restarting: the write may or may not have happened
+                    }
+                  }
+                }
+              },
+              "writer");
+      writer.start();
+      try {
+        await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > 200);
+        // The restart breaks the watch: the mirror lists all 25 000 keys again, in pages, while
+        // the writer goes on.
+        etcd.member(0).kill();
+        etcd.member(0).launchAgain();
+        int before = written.get();
+        await().atMost(Duration.ofSeconds(60)).until(() -> written.get() > before + 2_000);
+      } finally {
+        writing.set(false);
+        writer.join(10_000);
+      }
+      Map<String, String> truth = actual(c, prefix);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> PrefixMirrorIT.mirrored(mirror).equals(truth));
+      await().atMost(Duration.ofSeconds(30)).until(() -> copy.values.equals(truth));
+    }
+  }
+}

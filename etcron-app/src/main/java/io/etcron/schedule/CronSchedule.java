@@ -1,57 +1,47 @@
 package io.etcron.schedule;
 
-import com.cronutils.descriptor.CronDescriptor;
-import com.cronutils.model.Cron;
-import com.cronutils.model.CronType;
-import com.cronutils.model.definition.CronDefinitionBuilder;
-import com.cronutils.model.field.CronFieldName;
-import com.cronutils.model.field.expression.Always;
-import com.cronutils.model.time.ExecutionTime;
-import com.cronutils.parser.CronParser;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.zone.ZoneOffsetTransition;
-import java.util.Locale;
+import java.time.zone.ZoneRules;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A cron schedule with seconds, parsed by cron-utils (Spring 5.3 dialect). Fire times follow the
- * daylight saving time rules described in {@link io.etcron.schedule}.
+ * A cron schedule: 6 fields with seconds in Spring's dialect, or 5 fields as Unix cron (second 0,
+ * the two day fields ORed when both are restricted). The field syntax is in {@link CronField} and
+ * {@link CronDays}; fire times follow the daylight saving time rules described in {@link
+ * io.etcron.schedule}. Immutable and thread-safe.
  */
 public final class CronSchedule implements Schedule {
-  private static final CronParser PARSER =
-      new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.SPRING53));
   private static final String[] FIELDS = {
     "second", "minute", "hour", "day-of-month", "month", "day-of-week"
   };
-  private static final String[] NEUTRAL = {"0", "0", "0", "*", "*", "?"};
-  private static final Pattern RANGE =
-      Pattern.compile("Value (\\S+) not in range \\[(\\d+), (\\d+)\\]");
 
   /** Bound on transitions crossed in one search: a schedule that only fires years apart. */
   private static final int MAX_HOPS = 1000;
 
+  /** Bound on wall-clock matches tried in one search: a per-second cron across a day-long gap. */
+  private static final int MAX_MATCHES = 200_000;
+
   private final String expression;
-  private final Cron cron;
-  private final ExecutionTime times;
+  private final CronMatcher matcher;
+  private final String words;
   private final boolean everyHour;
 
-  private CronSchedule(String expression, Cron cron) {
+  private CronSchedule(String expression, String[] fields, boolean unixDays) {
     this.expression = expression;
-    this.cron = cron;
-    this.times = ExecutionTime.forCron(cron);
-    this.everyHour = cron.retrieve(CronFieldName.HOUR).getExpression() instanceof Always;
+    this.matcher = new CronMatcher(expression, fields, unixDays);
+    this.words = CronWords.describe(expression, fields, unixDays);
+    this.everyHour = fields[2].equals("*");
   }
 
   static CronSchedule parse(String expression, String cron) {
     String[] parts = cron.strip().split("\\s+");
-    if (parts.length == 5) {
+    boolean unix = parts.length == 5;
+    if (unix) {
       parts = ("0 " + String.join(" ", parts)).split(" ");
     }
     if (parts.length != 6) {
@@ -64,26 +54,12 @@ public final class CronSchedule implements Schedule {
     for (int i = 0; i < parts.length; i++) {
       parts[i] = normalize(expression, i, parts[i]);
     }
-    String normalized = String.join(" ", parts);
-    try {
-      return new CronSchedule(expression, PARSER.parse(normalized).validate());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidScheduleException(
-          "\"" + expression + "\" " + culprit(parts, e.getMessage()));
-    }
+    return new CronSchedule(expression, parts, unix);
   }
 
-  private static final Pattern DOM_SPECIAL = Pattern.compile("L|LW|L-(\\d{1,2})|(\\d{1,2})W");
-  private static final Pattern DOW_SPECIAL = Pattern.compile("([0-7]|[A-Z]{3})(L|#([1-5]))");
-
-  /**
-   * Upper-cases names, reads {@code ?} as {@code *}, and allows {@code L}, {@code W} and {@code #}
-   * only in the simple forms cron-utils computes correctly: it ignores {@code L} inside a list,
-   * reads a bare {@code L} in day-of-week as every Sunday, and fails on {@code 31W} in short
-   * months.
-   */
+  /** Upper-cases names and reads {@code ?} as {@code *}, which only the day fields allow. */
   private static String normalize(String expression, int field, String token) {
-    String v = token.toUpperCase(Locale.ROOT);
+    String v = CronField.upper(token);
     if (v.equals("?")) {
       if (field != 3 && field != 5) {
         throw new InvalidScheduleException(
@@ -95,72 +71,7 @@ public final class CronSchedule implements Schedule {
       }
       return "*";
     }
-    if (field == 3 && (v.contains("L") || v.contains("W"))) {
-      Matcher m = DOM_SPECIAL.matcher(v);
-      if (!m.matches()) {
-        throw new InvalidScheduleException(
-            "\""
-                + expression
-                + "\" day-of-month \""
-                + token
-                + "\": L and W must stand alone: L, L-<days>, LW or <day>W (no lists, ranges or steps)");
-      }
-      if (m.group(1) != null && Integer.parseInt(m.group(1)) > 30) {
-        throw new InvalidScheduleException(
-            "\"" + expression + "\" day-of-month offset " + m.group(1) + " is out of range 0-30");
-      }
-      if (m.group(2) != null
-          && (Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(2)) > 28)) {
-        throw new InvalidScheduleException(
-            "\""
-                + expression
-                + "\" day-of-month "
-                + m.group(2)
-                + "W is out of range 1-28 (W works on days every month has)");
-      }
-    }
-    if (field == 5 && (v.contains("L") || v.contains("#"))) {
-      if (!DOW_SPECIAL.matcher(v).matches()) {
-        throw new InvalidScheduleException(
-            "\""
-                + expression
-                + "\" day-of-week \""
-                + token
-                + "\": L and # must follow one day: <day>L (the last in the month) or <day>#<1-5>");
-      }
-    }
     return v;
-  }
-
-  /** Finds the field cron-utils refused by parsing each field alone, and says why in our words. */
-  private static String culprit(String[] parts, String whole) {
-    for (int i = 0; i < parts.length; i++) {
-      String[] probe = NEUTRAL.clone();
-      probe[i] = parts[i];
-      if (i == 5) {
-        probe[3] = "?";
-      }
-      try {
-        PARSER.parse(String.join(" ", probe)).validate();
-      } catch (IllegalArgumentException e) {
-        return FIELDS[i] + " " + reason(parts[i], e.getMessage());
-      }
-    }
-    return "is not valid: " + clean(whole);
-  }
-
-  private static String reason(String token, String message) {
-    Matcher m = RANGE.matcher(String.valueOf(message));
-    if (m.find()) {
-      return m.group(1) + " is out of range " + m.group(2) + "-" + m.group(3);
-    }
-    return "\"" + token + "\" is not valid: " + clean(message);
-  }
-
-  private static String clean(String message) {
-    return String.valueOf(message)
-        .replace("Failed to parse cron expression. ", "")
-        .replace("Failed to parse '", "'");
   }
 
   @Override
@@ -168,21 +79,28 @@ public final class CronSchedule implements Schedule {
     return everyHour ? nextAbsolute(after, zone) : nextLocal(after, zone);
   }
 
+  @Override
+  public Optional<Instant> previous(Instant before, ZoneId zone) {
+    return everyHour ? previousAbsolute(before, zone) : previousLocal(before, zone);
+  }
+
   /**
-   * Absolute time: search under the offset in force; when a transition comes before the match, go
-   * on from the transition under the new offset. Both passes of a repeated hour fire.
+   * Absolute time: an instant fires when its wall-clock time in the zone matches. Search under the
+   * offset in force; when a transition comes before the match, go on from the transition under the
+   * new offset. Both passes of a repeated hour fire; a skipped hour has no wall-clock times.
    */
   private Optional<Instant> nextAbsolute(Instant after, ZoneId zone) {
-    ZoneOffset offset = zone.getRules().getOffset(after);
+    ZoneRules rules = zone.getRules();
+    ZoneOffset offset = rules.getOffset(after);
     LocalDateTime from = LocalDateTime.ofInstant(after, offset);
     Instant t = after;
     for (int hop = 0; hop < MAX_HOPS; hop++) {
-      Optional<LocalDateTime> match = nextMatch(from);
+      Optional<LocalDateTime> match = matcher.next(from);
       if (match.isEmpty()) {
         return Optional.empty();
       }
       Instant candidate = match.get().toInstant(offset);
-      ZoneOffsetTransition transition = zone.getRules().nextTransition(t);
+      ZoneOffsetTransition transition = rules.nextTransition(t);
       if (transition == null || candidate.isBefore(transition.getInstant())) {
         return Optional.of(candidate);
       }
@@ -194,76 +112,113 @@ public final class CronSchedule implements Schedule {
     return Optional.empty();
   }
 
-  /**
-   * Local time: the first matching wall-clock time whose instant in the zone comes after {@code
-   * after}. A time in a skipped hour maps forward by the gap, a repeated time to its first
-   * occurrence; both mappings keep order, so the first instant after {@code after} is the answer.
-   * The search starts before a gap that ended just before {@code after}: a time in the gap maps to
-   * the gap's end and must not hide the times right after it.
-   */
-  private Optional<Instant> nextLocal(Instant after, ZoneId zone) {
-    LocalDateTime local = LocalDateTime.ofInstant(after, zone);
-    ZoneOffsetTransition gap = zone.getRules().previousTransition(after.plusNanos(1));
-    if (gap != null
-        && gap.isGap()
-        && !gap.getInstant().isBefore(after.minus(java.time.Duration.ofDays(1)))) {
-      LocalDateTime beforeGap = gap.getDateTimeBefore().minusNanos(1);
-      if (beforeGap.isBefore(local)) {
-        local = beforeGap;
-      }
-    }
-    for (int hop = 0; hop < MAX_HOPS * 100; hop++) {
-      Optional<LocalDateTime> match = nextMatch(local);
+  /** The mirror of {@link #nextAbsolute}: backwards through the offsets in force. */
+  private Optional<Instant> previousAbsolute(Instant before, ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    ZoneOffset offset = rules.getOffset(before.minusNanos(1));
+    Instant t = before;
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+      Optional<LocalDateTime> match = matcher.previous(LocalDateTime.ofInstant(t, offset));
       if (match.isEmpty()) {
         return Optional.empty();
       }
-      Optional<Instant> candidate =
-          Optional.of(toInstant(match.get(), zone)).filter(at -> at.isAfter(after));
-      ZoneOffsetTransition skipped = zone.getRules().getTransition(match.get());
-      if (skipped != null && skipped.isGap()) {
-        // A skipped time moves forward by the gap; times right after the gap may come first.
-        LocalDateTime shifted = match.get().plus(skipped.getDuration());
-        Optional<LocalDateTime> later = nextMatch(match.get());
-        for (int n = 0; later.isPresent() && !later.get().isAfter(shifted) && n < MAX_HOPS; n++) {
-          Instant at = toInstant(later.get(), zone);
-          if (at.isAfter(after) && (candidate.isEmpty() || at.isBefore(candidate.get()))) {
-            candidate = Optional.of(at);
-          }
-          later = nextMatch(later.get());
-        }
+      Instant candidate = match.get().toInstant(offset);
+      // previousTransition is strictly before t: the offset in force on [transition, t).
+      ZoneOffsetTransition transition = rules.previousTransition(t);
+      if (transition == null || !candidate.isBefore(transition.getInstant())) {
+        return Optional.of(candidate);
       }
-      if (candidate.isPresent()) {
-        return candidate;
-      }
-      local = match.get();
+      offset = transition.getOffsetBefore();
+      t = transition.getInstant();
     }
     return Optional.empty();
+  }
+
+  /**
+   * Local time: each matching wall-clock time fires once, at {@link #toInstant}: a time in a
+   * skipped hour moves forward by the gap, a repeated time fires at its first occurrence. That
+   * mapping keeps order except that a moved time can come after real times just past the gap, so
+   * the search walks matches until one outside a gap lies after {@code after}; it starts in a gap
+   * that ended less than a gap ago, whose moved times can still lie ahead.
+   */
+  private Optional<Instant> nextLocal(Instant after, ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    LocalDateTime from = LocalDateTime.ofInstant(after, zone);
+    ZoneOffsetTransition last = rules.previousTransition(after.plusNanos(1));
+    if (last != null
+        && last.isGap()
+        && after.isBefore(last.getInstant().plus(last.getDuration()))) {
+      from = last.getDateTimeBefore().minusNanos(1);
+    }
+    Optional<Instant> best = Optional.empty();
+    for (int n = 0; n < MAX_MATCHES; n++) {
+      Optional<LocalDateTime> match = matcher.next(from);
+      if (match.isEmpty()) {
+        return best;
+      }
+      from = match.get();
+      Instant at = toInstant(from, zone);
+      if (at.isAfter(after)) {
+        if (best.isEmpty() || at.isBefore(best.get())) {
+          best = Optional.of(at);
+        }
+        if (!inGap(from, rules)) {
+          return best;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The mirror of {@link #nextLocal}: walks matches backwards until one lies before {@code before}
+   * and no earlier moved time can follow it. In the second pass of a repeated hour, times up to the
+   * hour's end fired in its first pass, before {@code before}.
+   */
+  private Optional<Instant> previousLocal(Instant before, ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    LocalDateTime to = LocalDateTime.ofInstant(before, zone);
+    ZoneOffsetTransition last = rules.previousTransition(before.plusNanos(1));
+    if (last != null
+        && last.isOverlap()
+        && before.isBefore(last.getInstant().minus(last.getDuration()))
+        && to.isBefore(last.getDateTimeBefore())) {
+      to = last.getDateTimeBefore();
+    }
+    Optional<Instant> best = Optional.empty();
+    for (int n = 0; n < MAX_MATCHES; n++) {
+      Optional<LocalDateTime> match = matcher.previous(to);
+      if (match.isEmpty()) {
+        return best;
+      }
+      to = match.get();
+      Instant at = toInstant(to, zone);
+      if (at.isBefore(before)) {
+        if (best.isEmpty() || at.isAfter(best.get())) {
+          best = Optional.of(at);
+        }
+        if (inGap(to, rules) || !afterMovedTimes(at, rules)) {
+          return best;
+        }
+      }
+    }
+    return best;
+  }
+
+  private static boolean inGap(LocalDateTime local, ZoneRules rules) {
+    ZoneOffsetTransition t = rules.getTransition(local);
+    return t != null && t.isGap();
+  }
+
+  /** Whether {@code at} lies within a gap's length after the gap: moved times may follow it. */
+  private static boolean afterMovedTimes(Instant at, ZoneRules rules) {
+    ZoneOffsetTransition t = rules.previousTransition(at.plusNanos(1));
+    return t != null && t.isGap() && at.isBefore(t.getInstant().plus(t.getDuration()));
   }
 
   /** A wall-clock time in the zone: moved forward by a gap, the earlier of an overlap. */
   private static Instant toInstant(LocalDateTime local, ZoneId zone) {
     return ZonedDateTime.ofLocal(local, zone, null).toInstant();
-  }
-
-  /** The next wall-clock time strictly after {@code local} matching the cron (no zone rules). */
-  private Optional<LocalDateTime> nextMatch(LocalDateTime local) {
-    // Truncated to the second: the next match after 10:00:00.5 is the same as after 10:00:00.
-    return times
-        .nextExecution(local.truncatedTo(ChronoUnit.SECONDS).atZone(ZoneOffset.UTC))
-        .map(ZonedDateTime::toLocalDateTime);
-  }
-
-  @Override
-  public Optional<Instant> previous(Instant before, ZoneId zone) {
-    ZoneOffset offset = zone.getRules().getOffset(before);
-    LocalDateTime local = LocalDateTime.ofInstant(before.minusNanos(1), offset);
-    // cron-utils looks strictly before the given second: step past a match at exactly it.
-    LocalDateTime probe = local.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-    return times
-        .lastExecution(probe.atZone(ZoneOffset.UTC))
-        .map(ZonedDateTime::toLocalDateTime)
-        .map(l -> ZonedDateTime.ofLocal(l, zone, offset).toInstant())
-        .filter(i -> i.isBefore(before));
   }
 
   @Override
@@ -273,7 +228,7 @@ public final class CronSchedule implements Schedule {
 
   @Override
   public String describe() {
-    return CronDescriptor.instance(Locale.UK).describe(cron);
+    return words;
   }
 
   @Override

@@ -27,6 +27,13 @@ public record EverySchedule(String expression, Duration period) implements Sched
     } catch (IllegalArgumentException e) {
       throw new InvalidScheduleException("\"" + expression + "\": " + e.getMessage());
     }
+    if (period.getNano() % 1_000_000 != 0) {
+      throw new InvalidScheduleException(
+          "\""
+              + expression
+              + "\": the period must be a whole number of milliseconds, was "
+              + period);
+    }
     if (period.compareTo(MIN) < 0 || period.compareTo(MAX) > 0) {
       throw new InvalidScheduleException(
           "\""

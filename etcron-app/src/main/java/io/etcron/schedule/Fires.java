@@ -2,13 +2,14 @@ package io.etcron.schedule;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** Fire-time arithmetic over a schedule in a zone. Every loop is bounded. Stateless. */
 public final class Fires {
-  /** Bound on fires walked in one call: a per-second schedule over 11 days. */
+  /** Bound on fires counted in one call: a per-second schedule over 11 days. */
   public static final int MAX_STEPS = 1_000_000;
 
   /** Most fire times a preview returns. */
@@ -31,36 +32,26 @@ public final class Fires {
     return fires;
   }
 
-  /** The latest fire in ({@code from}, {@code to}], if any. */
+  /**
+   * The latest fire in ({@code from}, {@code to}], if any, however far apart the two are: found
+   * backwards from {@code to}.
+   */
   public static Optional<Instant> latest(Schedule s, ZoneId zone, Instant from, Instant to) {
-    Optional<Instant> latest = Optional.empty();
-    Instant t = from;
-    for (int i = 0; i < MAX_STEPS; i++) {
-      Optional<Instant> next = s.next(t, zone);
-      if (next.isEmpty() || next.get().isAfter(to)) {
-        return latest;
-      }
-      latest = next;
-      t = next.get();
-    }
-    return latest;
+    return s.previous(to.plusNanos(1), zone).filter(fire -> fire.isAfter(from));
   }
 
   /** The newest {@code limit} fires in ({@code from}, {@code to}), oldest first. */
   public static List<Instant> between(
       Schedule s, ZoneId zone, Instant from, Instant to, int limit) {
-    java.util.ArrayDeque<Instant> fires = new java.util.ArrayDeque<>();
-    Instant t = from;
-    for (int i = 0; i < MAX_STEPS; i++) {
-      Optional<Instant> next = s.next(t, zone);
-      if (next.isEmpty() || !next.get().isBefore(to)) {
+    ArrayDeque<Instant> fires = new ArrayDeque<>();
+    Instant t = to;
+    while (fires.size() < limit) {
+      Optional<Instant> previous = s.previous(t, zone);
+      if (previous.isEmpty() || !previous.get().isAfter(from)) {
         break;
       }
-      fires.addLast(next.get());
-      if (fires.size() > limit) {
-        fires.removeFirst();
-      }
-      t = next.get();
+      fires.addFirst(previous.get());
+      t = previous.get();
     }
     return new ArrayList<>(fires);
   }

@@ -1,14 +1,15 @@
 /**
  * Schedules and their fire times, computed in a job's time zone. Pure domain: depends on the JDK
- * and cron-utils only.
+ * only.
  *
  * <p>Accepted expressions:
  *
  * <ul>
  *   <li>cron with seconds, 6 fields {@code sec min hour day-of-month month day-of-week}
  *       (Spring-style: day-of-week 0-7 with 0 and 7 = Sunday, names {@code MON}-{@code SUN} and
- *       {@code JAN}-{@code DEC}, {@code * ? - , /}, {@code L}, {@code W}, {@code #}); 5 fields are
- *       classic Unix cron, firing at second 0;
+ *       {@code JAN}-{@code DEC}, {@code * ? - , /}, {@code L}, {@code W}, {@code #}; a backwards range wraps around); 5 fields are
+ *       Unix cron: second 0, and when both day fields are restricted (neither starts with {@code
+ *       *}) a day matching either fires;
  *   <li>macros {@code @yearly} ({@code @annually}), {@code @monthly}, {@code @weekly}, {@code
  *       @daily} ({@code @midnight}), {@code @hourly};
  *   <li>{@code @every <duration>}: every period, aligned to the Unix epoch so every node computes

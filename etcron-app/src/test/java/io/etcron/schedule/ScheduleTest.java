@@ -83,9 +83,16 @@ class ScheduleTest {
         "@every soon|not a duration",
         "@at tomorrow|not an ISO-8601 instant",
         "0 x * * * *|minute",
-        "0 0 0 31W * *|out of range 1-28",
+        "0 0 0 32W * *|day-of-month 32W is out of range 1-31",
+        "0 0 0 L-31 * *|day-of-month offset 31 is out of range 0-30",
+        "0 0 0 * * 5#6|day-of-week #6 is out of range 1-5",
+        "0 0 */0 * * *|hour step 0 is out of range",
         "0 0 0 * * L|must follow one day",
-        "0 0 0 1,L * *|must stand alone",
+        "0 0 0 L-5W * *|L and W are written L, L-<days>, LW or <day>W",
+        "0 0 0 1-5W * *|L and W are written",
+        "0 0 0 * FOO *|month \"FOO\" is not valid",
+        "0 0 0 1,,2 * *|day-of-month \"\" is not valid",
+        "@every PT0.0005S|whole number of milliseconds",
         "? 0 0 * * *|only allowed in day-of-month",
       })
   void invalid_schedules_say_what_is_wrong(String expr, String message) {

@@ -212,15 +212,16 @@ public final class Checker {
     return bad.size();
   }
 
-  /** G4: a command that logged its end (before the settle margin) has a finished record. */
+  /**
+   * G4: when the last attempt's command logged its end (before the settle margin), the run has a
+   * finished record.
+   */
   private int finishedWithoutRecord() {
     int n = 0;
     for (Map.Entry<String, List<Execution>> e : byRun.entrySet()) {
-      Optional<Execution> ended =
-          e.getValue().stream()
-              .filter(x -> x.ended() && x.lastAlive().isBefore(h.endedBefore()))
-              .findFirst();
-      if (ended.isEmpty()) {
+      Execution last =
+          e.getValue().stream().max(Comparator.comparingInt(Execution::attempt)).orElseThrow();
+      if (!last.ended() || !last.lastAlive().isBefore(h.endedBefore())) {
         continue;
       }
       RunRecord r = records.get(e.getKey());
@@ -228,7 +229,7 @@ public final class Checker {
         n++;
         example(
             "finishedWithoutRecord",
-            ended.get().describe()
+            last.describe()
                 + " is "
                 + (r == null ? "not in the run store" : "still recorded RUNNING"));
       }

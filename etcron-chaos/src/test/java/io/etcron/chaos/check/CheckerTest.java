@@ -154,4 +154,38 @@ class CheckerTest {
 
     assertThat(Checker.check(h.history()).violations()).isZero();
   }
+
+  @Test
+  void a_failed_attempt_whose_retry_still_runs_is_not_a_finished_run() {
+    SyntheticHistory h = new SyntheticHistory();
+    Execution x = h.executions.get(id("a", 14));
+    h.executions.put(
+        x.runId(),
+        new Execution(
+            "a",
+            x.runId(),
+            1,
+            x.token(),
+            x.worker(),
+            x.pid(),
+            x.start(),
+            x.lastAlive(),
+            Optional.of(3),
+            false));
+    h.extra.add(
+        new Execution(
+            "a",
+            x.runId(),
+            2,
+            x.token(),
+            x.worker(),
+            9,
+            at(19_000),
+            at(19_900),
+            Optional.empty(),
+            false));
+    h.state(x.runId(), "RUNNING");
+
+    assertThat(Checker.check(h.history()).violations()).isZero();
+  }
 }

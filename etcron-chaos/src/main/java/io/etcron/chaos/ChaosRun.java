@@ -46,7 +46,18 @@ final class ChaosRun {
    * @param summary the one-line JSON summary
    * @param dir where the run's files are
    */
-  record Result(Report report, List<Injected> faults, String summary, Path dir) {}
+  record Result(
+      Report report,
+      List<Injected> faults,
+      List<String> unexpectedExits,
+      String summary,
+      Path dir) {
+
+    /** Whether every guarantee held and no process exited on its own. */
+    boolean passed() {
+      return report.violations() == 0 && unexpectedExits.isEmpty();
+    }
+  }
 
   private final ChaosSettings s;
 
@@ -67,6 +78,7 @@ final class ChaosRun {
     List<ChaosJob> mix = ChaosJob.mix(random);
 
     List<Injected> injected;
+    List<String> exits;
     List<CursorPut> cursors;
     List<RunRecord> records;
     Instant snapshot;
@@ -101,6 +113,7 @@ final class ChaosRun {
       snapshot = Instant.now();
       cursors = watch.readAll();
       records = RunStoreReader.readAll(cluster.jdbcUrl);
+      exits = cluster.unexpectedExits();
     } finally {
       if (watch != null) {
         watch.close();
@@ -120,6 +133,7 @@ final class ChaosRun {
     summary.put("elapsedSeconds", Duration.between(begin, Instant.now()).toSeconds());
     summary.put("faults", injected.stream().map(i -> i.fault().kind() + ":" + i.target()).toList());
     summary.put("violations", report.violations());
+    summary.put("unexpectedExits", exits);
     summary.put("report", report);
     summary.put("malformedLogLines", commandLog.malformed());
     summary.put("claimWatchGaps", watch.gaps());
@@ -129,7 +143,7 @@ final class ChaosRun {
     Files.writeString(
         s.dir().resolve("report.json"),
         json.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
-    return new Result(report, injected, json.writeValueAsString(summary), s.dir());
+    return new Result(report, injected, exits, json.writeValueAsString(summary), s.dir());
   }
 
   private History history(

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +50,8 @@ final class Cluster implements AutoCloseable {
   final List<Node> masters = new ArrayList<>();
   final List<Integer> masterPorts = new ArrayList<>();
   final List<Node> workers = new ArrayList<>();
+  private final List<String> unexpectedExits = new ArrayList<>();
+  private volatile boolean closed;
 
   private Cluster(EtcdCluster etcd, PostgresServer postgres, String jdbcUrl, Client client) {
     this.etcd = etcd;
@@ -118,16 +121,56 @@ final class Cluster implements AutoCloseable {
               "32");
       workers.add(new Node("w" + i, java, s.jar(), JVM, args, logs));
     }
-    masters.forEach(Node::start);
-    workers.forEach(Node::start);
+    // One after the other: five JVMs starting at once on two cores can starve a keep-alive.
     long deadline = System.nanoTime() + READY.toNanos();
-    for (int port : masterPorts) {
-      while (!ready(port)) {
-        pause(deadline, "master on port " + port + " ready");
+    for (int i = 0; i < masters.size(); i++) {
+      masters.get(i).start();
+      while (!ready(masterPorts.get(i))) {
+        pause(deadline, "master " + masters.get(i) + " ready");
       }
     }
-    while (registeredWorkers() < workers.size()) {
-      pause(deadline, workers.size() + " workers registered");
+    for (int i = 0; i < workers.size(); i++) {
+      workers.get(i).start();
+      while (registeredWorkers() < i + 1) {
+        pause(deadline, "worker " + workers.get(i) + " registered");
+      }
+    }
+    Thread monitor = new Thread(this::monitor, "chaos-node-monitor");
+    monitor.setDaemon(true);
+    monitor.start();
+  }
+
+  /**
+   * A node that exits on its own is a finding (the product should ride out every fault): it is
+   * recorded and started again, as a service manager would.
+   */
+  private void monitor() {
+    while (!closed) {
+      List<Node> all = new ArrayList<>(masters);
+      all.addAll(workers);
+      for (Node n : all) {
+        Optional<Integer> code = n.reapUnexpectedExit();
+        if (code.isPresent() && !closed) {
+          String what = n.name() + " exited with " + code.get() + " at " + Instant.now();
+          log.warn("{}; starting it again", what);
+          synchronized (unexpectedExits) {
+            unexpectedExits.add(what);
+          }
+          n.start();
+        }
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** The nodes that exited on their own, with exit code and time. */
+  List<String> unexpectedExits() {
+    synchronized (unexpectedExits) {
+      return List.copyOf(unexpectedExits);
     }
   }
 
@@ -242,6 +285,7 @@ final class Cluster implements AutoCloseable {
   /** Stops the workers, the masters, etcd, and PostgreSQL's database server if it was stopped. */
   @Override
   public void close() {
+    closed = true;
     for (Node n : workers) {
       quietly(() -> n.stop(Duration.ofSeconds(8)), n.name());
     }

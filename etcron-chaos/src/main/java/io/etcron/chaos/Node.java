@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -106,6 +107,20 @@ final class Node {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * When the process exited although nobody stopped or killed it: its exit code, and the node is
+   * then down (start it again). Empty while it runs or after an intended stop.
+   */
+  synchronized Optional<Integer> reapUnexpectedExit() {
+    if (process == null || process.isAlive()) {
+      return Optional.empty();
+    }
+    int code = process.exitValue();
+    process = null;
+    frozen = false;
+    return Optional.of(code);
   }
 
   @Override

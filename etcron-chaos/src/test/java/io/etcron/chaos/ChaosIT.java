@@ -36,6 +36,7 @@ class ChaosIT {
     }
     assertThat(kinds).as("faults injected").containsExactlyInAnyOrder(Fault.Kind.values());
     assertThat(result.report().executions()).as("executions logged").isGreaterThan(500);
+    assertThat(result.unexpectedExits()).as("etcron processes that exited on their own").isEmpty();
     assertThat(result.report().violations())
         .as("violations, see %s/report.json: %s", dir, result.summary())
         .isZero();

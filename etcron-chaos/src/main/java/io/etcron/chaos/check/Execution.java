@@ -42,6 +42,24 @@ public record Execution(
     Objects.requireNonNull(exitCode, "exitCode");
   }
 
+  /** The same execution with another last sign of life. */
+  public Execution withLastAlive(Instant newLastAlive) {
+    return new Execution(
+        job, runId, attempt, token, worker, pid, start, newLastAlive, exitCode, terminated);
+  }
+
+  /** The same execution with another fencing token. */
+  public Execution withToken(long newToken) {
+    return new Execution(
+        job, runId, attempt, newToken, worker, pid, start, lastAlive, exitCode, terminated);
+  }
+
+  /** The same execution with another exit code. */
+  public Execution withExitCode(int code) {
+    return new Execution(
+        job, runId, attempt, token, worker, pid, start, lastAlive, Optional.of(code), terminated);
+  }
+
   /** Whether it ran to its natural end (it logged its exit code). */
   public boolean ended() {
     return exitCode.isPresent();

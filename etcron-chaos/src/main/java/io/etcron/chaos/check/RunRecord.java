@@ -35,6 +35,16 @@ public record RunRecord(
     reason = reason == null ? "" : reason;
   }
 
+  /** The same record in another state. */
+  public RunRecord withState(String newState) {
+    return new RunRecord(runId, job, fireTime, trigger, newState, worker, token, attempt, reason);
+  }
+
+  /** The same record with another fencing token. */
+  public RunRecord withToken(long newToken) {
+    return new RunRecord(runId, job, fireTime, trigger, state, worker, newToken, attempt, reason);
+  }
+
   /** Whether the record says the fire did not run (SKIPPED or MISSED). */
   public boolean notRun() {
     return state.equals("SKIPPED") || state.equals("MISSED");

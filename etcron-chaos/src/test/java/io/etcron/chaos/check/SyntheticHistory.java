@@ -70,66 +70,17 @@ final class SyntheticHistory {
   }
 
   void state(String id, String state) {
-    RunRecord r = records.get(id);
-    records.put(
-        id,
-        new RunRecord(
-            r.runId(),
-            r.job(),
-            r.fireTime(),
-            r.trigger(),
-            state,
-            r.worker(),
-            r.token(),
-            r.attempt(),
-            r.reason()));
+    records.put(id, records.get(id).withState(state));
   }
 
   void lastAlive(String id, Instant lastAlive) {
-    Execution x = executions.get(id);
-    executions.put(
-        id,
-        new Execution(
-            x.job(),
-            x.runId(),
-            x.attempt(),
-            x.token(),
-            x.worker(),
-            x.pid(),
-            x.start(),
-            lastAlive,
-            x.exitCode(),
-            x.terminated()));
+    executions.put(id, executions.get(id).withLastAlive(lastAlive));
   }
 
   void token(String id, long token) {
-    Execution x = executions.get(id);
-    executions.put(
-        id,
-        new Execution(
-            x.job(),
-            x.runId(),
-            x.attempt(),
-            token,
-            x.worker(),
-            x.pid(),
-            x.start(),
-            x.lastAlive(),
-            x.exitCode(),
-            x.terminated()));
-    RunRecord r = records.get(id);
-    records.put(
-        id,
-        new RunRecord(
-            r.runId(),
-            r.job(),
-            r.fireTime(),
-            r.trigger(),
-            r.state(),
-            r.worker(),
-            token,
-            r.attempt(),
-            r.reason()));
+    executions.put(id, executions.get(id).withToken(token));
+    RunRecord r = records.get(id).withToken(token);
+    records.put(id, r);
     claims.put(id, new ClaimedFire(r.job(), r.fireTime(), token));
   }
 

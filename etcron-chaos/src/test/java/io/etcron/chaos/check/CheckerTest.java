@@ -24,17 +24,7 @@ class CheckerTest {
               h -> {
                 Execution x = h.executions.get(id("a", 3));
                 h.extra.add(
-                    new Execution(
-                        "a",
-                        x.runId(),
-                        1,
-                        x.token(),
-                        "w2",
-                        7,
-                        at(3_600),
-                        at(3_900),
-                        Optional.of(0),
-                        false));
+                    SyntheticHistory.another(x, 1, "w2", 7, at(3_600), at(3_900), Optional.of(0)));
               },
           "forbidOverlaps", h -> h.lastAlive(id("f", 8), at(9_300)),
           "outlivedLease", h -> h.lastAlive(id("a", 5), KILL.plusSeconds(6)),
@@ -140,17 +130,7 @@ class CheckerTest {
     SyntheticHistory h = new SyntheticHistory();
     Execution x = h.executions.get(id("a", 8));
     h.extra.add(
-        new Execution(
-            "a",
-            x.runId(),
-            2,
-            x.token(),
-            x.worker(),
-            9,
-            at(8_600),
-            at(8_900),
-            Optional.of(0),
-            false));
+        SyntheticHistory.another(x, 2, x.worker(), 9, at(8_600), at(8_900), Optional.of(0)));
 
     assertThat(Checker.check(h.history()).violations()).isZero();
   }
@@ -159,31 +139,9 @@ class CheckerTest {
   void a_failed_attempt_whose_retry_still_runs_is_not_a_finished_run() {
     SyntheticHistory h = new SyntheticHistory();
     Execution x = h.executions.get(id("a", 14));
-    h.executions.put(
-        x.runId(),
-        new Execution(
-            "a",
-            x.runId(),
-            1,
-            x.token(),
-            x.worker(),
-            x.pid(),
-            x.start(),
-            x.lastAlive(),
-            Optional.of(3),
-            false));
+    h.executions.put(x.runId(), x.withExitCode(3));
     h.extra.add(
-        new Execution(
-            "a",
-            x.runId(),
-            2,
-            x.token(),
-            x.worker(),
-            9,
-            at(19_000),
-            at(19_900),
-            Optional.empty(),
-            false));
+        SyntheticHistory.another(x, 2, x.worker(), 9, at(19_000), at(19_900), Optional.empty()));
     h.state(x.runId(), "RUNNING");
 
     assertThat(Checker.check(h.history()).violations()).isZero();

@@ -60,6 +60,19 @@ final class SyntheticHistory {
     return T0.plusMillis(millis);
   }
 
+  /** Another execution of {@code x}'s run. */
+  static Execution another(
+      Execution x,
+      int attempt,
+      String worker,
+      long pid,
+      Instant start,
+      Instant lastAlive,
+      Optional<Integer> exit) {
+    return new Execution(
+        x.job(), x.runId(), attempt, x.token(), worker, pid, start, lastAlive, exit, false);
+  }
+
   static String id(String job, int second) {
     return job + "@" + at(second * 1000L).toEpochMilli();
   }

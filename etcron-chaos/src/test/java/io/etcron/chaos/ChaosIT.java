@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code target/chaos-it/}. Run alone with {@code -Dit.test=ChaosIT}.
  */
 class ChaosIT {
-  static final Duration DURATION = Duration.ofSeconds(160);
+  static final Duration DURATION = Duration.ofSeconds(Long.getLong("chaos.durationSeconds", 160));
+  static final long SEED = Long.getLong("chaos.seed", 1);
 
   @Test
   @Timeout(value = 300)
@@ -25,7 +26,7 @@ class ChaosIT {
     Path jar = Path.of("..", "etcron-app", "target", "etcron.jar").toAbsolutePath().normalize();
     Path dir = Path.of("target", "chaos-it", "" + Instant.now().getEpochSecond()).toAbsolutePath();
     Files.createDirectories(dir);
-    ChaosSettings settings = new ChaosSettings(DURATION, 1, dir, jar, Duration.ofSeconds(5));
+    ChaosSettings settings = new ChaosSettings(DURATION, SEED, dir, jar, Duration.ofSeconds(5));
 
     ChaosRun.Result result = new ChaosRun(settings).run();
 

@@ -120,6 +120,7 @@ final class ChaosRun {
       }
       cluster.close();
     }
+    writeRecords(s.dir().resolve("records.tsv"), records);
     CommandLog commandLog = CommandLog.read(commands);
     List<Execution> executions = commandLog.executions();
     int leftovers = killLeftovers(executions, script);
@@ -204,6 +205,24 @@ final class ChaosRun {
       }
     }
     return n;
+  }
+
+  /** The run store as read, one tab-separated row per line, for looking into a run afterwards. */
+  private static void writeRecords(Path file, List<RunRecord> records) throws IOException {
+    try (var out = Files.newBufferedWriter(file)) {
+      for (RunRecord r : records) {
+        out.write(
+            String.join(
+                "\t",
+                r.runId(),
+                r.state(),
+                r.worker(),
+                "" + r.token(),
+                "" + r.attempt(),
+                r.reason().replaceAll("\\s", " ")));
+        out.write("\n");
+      }
+    }
   }
 
   private static Instant min(Instant a, Instant b) {

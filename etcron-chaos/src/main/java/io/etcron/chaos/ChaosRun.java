@@ -11,6 +11,7 @@ import io.etcron.chaos.check.History;
 import io.etcron.chaos.check.JobDef;
 import io.etcron.chaos.check.Report;
 import io.etcron.chaos.check.RunRecord;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

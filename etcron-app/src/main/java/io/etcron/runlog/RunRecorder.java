@@ -384,7 +384,8 @@ public final class RunRecorder implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (thread.isAlive()) {
+    boolean stored = !thread.isAlive();
+    if (!stored) {
       thread.interrupt();
       log.warn(
           "{} run records could not be stored before shutdown{}",
@@ -394,7 +395,7 @@ public final class RunRecorder implements AutoCloseable {
     if (journal != null) {
       journal.close(); // the next worker started on this directory stores what is left in it
     }
-    return !thread.isAlive();
+    return stored;
   }
 
   @Override

@@ -37,7 +37,8 @@ public final class Fires {
    * backwards from {@code to}.
    */
   public static Optional<Instant> latest(Schedule s, ZoneId zone, Instant from, Instant to) {
-    return s.previous(to.plusNanos(1), zone).filter(fire -> fire.isAfter(from));
+    // Fire times are whole milliseconds: the fire at {@code to} itself lies before to + 1 ms.
+    return s.previous(to.plusMillis(1), zone).filter(fire -> fire.isAfter(from));
   }
 
   /** The newest {@code limit} fires in ({@code from}, {@code to}), oldest first. */

@@ -28,7 +28,9 @@ public final class ClaimEvidence {
   /** Deletes per transaction (etcd's default --max-txn-ops is 128). */
   static final int BATCH = 100;
 
-  private static final Duration LINGER = Duration.ofMillis(20);
+  // Long enough to delete a second's claims in one transaction: a claim key costs nothing
+  // meanwhile.
+  private static final Duration LINGER = Duration.ofMillis(250);
   private static final Duration RETRY = Duration.ofMillis(500);
 
   private final Client client;

@@ -2,30 +2,22 @@ package io.etcron.worker;
 
 import io.etcron.claim.Claim;
 import io.etcron.claim.Fire;
-import io.etcron.execute.Execution;
-import io.etcron.execute.ExecutionRequest;
-import io.etcron.execute.ExecutionResult;
 import io.etcron.execute.Executor;
 import io.etcron.job.ConcurrencyPolicy;
-import io.etcron.job.Job;
 import io.etcron.lock.Session;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.runlog.RunRecorder;
 import io.etcron.store.KillRequest;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,12 +38,6 @@ import org.slf4j.LoggerFactory;
 final class Runs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Runs.class);
 
-  /** The longest pause between retries. */
-  private static final Duration MAX_BACKOFF = Duration.ofHours(1);
-
-  /** The latest kill request of a job and its mod revision. */
-  private record KillMark(KillRequest request, long revision) {}
-
   private final String worker;
   private final Executor executor;
   private final RunRecorder sink;
@@ -63,9 +49,10 @@ final class Runs implements AutoCloseable {
   private final Consumer<String> forgetClaim;
   private final Runnable onChange;
   private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
-  private final Map<String, KillMark> kills = new ConcurrentHashMap<>();
+  private final Map<String, Attempts.KillMark> kills = new ConcurrentHashMap<>();
   private final AtomicInteger busy = new AtomicInteger();
   private final ScheduledExecutorService timers;
+  private final Attempts attempts;
 
   Runs(
       WorkerSettings settings,
@@ -95,6 +82,7 @@ final class Runs implements AutoCloseable {
             });
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
+    this.attempts = new Attempts(worker, executor, sink, metrics, clock, killGrace, t, kills::get);
   }
 
   /** Whether a new claim may be made: below capacity and the run store keeping up. */
@@ -198,7 +186,12 @@ final class Runs implements AutoCloseable {
     onChange.run();
     CompletableFuture<Run> ended = new CompletableFuture<>();
     boolean isClaimed = fire.runId().toString().equals(chain.claimed());
-    startAt(run, 1, Duration.between(clock.instant(), fire.time()), ended, isClaimed, chain);
+    attempts.startAt(
+        run,
+        1,
+        Duration.between(clock.instant(), fire.time()),
+        ended,
+        isClaimed ? chain.claimedRecorded() : null);
     ended.whenComplete(
         (end, error) -> {
           active.remove(fire.runId().toString());
@@ -236,142 +229,13 @@ final class Runs implements AutoCloseable {
   }
 
   /**
-   * Starts {@code attempt} of {@code run} after {@code delay} (at once if not positive), completing
-   * {@code ended} with the run's stored end. A run killed while it waits ends without starting.
-   */
-  private void startAt(
-      ActiveRun run,
-      int attempt,
-      Duration delay,
-      CompletableFuture<Run> ended,
-      boolean isClaimed,
-      Chain chain) {
-    if (delay.isNegative() || delay.isZero()) {
-      attempt(run, attempt, ended, isClaimed, chain);
-      return;
-    }
-    Runnable go = () -> attempt(run, attempt, ended, isClaimed, chain);
-    ScheduledFuture<?> start = timers.schedule(go, delay.toNanos(), TimeUnit.NANOSECONDS);
-    if (!run.waiting(start, go) && start.cancel(false)) {
-      go.run(); // killed meanwhile: ends without starting
-    }
-  }
-
-  /**
-   * Attempt {@code attempt} of {@code run}, unless it must not start (killed, its session ended, a
-   * kill request covers it): then the run ends without running its command. On failure with retries
-   * left, the next attempt starts after a backoff. Completes {@code ended} with the stored end.
-   */
-  private void attempt(
-      ActiveRun run, int attempt, CompletableFuture<Run> ended, boolean isClaimed, Chain chain) {
-    Job job = run.fire.job();
-    Instant started = clock.instant();
-    Optional<String> refusal = run.refusal().or(() -> killRequested(run));
-    if (refusal.isPresent()) {
-      Run end =
-          Run.notStarted(
-              run.refusedAs(),
-              run.fire.runId(),
-              worker,
-              run.fencingToken,
-              attempt,
-              refusal.get(),
-              started);
-      CompletableFuture<Void> stored = sink.durable(end);
-      if (isClaimed && attempt == 1) {
-        stored.thenRun(() -> chain.claimedRecorded().complete(null));
-      }
-      metrics.runEnded(job.name().value(), end.state(), Duration.ZERO);
-      stored.whenComplete((v, e) -> complete(ended, end, e));
-      return;
-    }
-    Run running = Run.running(run.fire.runId(), worker, run.fencingToken, attempt, started);
-    if (isClaimed && attempt == 1) {
-      sink.durable(running).thenRun(() -> chain.claimedRecorded().complete(null));
-      metrics.lateness(Duration.between(run.fire.time(), started));
-    } else {
-      sink.submit(running);
-    }
-    Execution execution;
-    try {
-      execution = executor.start(request(run, attempt));
-    } catch (RuntimeException e) {
-      Run failed =
-          ended(
-              running,
-              RunState.FAILED,
-              Optional.empty(),
-              "could not start: " + e.getMessage(),
-              clock.instant());
-      sink.durable(failed).whenComplete((v, err) -> complete(ended, failed, err));
-      return;
-    }
-    var timeout =
-        job.timeout()
-            .map(
-                t ->
-                    timers.schedule(
-                        () ->
-                            run.kill(
-                                RunState.TIMED_OUT,
-                                "timed out after " + t.toSeconds() + "s",
-                                killGrace),
-                        t.toMillis(),
-                        TimeUnit.MILLISECONDS))
-            .orElse(null);
-    run.attempt(running, execution, timeout); // kills at once if killed since the check
-    execution
-        .done()
-        .handle((result, error) -> finish(run, running, result, error))
-        .thenAccept(
-            end -> {
-              boolean retry =
-                  (end.state() == RunState.FAILED || end.state() == RunState.TIMED_OUT)
-                      && attempt <= job.retries()
-                      && !run.killed();
-              if (!retry) {
-                metrics.runEnded(
-                    job.name().value(), end.state(), end.duration().orElse(Duration.ZERO));
-                sink.durable(end).whenComplete((v, e) -> complete(ended, end, e));
-                return;
-              }
-              sink.submit(end);
-              startAt(run, attempt + 1, backoff(job, attempt), ended, isClaimed, chain);
-            })
-        .exceptionally(
-            e -> {
-              ended.completeExceptionally(e);
-              return null;
-            });
-  }
-
-  private static void complete(CompletableFuture<Run> ended, Run end, Throwable error) {
-    if (error != null) {
-      ended.completeExceptionally(error);
-    } else {
-      ended.complete(end);
-    }
-  }
-
-  /** Why a kill request that arrived before this start covers the run, if one does. */
-  private Optional<String> killRequested(ActiveRun run) {
-    KillMark mark = kills.get(run.fire.jobName());
-    if (mark == null
-        || !mark.request().covers(run.fire.runId().toString(), run.fencingToken, mark.revision())) {
-      return Optional.empty();
-    }
-    run.kill(RunState.KILLED, mark.request().reason(), killGrace);
-    return Optional.of(mark.request().reason());
-  }
-
-  /**
    * A kill request of {@code job} at mod revision {@code revision}: kills the runs it covers, and
    * is remembered so that a run claimed before it but not started yet does not start.
    */
   void killRequested(String job, KillRequest request, long revision) {
     kills.merge(
         job,
-        new KillMark(request, revision),
+        new Attempts.KillMark(request, revision),
         (old, neu) -> neu.revision() >= old.revision() ? neu : old);
     kill(
         r ->
@@ -380,70 +244,6 @@ final class Runs implements AutoCloseable {
         RunState.KILLED,
         request.reason(),
         killGrace);
-  }
-
-  private Run finish(ActiveRun run, Run running, ExecutionResult result, Throwable error) {
-    run.cancelTimeout();
-    Instant ended = clock.instant();
-    if (error != null) {
-      return ended(running, RunState.FAILED, Optional.empty(), "execution failed: " + error, ended);
-    }
-    if (run.killed()) {
-      return ended(running, run.killedAs(), Optional.of(result), run.killReason(), ended);
-    }
-    if (!run.session.isAlive() && result.signal().isPresent()) {
-      // Its lease's deadline passed (the worker was frozen or cut off) and the watchdog killed it
-      // before this worker saw the loss itself. A command that exited by itself keeps its end.
-      run.kill(RunState.LOST, "the worker's lease ended while the run was running", killGrace);
-      return ended(running, RunState.LOST, Optional.of(result), run.killReason(), ended);
-    }
-    RunState state = result.succeeded() ? RunState.SUCCEEDED : RunState.FAILED;
-    String reason =
-        result.succeeded()
-            ? ""
-            : result
-                .signal()
-                .map(s -> "killed by signal " + s)
-                .orElse("exit code " + result.exitCode());
-    return ended(running, state, Optional.of(result), reason, ended);
-  }
-
-  private static Run ended(
-      Run running, RunState state, Optional<ExecutionResult> result, String reason, Instant at) {
-    return running.finished(
-        state,
-        result.map(ExecutionResult::exitCode),
-        result.flatMap(ExecutionResult::signal),
-        reason,
-        result.map(ExecutionResult::outputTail).orElse(""),
-        result.map(ExecutionResult::outputSize).orElse(0L),
-        at);
-  }
-
-  private ExecutionRequest request(ActiveRun run, int attempt) {
-    Job job = run.fire.job();
-    Map<String, String> env = new HashMap<>(job.env());
-    env.put("ETCRON_JOB", job.name().value());
-    env.put("ETCRON_RUN_ID", run.fire.runId().toString());
-    env.put("ETCRON_FIRE_TIME", run.fire.time().toString());
-    env.put("ETCRON_FENCING_TOKEN", Long.toString(run.fencingToken));
-    env.put("ETCRON_ATTEMPT", Integer.toString(attempt));
-    env.put("ETCRON_WORKER", worker);
-    var id = run.fire.runId();
-    return new ExecutionRequest(
-        job.command(),
-        env,
-        job.workingDir().map(Path::of),
-        (offset, bytes, length) -> sink.output(id, offset, bytes, length),
-        Optional.of(run.session::remaining));
-  }
-
-  static Duration backoff(Job job, int attempt) {
-    Duration d = job.retryBackoff();
-    for (int i = 1; i < attempt && d.compareTo(MAX_BACKOFF) < 0; i++) {
-      d = d.multipliedBy(2);
-    }
-    return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
   }
 
   /** Kills the runs matching {@code which}, recording them as {@code state} with {@code reason}. */

@@ -1,30 +1,19 @@
 package io.etcron.worker;
 
 import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcron.claim.ClaimEvidence;
 import io.etcron.claim.Claimer;
 import io.etcron.claim.Fire;
+import io.etcron.claim.JobLocks;
 import io.etcron.execute.Executor;
-import io.etcron.job.JobStore;
-import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.Session;
 import io.etcron.lock.SessionEnd;
 import io.etcron.run.RunState;
 import io.etcron.runlog.RunRecorder;
-import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
-import io.etcron.store.KillRequest;
-import io.etcron.store.PrefixMirror;
 import io.etcron.store.WorkerInfo;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -64,11 +53,11 @@ public final class Worker implements AutoCloseable {
   private final Registration registration;
   private final ScheduledThreadPoolExecutor timers;
   private final ClaimEvidence evidence;
+  private final JobLocks locks;
   private final ClaimLoop claims;
-  private final List<PrefixMirror> mirrors = new ArrayList<>();
+  private final ClusterFeed feed;
   private final AtomicBoolean draining = new AtomicBoolean();
   private volatile Session session;
-  private volatile PrefixMirror triggers;
 
   Worker(
       WorkerSettings settings,
@@ -90,6 +79,13 @@ public final class Worker implements AutoCloseable {
     this.cursors = new CursorView(keys, settings.clock());
     this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
     this.evidence = new ClaimEvidence(client, keys, settings.requestTimeout(), timers);
+    this.locks =
+        new JobLocks(
+            client,
+            keys,
+            settings.requestTimeout(),
+            timers,
+            () -> !draining.get() && session.isAlive());
     this.registration =
         new Registration(
             client,
@@ -105,7 +101,7 @@ public final class Worker implements AutoCloseable {
             executor,
             recorder,
             metrics,
-            this::releaseLock,
+            locks::release,
             evidence::forget,
             registration::changed);
     this.claims = new ClaimLoop(claimer, info.id(), runs, metrics, () -> session, timers);
@@ -120,6 +116,8 @@ public final class Worker implements AutoCloseable {
             claims::submit,
             this::canClaim);
     cursors.onMove(scheduler::cursorMoved);
+    this.feed =
+        new ClusterFeed(client, keys, settings.requestTimeout(), cursors, members, scheduler, runs);
   }
 
   /** A builder for a worker using {@code client} and recording through {@code recorder}. */
@@ -138,13 +136,7 @@ public final class Worker implements AutoCloseable {
       throw new EtcdUnavailableException(
           "could not register worker " + info.id() + ": " + e.getMessage(), e);
     }
-    Duration t = settings.requestTimeout().multipliedBy(2);
-    // Cursors first: a job's missed fires are computed from its cursor when the job is loaded.
-    mirror(keys.cursors(), cursors, t);
-    mirror(keys.workers(), members, t);
-    mirror(keys.jobs(), new JobsListener(), t);
-    mirror(keys.kills(), new KillsListener(), t);
-    triggers = mirror(keys.triggers(), new TriggersListener(), t);
+    feed.start(settings.requestTimeout().multipliedBy(2));
     claims.start(scheduler::retry);
     scheduler.start();
     log.info(
@@ -169,17 +161,6 @@ public final class Worker implements AutoCloseable {
   /** The current session (a new one after each lease loss). */
   public Session session() {
     return session;
-  }
-
-  private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout)
-      throws InterruptedException {
-    PrefixMirror m = PrefixMirror.start(client, prefix, listener, settings.requestTimeout());
-    mirrors.add(m);
-    if (!m.awaitSynced(timeout)) {
-      throw new EtcdUnavailableException(
-          "could not list " + prefix + " within " + timeout.toSeconds() + "s", null);
-    }
-    return m;
   }
 
   private Session openSession() {
@@ -241,29 +222,9 @@ public final class Worker implements AutoCloseable {
 
   private boolean unclaimed(Fire fire) {
     if (fire.triggerKey().isPresent()) {
-      return triggers.get(fire.triggerKey().get()).isPresent();
+      return feed.triggerPending(fire.triggerKey().get());
     }
     return cursors.behind(fire.jobName(), fire.time());
-  }
-
-  /** Deletes {@code locks/<job>} if it still holds our claim; retried until etcd answers. */
-  private void releaseLock(String job, long token) {
-    var key = Keys.bytes(keys.lock(job));
-    client
-        .getKVClient()
-        .txn()
-        // Only our claim: a replace has overwritten the key with a later mod revision.
-        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(token)))
-        .Then(Op.delete(key, DeleteOption.DEFAULT))
-        .commit()
-        .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null && !draining.get() && session.isAlive()) {
-                log.debug("releasing the lock of {} failed, retrying: {}", job, e.toString());
-                timers.schedule(() -> releaseLock(job, token), 500, TimeUnit.MILLISECONDS);
-              }
-            });
   }
 
   /**
@@ -279,7 +240,7 @@ public final class Worker implements AutoCloseable {
     scheduler.close();
     // A claim in flight is settled, not dropped: what it owns runs (and is drained) like the rest.
     claims.close(settings.requestTimeout().multipliedBy(2));
-    mirrors.forEach(PrefixMirror::close);
+    feed.close();
     try {
       if (!runs.awaitIdle(settings.drainTimeout())) {
         runs.kill(
@@ -313,65 +274,5 @@ public final class Worker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  /** Jobs mirror: every change reschedules. */
-  private final class JobsListener implements PrefixMirror.Listener {
-    @Override
-    public void onPut(KeyValue kv) {
-      try {
-        JobStore.Versioned v = EtcdJobStore.decode(kv);
-        scheduler.upsert(v.job(), v.version());
-      } catch (RuntimeException e) {
-        log.warn("ignoring unreadable job {}: {}", Keys.string(kv.getKey()), e.getMessage());
-      }
-    }
-
-    @Override
-    public void onDelete(String key) {
-      scheduler.remove(Keys.name(keys.jobs(), key));
-    }
-  }
-
-  /** Kill requests: kill the covered runs of the job. */
-  private final class KillsListener implements PrefixMirror.Listener {
-    @Override
-    public void onPut(KeyValue kv) {
-      String job = Keys.name(keys.kills(), Keys.string(kv.getKey()));
-      KillRequest req;
-      try {
-        req = Json.read(Keys.string(kv.getValue()), KillRequest.class);
-      } catch (RuntimeException e) {
-        log.warn("ignoring unreadable kill request for {}: {}", job, e.getMessage());
-        return;
-      }
-      runs.killRequested(job, req, kv.getModRevision());
-    }
-
-    @Override
-    public void onDelete(String key) {}
-  }
-
-  /** Manual run requests: queue them as fires. */
-  private final class TriggersListener implements PrefixMirror.Listener {
-    @Override
-    public void onPut(KeyValue kv) {
-      String rest = Keys.name(keys.triggers(), Keys.string(kv.getKey()));
-      int slash = rest.lastIndexOf('/');
-      if (slash < 0) {
-        return;
-      }
-      String job = rest.substring(0, slash);
-      Instant at;
-      try {
-        at = Keys.unpad(rest.substring(slash + 1));
-      } catch (NumberFormatException e) {
-        return;
-      }
-      scheduler.manual(job, at, Keys.string(kv.getKey()));
-    }
-
-    @Override
-    public void onDelete(String key) {}
   }
 }

@@ -1,0 +1,149 @@
+package io.etcron.worker;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcron.job.JobStore;
+import io.etcron.json.Json;
+import io.etcron.lock.EtcdUnavailableException;
+import io.etcron.store.EtcdJobStore;
+import io.etcron.store.Keys;
+import io.etcron.store.KillRequest;
+import io.etcron.store.PrefixMirror;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a worker follows in etcd, one {@link PrefixMirror} per prefix: cursors ({@link CursorView}),
+ * live workers ({@link Members}), jobs and manual run requests (to the {@link Scheduler}), kill
+ * requests (to {@link Runs}). Each mirror lists its prefix in pages and then watches it; listeners
+ * run on the mirror's own thread, holding no lock of the mirror.
+ */
+final class ClusterFeed implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ClusterFeed.class);
+
+  private final Client client;
+  private final Keys keys;
+  private final Duration requestTimeout;
+  private final CursorView cursors;
+  private final Members members;
+  private final Scheduler scheduler;
+  private final Runs runs;
+  private final List<PrefixMirror> mirrors = new ArrayList<>();
+  private volatile PrefixMirror triggers;
+
+  ClusterFeed(
+      Client client,
+      Keys keys,
+      Duration requestTimeout,
+      CursorView cursors,
+      Members members,
+      Scheduler scheduler,
+      Runs runs) {
+    this.client = client;
+    this.keys = keys;
+    this.requestTimeout = requestTimeout;
+    this.cursors = cursors;
+    this.members = members;
+    this.scheduler = scheduler;
+    this.runs = runs;
+  }
+
+  /**
+   * Mirrors every prefix; blocks until each is listed, at most {@code timeout} each.
+   *
+   * @throws EtcdUnavailableException when a prefix cannot be listed in time
+   */
+  void start(Duration timeout) throws InterruptedException {
+    // Cursors first: a job's missed fires are computed from its cursor when the job is loaded.
+    mirror(keys.cursors(), cursors, timeout);
+    mirror(keys.workers(), members, timeout);
+    mirror(keys.jobs(), new JobsListener(), timeout);
+    mirror(keys.kills(), new KillsListener(), timeout);
+    triggers = mirror(keys.triggers(), new TriggersListener(), timeout);
+  }
+
+  /** Whether the manual run request {@code key} is still unclaimed, as far as this worker sees. */
+  boolean triggerPending(String key) {
+    return triggers.get(key).isPresent();
+  }
+
+  private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout)
+      throws InterruptedException {
+    PrefixMirror m = PrefixMirror.start(client, prefix, listener, requestTimeout);
+    mirrors.add(m);
+    if (!m.awaitSynced(timeout)) {
+      throw new EtcdUnavailableException(
+          "could not list " + prefix + " within " + timeout.toSeconds() + "s", null);
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    mirrors.forEach(PrefixMirror::close);
+  }
+
+  /** Jobs mirror: every change reschedules. */
+  private final class JobsListener implements PrefixMirror.Listener {
+    @Override
+    public void onPut(KeyValue kv) {
+      try {
+        JobStore.Versioned v = EtcdJobStore.decode(kv);
+        scheduler.upsert(v.job(), v.version());
+      } catch (RuntimeException e) {
+        log.warn("ignoring unreadable job {}: {}", Keys.string(kv.getKey()), e.getMessage());
+      }
+    }
+
+    @Override
+    public void onDelete(String key) {
+      scheduler.remove(Keys.name(keys.jobs(), key));
+    }
+  }
+
+  /** Kill requests: kill the covered runs of the job. */
+  private final class KillsListener implements PrefixMirror.Listener {
+    @Override
+    public void onPut(KeyValue kv) {
+      String job = Keys.name(keys.kills(), Keys.string(kv.getKey()));
+      KillRequest req;
+      try {
+        req = Json.read(Keys.string(kv.getValue()), KillRequest.class);
+      } catch (RuntimeException e) {
+        log.warn("ignoring unreadable kill request for {}: {}", job, e.getMessage());
+        return;
+      }
+      runs.killRequested(job, req, kv.getModRevision());
+    }
+
+    @Override
+    public void onDelete(String key) {}
+  }
+
+  /** Manual run requests: queue them as fires. */
+  private final class TriggersListener implements PrefixMirror.Listener {
+    @Override
+    public void onPut(KeyValue kv) {
+      String rest = Keys.name(keys.triggers(), Keys.string(kv.getKey()));
+      int slash = rest.lastIndexOf('/');
+      if (slash < 0) {
+        return;
+      }
+      String job = rest.substring(0, slash);
+      Instant at;
+      try {
+        at = Keys.unpad(rest.substring(slash + 1));
+      } catch (NumberFormatException e) {
+        return;
+      }
+      scheduler.manual(job, at, Keys.string(kv.getKey()));
+    }
+
+    @Override
+    public void onDelete(String key) {}
+  }
+}

@@ -8,7 +8,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +56,8 @@ public final class Session implements AutoCloseable {
   private final LeaseKeeper keeper;
   private final CompletableFuture<SessionEnd> done = new CompletableFuture<>();
   private final AtomicReference<SessionEnd> end = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private Session(Builder b, long leaseId, Duration grantedTtl, long sentNanos) {
     this.client = b.client;
@@ -164,12 +165,9 @@ public final class Session implements AutoCloseable {
   private void ended(SessionEnd e) {
     if (end.compareAndSet(null, e)) {
       if (e.isLoss()) {
+        // No revoke here: the holders are told first and the key goes when the lease expires in
+        // etcd, at the earliest a safety margin after now. That margin is theirs to stop in.
         log.warn("session lost: {}", e.detail());
-        // Best effort: if etcd is reachable again, free our keys now instead of after the TTL.
-        client
-            .getLeaseClient()
-            .revoke(leaseId)
-            .orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       }
       done.complete(e);
     }
@@ -178,7 +176,7 @@ public final class Session implements AutoCloseable {
   /** Ends the session and revokes its lease (bounded by the request timeout). Idempotent. */
   @Override
   public void close() {
-    if (end.get() != null) {
+    if (closed.getAndSet(true)) {
       return;
     }
     keeper.close();

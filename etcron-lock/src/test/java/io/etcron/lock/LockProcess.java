@@ -14,9 +14,9 @@ import java.util.List;
 /**
  * A separate JVM that uses the lock library, for tests that kill or race whole processes.
  *
- * <p>Usage: {@code LockProcess ENDPOINTS NAME TTL_SECONDS hold [MARGIN_SECONDS]|campaign|race
- * ROUNDS FILE}. A holder prints {@code ACQUIRED <token>}, and {@code LOST <nanoTime>} when it hears
- * of a loss.
+ * <p>Usage: {@code LockProcess ENDPOINTS NAME TTL_SECONDS hold
+ * [MARGIN_SECONDS]|hold-own|campaign|race ROUNDS FILE}. A holder prints {@code ACQUIRED <token>},
+ * and {@code LOST <nanoTime>} when it hears of a loss.
  */
 public final class LockProcess {
   private LockProcess() {}
@@ -37,20 +37,27 @@ public final class LockProcess {
     try (Session session = settings.open()) {
       switch (mode) {
         case "hold" -> {
-          HeldLock held = session.lock(name).acquire(Duration.ofSeconds(60));
+          HeldLock held = Lock.on(session, name).acquire(Duration.ofSeconds(60));
           held.lost().thenRun(() -> out.println("LOST " + System.nanoTime()));
+          out.println("ACQUIRED " + held.fencingToken());
+          Thread.sleep(Long.MAX_VALUE);
+        }
+        case "hold-own" -> {
+          HeldLock held =
+              Lock.withOwnLease(Session.builder(session.client()).ttl(ttl), name)
+                  .acquire(Duration.ofSeconds(60));
           out.println("ACQUIRED " + held.fencingToken());
           Thread.sleep(Long.MAX_VALUE);
         }
         case "campaign" -> {
           HeldLock leadership =
-              session
-                  .election(name)
+              Election.on(session, name)
                   .campaign("pid-" + ProcessHandle.current().pid(), Duration.ofSeconds(60));
           out.println("LEADER " + leadership.fencingToken());
+          out.println("ACQUIRED " + leadership.fencingToken());
           Thread.sleep(Long.MAX_VALUE);
         }
-        case "race" -> race(session.lock(name), Integer.parseInt(args[4]), Path.of(args[5]));
+        case "race" -> race(Lock.on(session, name), Integer.parseInt(args[4]), Path.of(args[5]));
         default -> throw new IllegalArgumentException(mode);
       }
     }

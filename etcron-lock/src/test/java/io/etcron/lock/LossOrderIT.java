@@ -39,7 +39,7 @@ class LossOrderIT {
       long token =
           Long.parseLong(holder.awaitLine("ACQUIRED", Duration.ofSeconds(30)).split(" ")[1]);
       CompletableFuture<Long> rivalAt =
-          rival.lock("frozen").acquireAsync().thenApply(held -> System.nanoTime());
+          Lock.on(rival, "frozen").acquireAsync().thenApply(held -> System.nanoTime());
 
       holder.freeze();
       long frozenAt = System.nanoTime();

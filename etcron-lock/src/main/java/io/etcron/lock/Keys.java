@@ -26,11 +26,18 @@ final class Keys {
 
   /** Deletes {@code key} if its create revision is still {@code token}. Blocks. */
   static void deleteIfOurs(Session session, String key, long token) {
-    Etcd.await(deleteIfOursAsync(session, key, token), session.requestTimeout(), "release " + key);
+    // The bounded wait is the timeout: no timer task per release (they pile up in the JDK's one
+    // delay queue until they would have fired, which costs at thousands of releases a second).
+    Etcd.await(deleteTxn(session, key, token), session.requestTimeout(), "release " + key);
   }
 
-  /** Deletes {@code key} if its create revision is still {@code token}. */
+  /** Deletes {@code key} if its create revision is still {@code token}; bounded. */
   static CompletableFuture<TxnResponse> deleteIfOursAsync(Session session, String key, long token) {
+    return deleteTxn(session, key, token)
+        .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static CompletableFuture<TxnResponse> deleteTxn(Session session, String key, long token) {
     ByteSequence k = Etcd.bytes(key);
     return session
         .client()
@@ -39,8 +46,7 @@ final class Keys {
         // Still ours: a key re-created by a later holder has a larger create revision.
         .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(token)))
         .Then(Op.delete(k, DeleteOption.DEFAULT))
-        .commit()
-        .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        .commit();
   }
 
   /** Reads {@code key} once, bounded by the request timeout. */

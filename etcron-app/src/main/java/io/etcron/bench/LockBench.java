@@ -9,14 +9,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 
 /**
- * Acquire + release cycles per second, from one client, for four ways of locking, each beside the
- * raw limit: the same put-if-absent transaction plus a delete, with no lock logic.
+ * Acquire + release cycles per second, from one client, for three ways of locking beside the raw
+ * limit (the same put-if-absent transaction plus a delete, with no lock logic):
  *
  * <ul>
  *   <li>(a) classic: a lease per lock (grant, keep-alive, txn, revoke);
@@ -24,80 +26,93 @@ import java.util.concurrent.TimeUnit;
  *   <li>(c) jetcd's server-side Lock API on a shared lease;
  *   <li>(d) raw: put-if-absent txn + delete.
  * </ul>
+ *
+ * <p>The machine drifts (other processes, CPU frequency, etcd compaction), so the scenarios are not
+ * run one after the other: they alternate in short slices, round after round, each round starting
+ * with a different scenario, and every ratio is the median over the rounds of the ratio within one
+ * round. Two runs then agree within a few per cent even when absolute rates move.
  */
 public final class LockBench {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
+  private static final List<String> SCENARIOS =
+      List.of(
+          "(a) classic, a lease per lock",
+          "(b) session lock",
+          "(c) jetcd Lock API",
+          "(d) raw txn + delete");
 
   private final Client client;
-  private final Duration window;
+  private final Duration duration;
+  private final Duration slice;
   private final PrintWriter out;
 
-  public LockBench(Client client, Duration window, PrintWriter out) {
+  /**
+   * @param duration measured time per scenario and concurrency, split into slices
+   * @param slice length of one slice
+   */
+  public LockBench(Client client, Duration duration, Duration slice, PrintWriter out) {
     this.client = client;
-    this.window = window;
+    this.duration = duration;
+    this.slice = slice;
     this.out = out;
   }
 
   /** Runs every scenario at each concurrency, prints the table and the final JSON line. */
   public Map<String, Object> run(List<Integer> concurrencies) throws Exception {
-    Duration warmUp = Duration.ofMillis(Math.max(1000, window.toMillis() / 5));
+    int rounds = (int) Math.max(3, duration.toMillis() / slice.toMillis());
     List<Map<String, Object>> rows = new ArrayList<>();
     Map<String, Object> summary = new LinkedHashMap<>();
     try (Session session = Session.builder(client).ttl(Duration.ofSeconds(30)).open()) {
       long lease = session.leaseId();
       out.printf(
-          "%-34s %5s %10s %8s %8s %7s%n",
-          "scenario", "loops", "cycles/s", "p50 ms", "p99 ms", "x raw");
+          "%-32s %5s %10s %8s %8s %7s %8s%n",
+          "scenario", "loops", "cycles/s", "p50 ms", "p99 ms", "x raw", "x jetcd");
       for (int loops : concurrencies) {
-        // The reference is measured before and after the others and the faster run kept, so that
-        // JIT warm-up or a noisy neighbour never flatters the ratios.
-        Throughput.Result rawBefore =
-            Throughput.measure(
-                loops, warmUp, window, i -> rawCycle("bench/raw/" + loops + "/" + i, lease));
-        Map<String, Throughput.Result> results = new LinkedHashMap<>();
-        results.put(
-            "(a) classic, a lease per lock",
-            Throughput.measure(
-                loops, warmUp, window, i -> classicCycle("bench-a-" + loops + "-" + i)));
-        results.put(
-            "(b) session lock",
-            Throughput.measure(
-                loops, warmUp, window, i -> sessionCycle(session, "bench-b-" + loops + "-" + i)));
-        results.put(
-            "(c) jetcd Lock API",
-            Throughput.measure(
-                loops, warmUp, window, i -> jetcdCycle("bench/c/" + loops + "/" + i, lease)));
-        Throughput.Result rawAfter =
-            Throughput.measure(
-                loops, warmUp, window, i -> rawCycle("bench/raw2/" + loops + "/" + i, lease));
-        Throughput.Result raw =
-            rawBefore.perSecond() >= rawAfter.perSecond() ? rawBefore : rawAfter;
-        results.put("(d) raw txn + delete", raw);
-        for (var e : results.entrySet()) {
-          double ratio = e.getValue().perSecond() / raw.perSecond();
-          Throughput.Result r = e.getValue();
+        List<IntFunction<Throughput.Cycle>> cycles =
+            List.of(
+                i -> classicCycle("bench-a-" + loops + "-" + i),
+                i -> sessionCycle(session, "bench-b-" + loops + "-" + i),
+                i -> jetcdCycle("bench/c/" + loops + "/" + i, lease),
+                i -> RawTxn.cycle(client, "bench/raw/" + loops + "/" + i, lease));
+        Slices slices = measure(loops, rounds, cycles);
+        for (int s = 0; s < SCENARIOS.size(); s++) {
+          String name = SCENARIOS.get(s);
+          double[] toRaw = slices.ratios(s, 3);
+          double[] toJetcd = slices.ratios(s, 2);
           out.printf(
-              "%-34s %5d %10.0f %8.2f %8.2f %7.2f%n",
-              e.getKey(), loops, r.perSecond(), r.p50Millis(), r.p99Millis(), ratio);
+              "%-32s %5d %10.0f %8.2f %8.2f %7.2f %8.2f%n",
+              name,
+              loops,
+              slices.medianRate(s),
+              slices.p50(s),
+              slices.p99(s),
+              median(toRaw),
+              median(toJetcd));
           Map<String, Object> row = new LinkedHashMap<>();
-          row.put("scenario", e.getKey().substring(1, 2));
-          row.put("name", e.getKey().substring(4));
+          row.put("scenario", name.substring(1, 2));
+          row.put("name", name.substring(4));
           row.put("loops", loops);
-          row.put("cycles_per_s", round(r.perSecond()));
-          row.put("p50_ms", round(r.p50Millis()));
-          row.put("p99_ms", round(r.p99Millis()));
-          row.put("ratio_to_raw", round(ratio));
+          row.put("cycles_per_s", round(slices.medianRate(s)));
+          row.put("p50_ms", round(slices.p50(s)));
+          row.put("p99_ms", round(slices.p99(s)));
+          row.put("ratio_to_raw", round(median(toRaw)));
+          row.put("ratio_to_jetcd", round(median(toJetcd)));
+          row.put("ratio_to_raw_per_round", roundAll(toRaw));
+          row.put("cycles_per_s_per_round", roundAll(slices.rates(s)));
           rows.add(row);
         }
-        summary.put(
-            "session_vs_raw_" + loops,
-            round(results.get("(b) session lock").perSecond() / raw.perSecond()));
+        summary.put("session_vs_raw_" + loops, round(median(slices.ratios(1, 3))));
+        summary.put("session_vs_jetcd_" + loops, round(median(slices.ratios(1, 2))));
+        summary.put("jetcd_vs_raw_" + loops, round(median(slices.ratios(2, 3))));
+        summary.put("classic_vs_raw_" + loops, round(median(slices.ratios(0, 3))));
         out.flush();
       }
     }
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("benchmark", "lock");
-    json.put("window_s", window.toSeconds());
+    json.put("duration_s", duration.toMillis() / 1000.0);
+    json.put("slice_s", slice.toMillis() / 1000.0);
+    json.put("rounds", rounds);
     json.put("results", rows);
     json.putAll(summary);
     out.println(new ObjectMapper().writeValueAsString(json));
@@ -105,13 +120,68 @@ public final class LockBench {
     return json;
   }
 
+  /** One warm-up slice per scenario, then {@code rounds} rounds of one slice each, rotated. */
+  private Slices measure(int loops, int rounds, List<IntFunction<Throughput.Cycle>> cycles)
+      throws Exception {
+    int n = cycles.size();
+    for (IntFunction<Throughput.Cycle> c : cycles) {
+      Throughput.measure(loops, Duration.ZERO, slice, c);
+    }
+    Slices slices = new Slices(n, rounds);
+    for (int r = 0; r < rounds; r++) {
+      for (int k = 0; k < n; k++) {
+        int s = (r + k) % n;
+        slices.add(s, r, Throughput.measure(loops, Duration.ZERO, slice, cycles.get(s)));
+      }
+    }
+    return slices;
+  }
+
+  /** Results of every slice: {@code [scenario][round]}. */
+  private static final class Slices {
+    private final Throughput.Result[][] results;
+
+    Slices(int scenarios, int rounds) {
+      results = new Throughput.Result[scenarios][rounds];
+    }
+
+    void add(int scenario, int round, Throughput.Result r) {
+      results[scenario][round] = r;
+    }
+
+    double[] rates(int s) {
+      return Arrays.stream(results[s]).mapToDouble(Throughput.Result::perSecond).toArray();
+    }
+
+    /** Per round: the rate of scenario {@code s} over that of {@code reference}. */
+    double[] ratios(int s, int reference) {
+      double[] r = new double[results[s].length];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = results[s][i].perSecond() / results[reference][i].perSecond();
+      }
+      return r;
+    }
+
+    double medianRate(int s) {
+      return median(rates(s));
+    }
+
+    double p50(int s) {
+      return median(Arrays.stream(results[s]).mapToDouble(Throughput.Result::p50Millis).toArray());
+    }
+
+    double p99(int s) {
+      return median(Arrays.stream(results[s]).mapToDouble(Throughput.Result::p99Millis).toArray());
+    }
+  }
+
   private Throughput.Cycle classicCycle(String name) {
-    Lock lock = Session.builder(client).ttl(Duration.ofSeconds(30)).lockWithOwnLease(name);
+    Lock lock = Lock.withOwnLease(Session.builder(client).ttl(Duration.ofSeconds(30)), name);
     return () -> lock.tryAcquire().lock().orElseThrow().release();
   }
 
   private static Throughput.Cycle sessionCycle(Session session, String name) {
-    Lock lock = session.lock(name);
+    Lock lock = Lock.on(session, name);
     return () -> lock.tryAcquire().lock().orElseThrow().release();
   }
 
@@ -128,8 +198,14 @@ public final class LockBench {
     };
   }
 
-  private Throughput.Cycle rawCycle(String name, long lease) {
-    return RawTxn.cycle(client, name, lease);
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    if (n == 0) {
+      return 0;
+    }
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static ByteSequence bytes(String s) {
@@ -138,5 +214,9 @@ public final class LockBench {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
+  }
+
+  private static double[] roundAll(double[] v) {
+    return Arrays.stream(v).map(LockBench::round).toArray();
   }
 }

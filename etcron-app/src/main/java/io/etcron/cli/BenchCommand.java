@@ -41,13 +41,23 @@ final class BenchCommand {
         names = "--duration",
         defaultValue = "10s",
         converter = DurationConverter.class,
-        description = "Measured time per scenario and concurrency (default ${DEFAULT-VALUE}).")
+        description =
+            "Measured time per scenario and concurrency, in alternating slices"
+                + " (default ${DEFAULT-VALUE}).")
     Duration duration;
+
+    @Option(
+        names = "--slice",
+        defaultValue = "1s",
+        converter = DurationConverter.class,
+        description =
+            "Length of one slice; scenarios take turns slice by slice (default ${DEFAULT-VALUE}).")
+    Duration slice;
 
     @Option(
         names = "--loops",
         split = ",",
-        defaultValue = "1,16",
+        defaultValue = "1,16,64",
         description = "Concurrent loops (default ${DEFAULT-VALUE}).")
     List<Integer> loops;
 
@@ -58,7 +68,7 @@ final class BenchCommand {
       PrintWriter out = spec.commandLine().getOut();
       try (LocalOrRemoteEtcd target = LocalOrRemoteEtcd.of(etcd, out);
           Client client = target.connect()) {
-        new LockBench(client, duration, out).run(loops);
+        new LockBench(client, duration, slice, out).run(loops);
       }
       return ExitCodes.OK;
     }

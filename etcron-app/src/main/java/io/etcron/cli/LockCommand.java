@@ -89,7 +89,7 @@ final class LockCommand implements Callable<Integer> {
                 .namespace(settings.namespace())
                 .requestTimeout(settings.requestTimeout())
                 .open()) {
-      Lock lock = session.lock(name);
+      Lock lock = Lock.on(session, name);
       Optional<HeldLock> held = acquire(lock, err);
       if (held.isEmpty()) {
         return ExitCodes.LOCK_TAKEN;

@@ -1,9 +1,10 @@
 package io.etcron.master;
 
 import io.etcd.jetcd.Client;
+import io.etcron.lock.Election;
 import io.etcron.lock.HeldLock;
 import io.etcron.lock.LockException;
-import io.etcron.lock.LockTimeoutException;
+import io.etcron.lock.NotElectedException;
 import io.etcron.lock.Session;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.Run;
@@ -142,8 +143,8 @@ public final class RunSweeper implements AutoCloseable {
 
   private HeldLock campaign() {
     try {
-      return session.election("run-sweeper").campaign(owner, Duration.ofSeconds(30));
-    } catch (LockTimeoutException e) {
+      return Election.on(session, "run-sweeper").campaign(owner, Duration.ofSeconds(30));
+    } catch (NotElectedException e) {
       return null; // someone else leads; campaign again with a fresh session
     } catch (LockException e) {
       pause();

@@ -1,7 +1,7 @@
 package io.etcron.lock;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -9,11 +9,10 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.options.WatchOption;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,17 +20,34 @@ import java.util.function.Consumer;
 
 /**
  * A leader election (etcd's {@code concurrency.Election}): candidates are keys {@code
- * <prefix><lease>} on their session's lease; the oldest (smallest create revision) leads. A
- * candidate waits by watching the deletion of the candidate just older than itself, so a leader's
- * crash wakes exactly its successor. Thread-safe.
+ * <namespace>election/<name>/<lease>} on their session's lease; the oldest (smallest create
+ * revision) leads. A candidate waits by watching the deletion of the candidate just older than
+ * itself, so a leader's crash wakes exactly its successor. Thread-safe.
+ *
+ * <pre>{@code
+ * Election election = Election.on(session, "sweeper");
+ * try (HeldLock leadership = election.campaign("node-1", Duration.ofMinutes(5))) {
+ *   leadership.lost().thenRun(this::stopSweeping);
+ *   sweep();
+ * }
+ * }</pre>
  */
 public final class Election {
   private final Session session;
   private final String prefix;
 
-  Election(Session session, String prefix) {
+  private Election(Session session, String prefix) {
     this.session = session;
     this.prefix = prefix;
+  }
+
+  /**
+   * The election named {@code name}, campaigning with {@code session}'s lease.
+   *
+   * @throws IllegalArgumentException when the name is invalid ({@link LockName})
+   */
+  public static Election on(Session session, String name) {
+    return new Election(session, session.namespace() + "election/" + LockName.check(name) + "/");
   }
 
   /** The key prefix of the candidates. */
@@ -43,45 +59,54 @@ public final class Election {
    * Campaigns with {@code value} and blocks until this session leads or {@code timeout} passes.
    * Returns the leadership as a held lock on the candidate key: its fencing token is the
    * candidate's create revision, {@link HeldLock#lost()} tells of a lost session, closing it
-   * resigns.
+   * resigns. A session campaigning again keeps its place in line.
    *
-   * @throws LockTimeoutException when not elected in time (the candidacy is withdrawn)
+   * @throws NotElectedException when not elected in time (the candidacy is withdrawn)
    * @throws SessionLostException when the session is lost
+   * @throws EtcdUnavailableException when etcd does not answer in time
    */
   public HeldLock campaign(String value, Duration timeout) {
+    Objects.requireNonNull(value, "value");
     session.checkAlive();
     String candidate = prefix + Etcd.hex(session.leaseId());
     long revision = putCandidate(candidate, value);
     QueueHead head = new QueueHead(session, prefix, revision);
-    CompletableFuture<Void> reached = head.await();
-    session.done().thenRun(head::cancel);
+    Session.Member stopOnEnd = end -> head.cancel();
+    session.join(stopOnEnd);
     try {
-      reached.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      head.await().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       session.checkAlive();
-      return new HeldLock(session, candidate, revision, false);
+      return new SessionHeldLock(session, candidate, revision);
     } catch (TimeoutException e) {
       head.cancel();
       withdraw(candidate, revision);
-      throw new LockTimeoutException(
+      Optional<Leader> leader = leaderOrEmpty();
+      throw new NotElectedException(
           "not elected in "
               + prefix
               + " within "
               + Etcd.human(timeout)
-              + leader().map(l -> "; the leader is " + l.value()).orElse(""),
-          null);
+              + leader.map(l -> "; the leader is " + l.value()).orElse(""),
+          leader);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       head.cancel();
       withdraw(candidate, revision);
       throw new LockException("interrupted while campaigning in " + prefix, e);
-    } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+    } catch (ExecutionException | CancellationException e) {
       withdraw(candidate, revision);
       session.checkAlive();
       throw Etcd.failure(e, "campaign in " + prefix);
+    } finally {
+      session.leave(stopOnEnd);
     }
   }
 
-  /** The current leader, read once. */
+  /**
+   * The current leader, read once. Blocks for one request.
+   *
+   * @throws EtcdUnavailableException when etcd does not answer in time
+   */
   public Optional<Leader> leader() {
     GetResponse response =
         Etcd.await(
@@ -93,11 +118,21 @@ public final class Election {
 
   /**
    * Calls {@code listener} with the current leader now and after every change, until the returned
-   * handle is closed. Driven by a watch on the candidates; a broken watch is re-opened. The
-   * listener runs on a jetcd thread and must not block.
+   * subscription is closed. Like etcd's {@code Observe} it watches the leader's key only (or, with
+   * no leader, the first new candidate); a broken watch costs a re-read. The listener runs on a
+   * jetcd thread, one call at a time, and must not block. Does not block.
    */
-  public AutoCloseable observe(Consumer<Optional<Leader>> listener) {
-    return new Observer(Objects.requireNonNull(listener, "listener")).start();
+  public Subscription observe(Consumer<Optional<Leader>> listener) {
+    return new LeaderObserver(session, prefix, Objects.requireNonNull(listener, "listener"))
+        .start();
+  }
+
+  private Optional<Leader> leaderOrEmpty() {
+    try {
+      return leader();
+    } catch (LockException e) {
+      return Optional.empty();
+    }
   }
 
   private long putCandidate(String candidate, String value) {
@@ -119,93 +154,18 @@ public final class Election {
                 .commit(),
             session.requestTimeout(),
             "campaign in " + prefix);
-    return response.isSucceeded()
-        ? response.getHeader().getRevision()
-        : response.getGetResponses().get(0).getKvs().get(0).getCreateRevision();
+    if (response.isSucceeded()) {
+      return response.getHeader().getRevision();
+    }
+    KeyValue existing = response.getGetResponses().get(0).getKvs().get(0);
+    return existing.getCreateRevision();
   }
 
   private void withdraw(String candidate, long revision) {
     try {
-      SessionLock.deleteIfOurs(session, candidate, revision);
+      Keys.deleteIfOurs(session, candidate, revision);
     } catch (LockException e) {
       // the candidate key is on our lease: it goes with the session at the latest
-    }
-  }
-
-  /** Watches the candidates and reports the oldest whenever it changes. */
-  private final class Observer implements AutoCloseable {
-    private final Consumer<Optional<Leader>> listener;
-    private Optional<Leader> last;
-    private Watch.Watcher watcher;
-    private boolean closed;
-
-    Observer(Consumer<Optional<Leader>> listener) {
-      this.listener = listener;
-    }
-
-    Observer start() {
-      refresh(true);
-      return this;
-    }
-
-    /** Reads the leader, reports a change and, when asked, (re)opens the watch after that read. */
-    private void refresh(boolean rewatch) {
-      session
-          .client()
-          .getKVClient()
-          .get(Etcd.bytes(prefix), Etcd.oldestUnder(prefix))
-          .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-          .whenComplete(
-              (response, error) -> {
-                if (error != null) {
-                  CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS)
-                      .execute(() -> refresh(rewatch));
-                  return;
-                }
-                report(response.getKvs().stream().findFirst().map(Leader::of));
-                if (rewatch) {
-                  watchFrom(response.getHeader().getRevision() + 1);
-                }
-              });
-    }
-
-    private synchronized void report(Optional<Leader> leader) {
-      if (!closed && !leader.equals(last)) {
-        last = leader;
-        listener.accept(leader);
-      }
-    }
-
-    private synchronized void watchFrom(long revision) {
-      if (closed) {
-        return;
-      }
-      watcher =
-          session
-              .client()
-              .getWatchClient()
-              .watch(
-                  Etcd.bytes(prefix),
-                  WatchOption.builder()
-                      .withPrefix(Etcd.bytes(prefix))
-                      .withRevision(revision)
-                      .build(),
-                  Watch.listener(response -> refresh(false), error -> reopen(), this::reopen));
-    }
-
-    private synchronized void reopen() {
-      if (!closed) {
-        watcher.close();
-        refresh(true);
-      }
-    }
-
-    @Override
-    public synchronized void close() {
-      closed = true;
-      if (watcher != null) {
-        watcher.close();
-      }
     }
   }
 }

@@ -1,18 +1,34 @@
 package io.etcron.lock;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
 import io.etcd.jetcd.options.GetOption;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Small helpers over jetcd: bytes, prefix options and bounded waits on its futures. */
+/**
+ * Small helpers over jetcd: bytes, prefix options, bounded waits on its futures, and the one place
+ * where its failures are classified, by gRPC status code (never by message text).
+ */
 final class Etcd {
+  /** Pause before retrying a request whose outcome was unknown. */
+  static final Duration RETRY_PAUSE = Duration.ofMillis(250);
+
+  private static final Executor RETRY =
+      CompletableFuture.delayedExecutor(RETRY_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+
   private Etcd() {}
 
   static ByteSequence bytes(String s) {
@@ -21,6 +37,11 @@ final class Etcd {
 
   static String string(ByteSequence b) {
     return b.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Runs {@code action} after {@link #RETRY_PAUSE}, on a shared daemon timer. */
+  static void retryLater(Runnable action) {
+    RETRY.execute(action);
   }
 
   /** The oldest key (smallest create revision) under {@code prefix}. */
@@ -47,7 +68,9 @@ final class Etcd {
   /**
    * Waits for {@code future} at most {@code timeout}; restores the interrupt flag.
    *
-   * @throws EtcdUnavailableException when etcd did not answer in time or failed the request
+   * @throws EtcdUnavailableException when etcd did not answer in time (the outcome is unknown)
+   * @throws SessionLostException when etcd answered that the lease is gone
+   * @throws LockException when etcd refused the request
    */
   static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
     try {
@@ -70,20 +93,77 @@ final class Etcd {
     }
   }
 
-  /** Maps a jetcd failure to the library's exceptions, keeping ours as they are. */
-  static RuntimeException failure(Throwable cause, String what) {
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
+  /** The gRPC status code of a jetcd failure, if it carries one. */
+  static Optional<ErrorCode> code(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof EtcdException e) {
+      return Optional.of(e.getErrorCode());
     }
+    if (cause instanceof StatusRuntimeException e) {
+      return Optional.of(EtcdExceptionFactory.toEtcdException(e).getErrorCode());
+    }
+    return Optional.empty();
+  }
+
+  /** Whether etcd answered that a lease does not exist (a put on it, or a keep-alive of it). */
+  static boolean leaseNotFound(Throwable error) {
+    return code(error).orElse(null) == ErrorCode.NOT_FOUND;
+  }
+
+  /**
+   * Whether a failed write may still have been applied: no answer in time, or the connection
+   * failed. A refusal (invalid argument, failed precondition, permission, quota, lease not found)
+   * means it was not.
+   */
+  static boolean outcomeUnknown(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof TimeoutException || cause instanceof EtcdUnavailableException) {
+      return true;
+    }
+    return code(cause)
+        .map(
+            c ->
+                switch (c) {
+                  case DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, UNKNOWN, INTERNAL, ABORTED ->
+                      true;
+                  default -> false;
+                })
+        .orElse(true);
+  }
+
+  /** Maps a jetcd failure to the library's exceptions, keeping ours as they are. */
+  static RuntimeException failure(Throwable error, String what) {
+    Throwable cause = unwrap(error);
     if (cause instanceof LockException e) {
       return e;
     }
     if (cause instanceof CancellationException e) {
       return e;
     }
-    return new EtcdUnavailableException(
-        "etcd failed to " + what + ": " + cause.getMessage(), cause);
+    if (leaseNotFound(cause)) {
+      return new SessionLostException(
+          "etcd failed to " + what + ": the session's lease does not exist any more");
+    }
+    if (outcomeUnknown(cause)) {
+      return new EtcdUnavailableException(
+          "etcd failed to " + what + ": " + cause.getMessage(), cause);
+    }
+    return new LockException(
+        "etcd refused to "
+            + what
+            + " ("
+            + code(cause).map(Enum::name).orElse(Status.Code.UNKNOWN.name())
+            + "): "
+            + cause.getMessage(),
+        cause);
+  }
+
+  private static Throwable unwrap(Throwable cause) {
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   static String human(Duration d) {

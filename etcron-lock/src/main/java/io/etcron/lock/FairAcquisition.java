@@ -32,8 +32,9 @@ import java.util.function.Supplier;
  * acquire in the order they enqueued. Cancelling runs after any write in flight and removes the
  * waiter key (and the lock, had the claim just succeeded). Thread-safe.
  */
-final class FairAcquisition {
+final class FairAcquisition implements Session.Member {
   private final Session session;
+  private final Function<SessionHeldLock, HeldLock> wrap;
   private final KV kv;
   private final String key;
   private final String queuePrefix;
@@ -48,8 +49,10 @@ final class FairAcquisition {
   private KeyWatch holderWatch;
   private volatile Holder lastHolder;
 
-  FairAcquisition(Session session, String key, String waiterId) {
+  FairAcquisition(
+      Session session, String key, String waiterId, Function<SessionHeldLock, HeldLock> wrap) {
     this.session = session;
+    this.wrap = wrap;
     this.kv = session.client().getKVClient();
     this.key = key;
     this.queuePrefix = key + "/queue/";
@@ -58,21 +61,21 @@ final class FairAcquisition {
 
   /** Starts; the future completes with the held lock, or fails or is cancelled. */
   CompletableFuture<HeldLock> start() {
-    session
-        .done()
-        .thenAccept(
-            end ->
-                fail(
-                    new SessionLostException(
-                        "session lost while waiting for " + key + ": " + end.detail())));
+    session.join(this);
     result.whenComplete(
         (held, error) -> {
+          session.leave(this);
           if (error != null) {
             abort();
           }
         });
     enqueue();
     return result;
+  }
+
+  @Override
+  public void sessionEnded(SessionEnd end) {
+    fail(new SessionLostException("session lost while waiting for " + key + ": " + end.detail()));
   }
 
   /** The holder seen last while waiting, if any. */
@@ -95,13 +98,46 @@ final class FairAcquisition {
     if (holderWatch != null) {
       holderWatch.close();
     }
+    long queuedAt = place;
     cleanup =
         lastWrite
             .handle((ignored, error) -> null)
-            .thenCompose(ignored -> kv.delete(Etcd.bytes(waiterKey), DeleteOption.DEFAULT))
-            .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-            .thenApply(ignored -> (Void) null);
+            .thenCompose(ignored -> leave(queuedAt))
+            .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     return cleanup;
+  }
+
+  /**
+   * Deletes the waiter key; if it is gone already, a claim whose answer was lost may have won, so a
+   * key on our lease created after our place in line that no handle owns is deleted too.
+   */
+  private CompletableFuture<Void> leave(long queuedAt) {
+    var waiter = Etcd.bytes(waiterKey);
+    if (queuedAt == 0) {
+      // Our place is unknown (the enqueue had no answer): no claim was sent.
+      return kv.delete(waiter, DeleteOption.DEFAULT).thenApply(ignored -> null);
+    }
+    return kv.txn()
+        // Still queued: leave the queue; no claim of ours won.
+        .If(new Cmp(waiter, Cmp.Op.EQUAL, CmpTarget.createRevision(queuedAt)))
+        .Then(Op.delete(waiter, DeleteOption.DEFAULT))
+        // Gone: only our own winning claim deletes it (or the lease went). Look at the lock.
+        .Else(Op.get(Etcd.bytes(key), GetOption.DEFAULT))
+        .commit()
+        .thenCompose(
+            response -> {
+              if (response.isSucceeded()) {
+                return DONE;
+              }
+              List<KeyValue> holder = response.getGetResponses().get(0).getKvs();
+              if (!holder.isEmpty()
+                  && holder.get(0).getCreateRevision() > queuedAt
+                  && Keys.phantom(session, holder.get(0))) {
+                return Keys.deleteIfOursAsync(session, key, holder.get(0).getCreateRevision())
+                    .thenApply(ignored -> null);
+              }
+              return DONE;
+            });
   }
 
   private synchronized boolean over() {
@@ -195,12 +231,13 @@ final class FairAcquisition {
   }
 
   private CompletableFuture<?> won(long token) {
-    HeldLock held = new HeldLock(session, key, token, false);
-    if (result.complete(held)) {
+    SessionHeldLock held = new SessionHeldLock(session, key, token);
+    if (result.complete(wrap.apply(held))) {
       return DONE;
     }
     // Cancelled while the claim was in flight: give the lock back before the cleanup completes.
-    return SessionLock.deleteIfOursAsync(session, key, token);
+    held.markReleased();
+    return Keys.deleteIfOursAsync(session, key, token);
   }
 
   private void fail(Throwable error) {
@@ -227,8 +264,10 @@ final class FairAcquisition {
                   if (error == null) {
                     return onAnswer.apply(response);
                   }
-                  if (!over() && session.isAlive()) {
-                    CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS).execute(retry);
+                  if (!Etcd.outcomeUnknown(error)) {
+                    fail(Etcd.failure(error, "wait for " + key));
+                  } else if (!over() && session.isAlive()) {
+                    Etcd.retryLater(retry);
                   }
                   return DONE;
                 })

@@ -3,11 +3,9 @@ package io.etcron.lock;
 import io.etcd.jetcd.Lease;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,23 +14,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The deadline is the monotonic time at which the last acknowledged keep-alive was <em>sent</em>
  * plus the TTL in its answer, minus a safety margin: etcd renewed the lease somewhere between
- * sending and answering, so only the send time is a safe lower bound. When the deadline passes
- * without renewal the keeper reports the loss once, on its own thread, and stops.
+ * sending and answering, so only the send time is a safe lower bound. When less than the at-risk
+ * threshold remains the keeper says so (and says so again when a renewal brings it back above);
+ * when the deadline passes without renewal it reports the loss once and stops.
  *
- * <p>Runs on one named daemon thread. Thread-safe.
+ * <p>Every event is reported on the keeper's one named daemon thread, in order, so a late answer
+ * can never revive a lease already declared lost. Thread-safe.
  */
 final class LeaseKeeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseKeeper.class);
 
+  /** What the keeper reports, always on its own thread. Implementations must not block long. */
+  interface Events {
+    /** A keep-alive was acknowledged after {@code roundTrip}. */
+    void keptAlive(Duration roundTrip);
+
+    /** Less than the at-risk threshold remains before the deadline. */
+    void atRisk(Duration remaining);
+
+    /** A renewal brought the time left back above the at-risk threshold. */
+    void recovered();
+
+    /** The lease is lost (deadline passed, or etcd says it is gone). Reported once, last. */
+    void lost(SessionEnd end);
+  }
+
   private final Lease lease;
   private final long leaseId;
   private final long marginNanos;
+  private final long riskNanos;
   private final Duration interval;
-  private final Consumer<SessionEnd> onLoss;
-  private final Consumer<Duration> onKeepAlive;
+  private final Events events;
   private final ScheduledThreadPoolExecutor thread;
   private volatile long deadlineNanos;
   private volatile boolean stopped;
+  private boolean atRisk;
   private ScheduledFuture<?> deadlineCheck;
   private ScheduledFuture<?> renewals;
 
@@ -40,16 +56,16 @@ final class LeaseKeeper implements AutoCloseable {
       Lease lease,
       long leaseId,
       Duration margin,
+      Duration riskThreshold,
       Duration interval,
       long firstDeadlineNanos,
-      Consumer<SessionEnd> onLoss,
-      Consumer<Duration> onKeepAlive) {
+      Events events) {
     this.lease = lease;
     this.leaseId = leaseId;
     this.marginNanos = margin.toNanos();
+    this.riskNanos = riskThreshold.toNanos();
     this.interval = interval;
-    this.onLoss = onLoss;
-    this.onKeepAlive = onKeepAlive;
+    this.events = events;
     this.deadlineNanos = firstDeadlineNanos;
     this.thread =
         new ScheduledThreadPoolExecutor(
@@ -98,37 +114,44 @@ final class LeaseKeeper implements AutoCloseable {
       return;
     }
     if (error == null) {
-      onKeepAlive.accept(Duration.ofNanos(System.nanoTime() - sentNanos));
+      events.keptAlive(Duration.ofNanos(System.nanoTime() - sentNanos));
       long deadline = sentNanos + TimeUnit.SECONDS.toNanos(response.getTTL()) - marginNanos;
       if (deadline - deadlineNanos > 0) {
         deadlineNanos = deadline;
+        if (atRisk && deadline - System.nanoTime() > riskNanos) {
+          atRisk = false;
+          events.recovered();
+        }
         scheduleDeadlineCheck();
       }
       return;
     }
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String message = String.valueOf(cause.getMessage());
-    if (message.contains("lease not found")) {
+    if (Etcd.leaseNotFound(error)) {
       lose(
           new SessionEnd(
               SessionEnd.Reason.REVOKED,
               "etcd says lease " + Etcd.hex(leaseId) + " does not exist any more"));
     } else {
-      log.debug("keep-alive of lease {} failed: {}", Etcd.hex(leaseId), message);
+      log.debug("keep-alive of lease {} failed: {}", Etcd.hex(leaseId), error.toString());
     }
   }
 
+  /** Checks again at the next threshold: the at-risk point, or the deadline once at risk. */
   private void scheduleDeadlineCheck() {
     if (deadlineCheck != null) {
       deadlineCheck.cancel(false);
     }
-    long delay = Math.max(0, deadlineNanos - System.nanoTime());
+    long at = atRisk ? deadlineNanos : deadlineNanos - riskNanos;
+    long delay = Math.max(0, at - System.nanoTime());
     deadlineCheck = thread.schedule(this::checkDeadline, delay, TimeUnit.NANOSECONDS);
   }
 
   private void checkDeadline() {
-    if (!stopped && System.nanoTime() - deadlineNanos >= 0) {
+    if (stopped) {
+      return;
+    }
+    long left = deadlineNanos - System.nanoTime();
+    if (left <= 0) {
       lose(
           new SessionEnd(
               SessionEnd.Reason.EXPIRED,
@@ -136,7 +159,13 @@ final class LeaseKeeper implements AutoCloseable {
                   + Etcd.hex(leaseId)
                   + " was acknowledged in time;"
                   + " etcd may expire it at any moment"));
+      return;
     }
+    if (!atRisk && left <= riskNanos) {
+      atRisk = true;
+      events.atRisk(Duration.ofNanos(left));
+    }
+    scheduleDeadlineCheck();
   }
 
   private void lose(SessionEnd end) {
@@ -146,7 +175,7 @@ final class LeaseKeeper implements AutoCloseable {
     stopped = true;
     cancelTasks();
     try {
-      onLoss.accept(end);
+      events.lost(end);
     } catch (Throwable t) {
       log.error("session loss listener of lease {} failed", Etcd.hex(leaseId), t);
     } finally {
@@ -163,7 +192,7 @@ final class LeaseKeeper implements AutoCloseable {
     }
   }
 
-  /** Stops renewing; does not revoke the lease. */
+  /** Stops renewing and reports nothing more; does not revoke the lease. */
   @Override
   public void close() {
     stopped = true;

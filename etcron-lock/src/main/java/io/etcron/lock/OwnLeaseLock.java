@@ -6,15 +6,15 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The classic recipe: each acquisition grants its own lease, keeps it alive, claims the key with
  * one transaction and revokes the lease on release. Costs a grant and a revoke more than a lock on
- * a shared {@link Session}; made by {@link Session.Builder#lockWithOwnLease(String)}.
+ * a shared {@link Session}; made by {@link Lock#withOwnLease}. Thread-safe.
  */
 final class OwnLeaseLock implements Lock {
   private final Session.Builder settings;
   private final String key;
 
-  OwnLeaseLock(Session.Builder settings, String name) {
+  OwnLeaseLock(Session.Builder settings, String key) {
     this.settings = settings;
-    this.key = settings.namespace() + "mutex/" + LockName.check(name);
+    this.key = key;
   }
 
   @Override
@@ -26,7 +26,8 @@ final class OwnLeaseLock implements Lock {
   public TryResult tryAcquire() {
     Session session = settings.open();
     try {
-      TryResult result = new SessionLock(session, key, true).tryAcquire();
+      TryResult result =
+          new SessionLock(session, key).tryAcquire(held -> new OwnLeaseHeldLock(session, held));
       if (!result.acquired()) {
         session.close();
       }
@@ -41,7 +42,8 @@ final class OwnLeaseLock implements Lock {
   public HeldLock acquire(Duration timeout) {
     Session session = settings.open();
     try {
-      return new SessionLock(session, key, true).acquire(timeout);
+      return new SessionLock(session, key)
+          .acquire(timeout, held -> new OwnLeaseHeldLock(session, held));
     } catch (RuntimeException e) {
       session.close();
       throw e;
@@ -51,7 +53,8 @@ final class OwnLeaseLock implements Lock {
   @Override
   public CompletableFuture<HeldLock> acquireAsync() {
     Session session = settings.open();
-    CompletableFuture<HeldLock> result = new SessionLock(session, key, true).acquireAsync();
+    CompletableFuture<HeldLock> result =
+        new SessionLock(session, key).acquireAsync(held -> new OwnLeaseHeldLock(session, held));
     result.whenComplete(
         (held, error) -> {
           if (error != null) {
@@ -59,5 +62,10 @@ final class OwnLeaseLock implements Lock {
           }
         });
     return result;
+  }
+
+  @Override
+  public String toString() {
+    return "Lock{" + key + ", own lease}";
   }
 }

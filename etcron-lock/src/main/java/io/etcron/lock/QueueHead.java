@@ -54,7 +54,7 @@ final class QueueHead {
   private void onPredecessor(GetResponse response, Throwable error) {
     if (error != null) {
       // etcd unreachable for now: look again shortly, until the owner gives up.
-      CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS).execute(this::check);
+      Etcd.retryLater(this::check);
       return;
     }
     if (response.getKvs().isEmpty()) {

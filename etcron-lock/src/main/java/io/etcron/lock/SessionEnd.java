@@ -18,11 +18,16 @@ public record SessionEnd(Reason reason, String detail) {
      */
     EXPIRED,
     /** etcd answered that the lease does not exist any more. */
-    REVOKED
+    REVOKED,
+    /**
+     * {@link Session#orphan()} was called: the lease is no longer kept alive and goes when it
+     * expires in etcd (unless another process resumes it).
+     */
+    ORPHANED
   }
 
-  /** Whether the session ended by losing its lease rather than by being closed. */
+  /** Whether the session ended by losing its lease rather than by being closed or orphaned. */
   public boolean isLoss() {
-    return reason != Reason.CLOSED;
+    return reason == Reason.EXPIRED || reason == Reason.REVOKED;
   }
 }

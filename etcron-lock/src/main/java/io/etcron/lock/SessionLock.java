@@ -1,20 +1,22 @@
 package io.etcron.lock;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /** A {@link Lock} on one key, held with a session's lease. Thread-safe. */
 final class SessionLock implements Lock {
@@ -22,16 +24,14 @@ final class SessionLock implements Lock {
 
   private final Session session;
   private final String key;
-  private final boolean revokeOnRelease;
+  private final ByteSequence keyBytes;
+  private final PutOption onLease;
 
-  SessionLock(Session session, String prefix, String name) {
-    this(session, prefix + name, false);
-  }
-
-  SessionLock(Session session, String key, boolean revokeOnRelease) {
+  SessionLock(Session session, String key) {
     this.session = session;
     this.key = key;
-    this.revokeOnRelease = revokeOnRelease;
+    this.keyBytes = Etcd.bytes(key);
+    this.onLease = PutOption.builder().withLeaseId(session.leaseId()).build();
   }
 
   @Override
@@ -41,47 +41,88 @@ final class SessionLock implements Lock {
 
   @Override
   public TryResult tryAcquire() {
+    return tryAcquire(held -> held);
+  }
+
+  /** Tries once; {@code wrap} turns the session-held key into the handle returned. */
+  TryResult tryAcquire(Function<SessionHeldLock, HeldLock> wrap) {
     session.checkAlive();
-    ByteSequence k = Etcd.bytes(key);
-    TxnResponse response =
-        Etcd.await(
-            session
-                .client()
-                .getKVClient()
-                .txn()
-                // Free: nobody created the key (or its holder's lease expired).
-                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-                // Take it, attached to our lease so that it vanishes if we crash.
-                .Then(
-                    Op.put(
-                        k,
-                        Etcd.bytes(Holder.value(session.owner(), Instant.now())),
-                        PutOption.builder().withLeaseId(session.leaseId()).build()))
-                // Taken: learn who holds it and since when, in the same round trip.
-                .Else(Op.get(k, GetOption.DEFAULT))
-                .commit(),
-            session.requestTimeout(),
-            "try to lock " + key);
+    TxnResponse response;
+    try {
+      response =
+          Etcd.await(
+              session
+                  .client()
+                  .getKVClient()
+                  .txn()
+                  // Free: nobody created the key (or its holder's lease expired).
+                  .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                  // Take it, attached to our lease so that it vanishes if we crash.
+                  .Then(
+                      Op.put(
+                          keyBytes,
+                          Etcd.bytes(Holder.value(session.owner(), Instant.now())),
+                          onLease))
+                  // Taken: learn who holds it and since when, in the same round trip.
+                  .Else(Op.get(keyBytes, GetOption.DEFAULT))
+                  .commit(),
+              session.requestTimeout(),
+              "try to lock " + key);
+    } catch (EtcdUnavailableException unknown) {
+      return recover(unknown, wrap);
+    }
     if (response.isSucceeded()) {
-      long token = response.getHeader().getRevision();
-      if (!session.isAlive()) {
-        // The lease may expire any moment: never report a lock we could lose unknowingly.
-        deleteIfOursAsync(session, key, token);
-        session.checkAlive();
-      }
-      return new TryResult.Acquired(new HeldLock(session, key, token, revokeOnRelease));
+      return acquired(response.getHeader().getRevision(), wrap);
     }
     var kvs = response.getGetResponses().get(0).getKvs();
     if (kvs.isEmpty()) {
-      return tryAcquire(); // released between the compare and the read: impossible in one txn
+      return tryAcquire(wrap); // released between the compare and the read: impossible in one txn
     }
     return new TryResult.Taken(Holder.of(kvs.get(0)));
   }
 
+  private TryResult acquired(long token, Function<SessionHeldLock, HeldLock> wrap) {
+    if (!session.isAlive()) {
+      // The lease may expire any moment: never report a lock we could lose unknowingly.
+      Keys.deleteIfOursAsync(session, key, token);
+      session.checkAlive();
+    }
+    return new TryResult.Acquired(wrap.apply(new SessionHeldLock(session, key, token)));
+  }
+
+  /**
+   * The try's answer did not come: its put may have committed. Read the key back; a key on our
+   * lease that no handle owns is the one we just put, so adopt it. If the read fails too, a
+   * background sweep deletes such a key once etcd answers.
+   */
+  private TryResult recover(
+      EtcdUnavailableException unknown, Function<SessionHeldLock, HeldLock> wrap) {
+    Optional<KeyValue> kv;
+    try {
+      kv = Etcd.await(Keys.read(session, key), session.requestTimeout(), "read back " + key);
+    } catch (EtcdUnavailableException e) {
+      Keys.sweepLater(session, key);
+      throw unknown;
+    }
+    if (kv.isEmpty()) {
+      Keys.sweepLater(session, key); // the put may still be on its way
+      throw unknown;
+    }
+    if (Keys.phantom(session, kv.get())) {
+      return acquired(kv.get().getCreateRevision(), wrap);
+    }
+    return new TryResult.Taken(Holder.of(kv.get()));
+  }
+
   @Override
   public HeldLock acquire(Duration timeout) {
+    return acquire(timeout, held -> held);
+  }
+
+  /** Waits in the queue; {@code wrap} turns the session-held key into the handle returned. */
+  HeldLock acquire(Duration timeout, Function<SessionHeldLock, HeldLock> wrap) {
     session.checkAlive();
-    FairAcquisition acquisition = newAcquisition();
+    FairAcquisition acquisition = newAcquisition(wrap);
     CompletableFuture<HeldLock> result = acquisition.start();
     try {
       return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -111,13 +152,18 @@ final class SessionLock implements Lock {
 
   @Override
   public CompletableFuture<HeldLock> acquireAsync() {
-    session.checkAlive();
-    return newAcquisition().start();
+    return acquireAsync(held -> held);
   }
 
-  private FairAcquisition newAcquisition() {
+  /** Joins the queue; {@code wrap} turns the session-held key into the handle returned. */
+  CompletableFuture<HeldLock> acquireAsync(Function<SessionHeldLock, HeldLock> wrap) {
+    session.checkAlive();
+    return newAcquisition(wrap).start();
+  }
+
+  private FairAcquisition newAcquisition(Function<SessionHeldLock, HeldLock> wrap) {
     String waiterId = Etcd.hex(session.leaseId()) + "-" + WAITERS.incrementAndGet();
-    return new FairAcquisition(session, key, waiterId);
+    return new FairAcquisition(session, key, waiterId, wrap);
   }
 
   private void awaitCleanup(CompletableFuture<Void> cleanup) {
@@ -126,24 +172,5 @@ final class SessionLock implements Lock {
     } catch (LockException e) {
       // The waiter key is on our lease: it goes with the session at the latest.
     }
-  }
-
-  /** Deletes {@code key} if its create revision is still {@code token}. Blocks. */
-  static void deleteIfOurs(Session session, String key, long token) {
-    Etcd.await(deleteIfOursAsync(session, key, token), session.requestTimeout(), "release " + key);
-  }
-
-  /** Deletes {@code key} if its create revision is still {@code token}. */
-  static CompletableFuture<TxnResponse> deleteIfOursAsync(Session session, String key, long token) {
-    ByteSequence k = Etcd.bytes(key);
-    return session
-        .client()
-        .getKVClient()
-        .txn()
-        // Still ours: a key re-created by a later holder has a larger create revision.
-        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(token)))
-        .Then(Op.delete(k, DeleteOption.DEFAULT))
-        .commit()
-        .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -20,11 +20,11 @@ class ElectionIT {
     try (Session a = Session.builder(etcd.client()).ttl(Duration.ofSeconds(5)).open();
         Session b = Session.builder(etcd.client()).ttl(Duration.ofSeconds(5)).open()) {
       List<Optional<Leader>> seen = new CopyOnWriteArrayList<>();
-      try (AutoCloseable observing = b.election("handover").observe(seen::add)) {
-        HeldLock leaderA = a.election("handover").campaign("a", Duration.ofSeconds(5));
+      try (Subscription observing = Election.on(b, "handover").observe(seen::add)) {
+        HeldLock leaderA = Election.on(a, "handover").campaign("a", Duration.ofSeconds(5));
         var campaignB =
             java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> b.election("handover").campaign("b", Duration.ofSeconds(10)));
+                () -> Election.on(b, "handover").campaign("b", Duration.ofSeconds(10)));
         await()
             .atMost(Duration.ofSeconds(5))
             .until(
@@ -37,7 +37,7 @@ class ElectionIT {
 
         HeldLock leaderB = campaignB.get();
         assertThat(leaderB.fencingToken()).isGreaterThan(leaderA.fencingToken());
-        assertThat(b.election("handover").leader().orElseThrow().value()).isEqualTo("b");
+        assertThat(Election.on(b, "handover").leader().orElseThrow().value()).isEqualTo("b");
         await()
             .atMost(Duration.ofSeconds(5))
             .until(() -> seen.get(seen.size() - 1).map(Leader::value).equals(Optional.of("b")));
@@ -49,14 +49,14 @@ class ElectionIT {
   void a_campaign_that_times_out_withdraws_its_candidacy() {
     try (Session a = Session.open(etcd.client());
         Session b = Session.open(etcd.client())) {
-      a.election("timeout").campaign("a", Duration.ofSeconds(5));
+      Election.on(a, "timeout").campaign("a", Duration.ofSeconds(5));
 
-      assertThatThrownBy(() -> b.election("timeout").campaign("b", Duration.ofMillis(300)))
-          .isInstanceOf(LockTimeoutException.class)
+      assertThatThrownBy(() -> Election.on(b, "timeout").campaign("b", Duration.ofMillis(300)))
+          .isInstanceOf(NotElectedException.class)
           .hasMessageContaining("the leader is a");
 
       a.close();
-      assertThat(b.election("timeout").leader()).isEmpty();
+      assertThat(Election.on(b, "timeout").leader()).isEmpty();
     }
   }
 }

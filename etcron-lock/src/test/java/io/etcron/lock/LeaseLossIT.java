@@ -27,12 +27,12 @@ class LeaseLossIT {
     Client holderClient = client(0);
     Client rivalClient = client(1, 2);
     Session holderSession = Session.builder(holderClient).ttl(TTL).open();
-    HeldLock held = holderSession.lock("cut-off").acquire(Duration.ofSeconds(5));
+    HeldLock held = Lock.on(holderSession, "cut-off").acquire(Duration.ofSeconds(5));
     AtomicLong lostAt = new AtomicLong();
     CompletableFuture<SessionEnd> lost =
         held.lost().whenComplete((e, t) -> lostAt.set(System.nanoTime()));
     try (Session rival = Session.builder(rivalClient).ttl(TTL).open()) {
-      CompletableFuture<HeldLock> rivalWait = rival.lock("cut-off").acquireAsync();
+      CompletableFuture<HeldLock> rivalWait = Lock.on(rival, "cut-off").acquireAsync();
       AtomicLong rivalAt = new AtomicLong();
       rivalWait.thenRun(() -> rivalAt.set(System.nanoTime()));
 
@@ -59,7 +59,7 @@ class LeaseLossIT {
       throws Exception {
     Client client = client(0, 1, 2);
     Session session = Session.builder(client).ttl(TTL).open();
-    HeldLock held = session.lock("killed").acquire(Duration.ofSeconds(5));
+    HeldLock held = Lock.on(session, "killed").acquire(Duration.ofSeconds(5));
 
     long killedAt = System.nanoTime();
     for (int i = 0; i < 3; i++) {
@@ -70,7 +70,7 @@ class LeaseLossIT {
     assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(TTL);
     assertThat(end.isLoss()).isTrue();
     assertThat(session.isAlive()).isFalse();
-    assertThatThrownBy(() -> session.lock("killed").tryAcquire())
+    assertThatThrownBy(() -> Lock.on(session, "killed").tryAcquire())
         .isInstanceOf(SessionLostException.class);
     assertThat(session.done()).isCompleted();
 
@@ -82,7 +82,7 @@ class LeaseLossIT {
   @Test
   void a_released_lock_never_reports_a_loss() throws Exception {
     Session session = Session.builder(client(0, 1, 2)).ttl(TTL).open();
-    HeldLock held = session.lock("released").acquire(Duration.ofSeconds(5));
+    HeldLock held = Lock.on(session, "released").acquire(Duration.ofSeconds(5));
     held.release();
     session.close();
     assertThat(session.done().get(1, TimeUnit.SECONDS).reason())

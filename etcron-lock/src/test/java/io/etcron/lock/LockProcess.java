@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * A separate JVM that uses the lock library, for tests that kill or race whole processes.
  *
- * <p>Usage: {@code LockProcess ENDPOINTS NAME TTL_SECONDS hold|campaign|race ROUNDS FILE}.
+ * <p>Usage: {@code LockProcess ENDPOINTS NAME TTL_SECONDS hold
+ * [MARGIN_SECONDS]|hold-own|campaign|race ROUNDS FILE}. A holder prints {@code ACQUIRED <token>},
+ * and {@code LOST <nanoTime>} when it hears of a loss.
  */
 public final class LockProcess {
   private LockProcess() {}
@@ -25,24 +27,37 @@ public final class LockProcess {
     Duration ttl = Duration.ofSeconds(Long.parseLong(args[2]));
     String mode = args[3];
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    try (Client client = Client.builder().endpoints(endpoints.split(",")).build();
-        Session session =
-            Session.builder(client).ttl(ttl).owner("pid-" + ProcessHandle.current().pid()).open()) {
+    Session.Builder settings =
+        Session.builder(Client.builder().endpoints(endpoints.split(",")).build())
+            .ttl(ttl)
+            .owner("pid-" + ProcessHandle.current().pid());
+    if (mode.equals("hold") && args.length > 4) {
+      settings.safetyMargin(Duration.ofSeconds(Long.parseLong(args[4])));
+    }
+    try (Session session = settings.open()) {
       switch (mode) {
         case "hold" -> {
-          HeldLock held = session.lock(name).acquire(Duration.ofSeconds(60));
+          HeldLock held = Lock.on(session, name).acquire(Duration.ofSeconds(60));
+          held.lost().thenRun(() -> out.println("LOST " + System.nanoTime()));
+          out.println("ACQUIRED " + held.fencingToken());
+          Thread.sleep(Long.MAX_VALUE);
+        }
+        case "hold-own" -> {
+          HeldLock held =
+              Lock.withOwnLease(Session.builder(session.client()).ttl(ttl), name)
+                  .acquire(Duration.ofSeconds(60));
           out.println("ACQUIRED " + held.fencingToken());
           Thread.sleep(Long.MAX_VALUE);
         }
         case "campaign" -> {
           HeldLock leadership =
-              session
-                  .election(name)
+              Election.on(session, name)
                   .campaign("pid-" + ProcessHandle.current().pid(), Duration.ofSeconds(60));
           out.println("LEADER " + leadership.fencingToken());
+          out.println("ACQUIRED " + leadership.fencingToken());
           Thread.sleep(Long.MAX_VALUE);
         }
-        case "race" -> race(session.lock(name), Integer.parseInt(args[4]), Path.of(args[5]));
+        case "race" -> race(Lock.on(session, name), Integer.parseInt(args[4]), Path.of(args[5]));
         default -> throw new IllegalArgumentException(mode);
       }
     }

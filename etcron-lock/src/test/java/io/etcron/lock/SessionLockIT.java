@@ -66,8 +66,8 @@ class SessionLockIT {
     Session alice = session("alice");
     Session bob = session("bob");
 
-    TryResult first = alice.lock(name).tryAcquire();
-    TryResult second = bob.lock(name).tryAcquire();
+    TryResult first = Lock.on(alice, name).tryAcquire();
+    TryResult second = Lock.on(bob, name).tryAcquire();
 
     assertThat(first.acquired()).isTrue();
     HeldLock held = first.lock().orElseThrow();
@@ -84,30 +84,30 @@ class SessionLockIT {
   void release_frees_the_lock_for_the_next_try() {
     Session alice = session("alice");
     Session bob = session("bob");
-    HeldLock held = alice.lock(name).tryAcquire().lock().orElseThrow();
+    HeldLock held = Lock.on(alice, name).tryAcquire().lock().orElseThrow();
 
     held.release();
 
     assertThat(held.isHeld()).isFalse();
-    assertThat(bob.lock(name).tryAcquire().acquired()).isTrue();
+    assertThat(Lock.on(bob, name).tryAcquire().acquired()).isTrue();
   }
 
   @Test
   void release_never_deletes_a_later_holders_key() throws Exception {
     Session alice = session("alice");
     Session bob = session("bob");
-    HeldLock stale = alice.lock(name).tryAcquire().lock().orElseThrow();
+    HeldLock stale = Lock.on(alice, name).tryAcquire().lock().orElseThrow();
     // Simulate a stale holder: the key goes (e.g. an operator deleted it) and bob takes it.
     etcd.client()
         .getKVClient()
         .delete(ByteSequence.from(stale.key(), StandardCharsets.UTF_8))
         .get();
-    HeldLock current = bob.lock(name).tryAcquire().lock().orElseThrow();
+    HeldLock current = Lock.on(bob, name).tryAcquire().lock().orElseThrow();
 
     stale.release();
 
     assertThat(keysUnder(stale.key())).contains(current.key());
-    assertThat(session("carol").lock(name).tryAcquire().holder().orElseThrow().owner())
+    assertThat(Lock.on(session("carol"), name).tryAcquire().holder().orElseThrow().owner())
         .isEqualTo("bob");
   }
 
@@ -116,7 +116,7 @@ class SessionLockIT {
     List<Long> tokens = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       Session s = session("holder-" + i);
-      try (HeldLock held = s.lock(name).acquire(Duration.ofSeconds(5))) {
+      try (HeldLock held = Lock.on(s, name).acquire(Duration.ofSeconds(5))) {
         tokens.add(held.fencingToken());
       }
     }
@@ -136,7 +136,7 @@ class SessionLockIT {
           pool.submit(
               () -> {
                 for (int r = 0; r < rounds; r++) {
-                  try (HeldLock held = s.lock(name).acquire(Duration.ofSeconds(60))) {
+                  try (HeldLock held = Lock.on(s, name).acquire(Duration.ofSeconds(60))) {
                     long start = System.nanoTime();
                     busy(Duration.ofMillis(5));
                     history.add(new long[] {start, System.nanoTime(), held.fencingToken()});
@@ -164,13 +164,13 @@ class SessionLockIT {
   @Test
   void waiting_acquire_is_fifo() throws Exception {
     Session holderSession = session("holder");
-    HeldLock holder = holderSession.lock(name).acquire(Duration.ofSeconds(5));
+    HeldLock holder = Lock.on(holderSession, name).acquire(Duration.ofSeconds(5));
     List<String> order = new CopyOnWriteArrayList<>();
     List<CompletableFuture<HeldLock>> waiters = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       String who = "waiter-" + i;
       Session s = session(who);
-      CompletableFuture<HeldLock> f = s.lock(name).acquireAsync();
+      CompletableFuture<HeldLock> f = Lock.on(s, name).acquireAsync();
       f.thenAccept(
           held -> {
             order.add(who);
@@ -195,10 +195,10 @@ class SessionLockIT {
   void a_timed_out_wait_leaves_no_key_and_names_the_holder() throws Exception {
     Session alice = session("alice");
     Session bob = session("bob");
-    HeldLock held = alice.lock(name).acquire(Duration.ofSeconds(5));
+    HeldLock held = Lock.on(alice, name).acquire(Duration.ofSeconds(5));
 
     long start = System.nanoTime();
-    assertThatThrownBy(() -> bob.lock(name).acquire(Duration.ofMillis(500)))
+    assertThatThrownBy(() -> Lock.on(bob, name).acquire(Duration.ofMillis(500)))
         .isInstanceOf(LockTimeoutException.class)
         .hasMessageContaining("alice")
         .satisfies(e -> assertThat(((LockTimeoutException) e).holder()).isPresent());
@@ -211,8 +211,8 @@ class SessionLockIT {
   void a_cancelled_wait_leaves_no_key() throws Exception {
     Session alice = session("alice");
     Session bob = session("bob");
-    HeldLock held = alice.lock(name).acquire(Duration.ofSeconds(5));
-    CompletableFuture<HeldLock> waiting = bob.lock(name).acquireAsync();
+    HeldLock held = Lock.on(alice, name).acquire(Duration.ofSeconds(5));
+    CompletableFuture<HeldLock> waiting = Lock.on(bob, name).acquireAsync();
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> keysUnder(held.key() + "/queue/").size() == 1);
@@ -222,15 +222,15 @@ class SessionLockIT {
     await().atMost(Duration.ofSeconds(5)).until(() -> keysUnder(held.key() + "/queue/").isEmpty());
     held.release();
     assertThat(keysUnder(held.key())).isEmpty();
-    assertThat(session("carol").lock(name).tryAcquire().acquired()).isTrue();
+    assertThat(Lock.on(session("carol"), name).tryAcquire().acquired()).isTrue();
   }
 
   @Test
   void a_waiter_takes_over_when_the_holder_session_closes() throws Exception {
     Session alice = session("alice");
     Session bob = session("bob");
-    alice.lock(name).acquire(Duration.ofSeconds(5));
-    CompletableFuture<HeldLock> waiting = bob.lock(name).acquireAsync();
+    Lock.on(alice, name).acquire(Duration.ofSeconds(5));
+    CompletableFuture<HeldLock> waiting = Lock.on(bob, name).acquireAsync();
 
     alice.close();
 
@@ -242,7 +242,7 @@ class SessionLockIT {
   void a_lock_with_its_own_lease_revokes_it_on_release() throws Exception {
     Session.Builder settings =
         Session.builder(etcd.client()).ttl(Duration.ofSeconds(5)).owner("classic");
-    Lock classic = settings.lockWithOwnLease(name);
+    Lock classic = Lock.withOwnLease(settings, name);
     HeldLock held = classic.tryAcquire().lock().orElseThrow();
     long lease = held.leaseId();
     assertThat(classic.tryAcquire().holder().orElseThrow().owner()).isEqualTo("classic");
@@ -261,13 +261,13 @@ class SessionLockIT {
   @Test
   void invalid_names_are_refused_with_a_reason() {
     Session s = session("alice");
-    assertThatThrownBy(() -> s.lock("")).hasMessageContaining("empty");
-    assertThatThrownBy(() -> s.lock("a/b")).hasMessageContaining("/");
-    assertThatThrownBy(() -> s.lock("..")).hasMessageContaining("..");
-    assertThatThrownBy(() -> s.lock("a..b")).hasMessageContaining("..");
-    assertThatThrownBy(() -> s.lock("bell\u0007")).hasMessageContaining("control");
-    assertThatThrownBy(() -> s.lock("x".repeat(129))).hasMessageContaining("129");
-    assertThatThrownBy(() -> s.lock("-x")).hasMessageContaining("start with");
+    assertThatThrownBy(() -> Lock.on(s, "")).hasMessageContaining("empty");
+    assertThatThrownBy(() -> Lock.on(s, "a/b")).hasMessageContaining("/");
+    assertThatThrownBy(() -> Lock.on(s, "..")).hasMessageContaining("..");
+    assertThatThrownBy(() -> Lock.on(s, "a..b")).hasMessageContaining("..");
+    assertThatThrownBy(() -> Lock.on(s, "bell\u0007")).hasMessageContaining("control");
+    assertThatThrownBy(() -> Lock.on(s, "x".repeat(129))).hasMessageContaining("129");
+    assertThatThrownBy(() -> Lock.on(s, "-x")).hasMessageContaining("start with");
   }
 
   @Test

@@ -1,0 +1,118 @@
+package io.etcron.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.TcpProxy;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A try-lock whose put commits but whose answer arrives after the request timeout (etcd's answers
+ * held back by a proxy) leaves no key on the session's lease that no {@link HeldLock} owns.
+ */
+class PhantomHolderIT {
+  @RegisterExtension static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(800);
+  private static final AtomicInteger names = new AtomicInteger();
+
+  @Test
+  void a_try_whose_answer_comes_too_late_adopts_the_key_it_put() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(etcdPort());
+        Client client = Client.builder().endpoints(proxy.url()).build();
+        Session session = session(client)) {
+      Lock lock = Lock.on(session, "phantom-" + names.incrementAndGet());
+      CompletableFuture<TryResult> attempt = tryWhileHeld(proxy, lock);
+      // Answers come again between the try's timeout and its read-back's.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> proxy.heldChunks() > 0 && elapsedSince(attempt) > 1.2);
+      proxy.pass();
+
+      TryResult result = attempt.get(10, TimeUnit.SECONDS);
+
+      KeyValue key = read(lock.key()).orElseThrow();
+      assertThat(result.acquired()).as("the committed put was adopted").isTrue();
+      HeldLock held = result.lock().orElseThrow();
+      assertThat(held.fencingToken()).isEqualTo(key.getCreateRevision());
+      held.release();
+      assertThat(read(lock.key())).isEmpty();
+    }
+  }
+
+  @Test
+  void a_try_that_never_learns_its_outcome_deletes_the_key_once_etcd_answers_again()
+      throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(etcdPort());
+        Client client = Client.builder().endpoints(proxy.url()).build();
+        Session session = session(client)) {
+      Lock lock = Lock.on(session, "phantom-" + names.incrementAndGet());
+      CompletableFuture<TryResult> attempt = tryWhileHeld(proxy, lock);
+
+      // Both the try and its read-back time out.
+      assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(EtcdUnavailableException.class);
+      assertThat(read(lock.key())).as("the put committed").isPresent();
+      proxy.pass();
+
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(read(lock.key())).isEmpty());
+      assertThat(session.isAlive()).isTrue();
+      assertThat(lock.tryAcquire().acquired()).isTrue();
+    }
+  }
+
+  private static final java.util.Map<CompletableFuture<?>, Long> started =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Holds etcd's answers, starts a try and waits until its put committed in etcd. */
+  private static CompletableFuture<TryResult> tryWhileHeld(TcpProxy proxy, Lock lock) {
+    proxy.holdAnswers();
+    long at = System.nanoTime();
+    CompletableFuture<TryResult> attempt = CompletableFuture.supplyAsync(lock::tryAcquire);
+    started.put(attempt, at);
+    await().atMost(Duration.ofSeconds(5)).until(() -> read(lock.key()).isPresent());
+    return attempt;
+  }
+
+  /** Seconds since {@code attempt} started, in request timeouts. */
+  private static double elapsedSince(CompletableFuture<?> attempt) {
+    return (System.nanoTime() - started.get(attempt)) / (double) REQUEST_TIMEOUT.toNanos();
+  }
+
+  private static Session session(Client client) {
+    return Session.builder(client)
+        .ttl(Duration.ofSeconds(10))
+        .requestTimeout(REQUEST_TIMEOUT)
+        .open();
+  }
+
+  private static int etcdPort() {
+    return URI.create(etcd.clientUrls().get(0)).getPort();
+  }
+
+  private static Optional<KeyValue> read(String key) throws Exception {
+    return etcd
+        .client()
+        .getKVClient()
+        .get(Etcd.bytes(key))
+        .get(5, TimeUnit.SECONDS)
+        .getKvs()
+        .stream()
+        .findFirst();
+  }
+}

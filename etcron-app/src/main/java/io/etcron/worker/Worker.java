@@ -217,7 +217,8 @@ public final class Worker implements AutoCloseable {
 
   private boolean canClaim() {
     Session s = session;
-    return !draining.get() && s != null && s.isAlive() && runs.hasCapacity();
+    // At risk (renewals late): new claims would hold locks on a lease that may soon be lost.
+    return !draining.get() && s != null && s.isAlive() && !s.isAtRisk() && runs.hasCapacity();
   }
 
   private boolean unclaimed(Fire fire) {

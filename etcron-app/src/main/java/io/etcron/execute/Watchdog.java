@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * its process group with SIGKILL when the lease deadline it was last fed passes, or when the JVM
  * dies (its control channel reaches end of file). A worker frozen by SIGSTOP, a long GC pause or
  * {@code kill -9} therefore cannot leave a run alive past its lease: the guarantee does not depend
- * on the JVM being scheduled. It needs {@code perl} with {@code Time::HiRes} (Debian's {@code perl}
- * package).
+ * on the JVM being scheduled. It needs {@code perl} (no modules: Debian's essential {@code
+ * perl-base} suffices), {@code setsid} and {@code /proc/uptime}, that is Linux.
  */
 public final class Watchdog {
   private static final String SCRIPT = load();
@@ -47,17 +47,17 @@ public final class Watchdog {
   public static void check() {
     try {
       Process p =
-          new ProcessBuilder("perl", "-MPOSIX", "-MTime::HiRes", "-e", "1")
+          new ProcessBuilder("perl", "-e", "exit(-r '/proc/uptime' ? 0 : 1)")
               .redirectErrorStream(true)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException(
-            "the run watchdog needs perl with Time::HiRes (Debian package perl): " + out.trim());
+            "the run watchdog needs perl and /proc (Linux): " + out.trim());
       }
     } catch (IOException e) {
       throw new IllegalStateException(
-          "the run watchdog needs perl (Debian package perl), which cannot be started here: "
+          "the run watchdog needs perl (Debian package perl-base), which cannot be started here: "
               + e.getMessage(),
           e);
     } catch (InterruptedException e) {

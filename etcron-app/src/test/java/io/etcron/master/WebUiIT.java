@@ -396,6 +396,24 @@ class WebUiIT {
     }
   }
 
+  @Test
+  @Order(11)
+  void a_slow_page_never_mounts_over_a_newer_one() {
+    open("/workers");
+    byId("workers");
+    ((JavascriptExecutor) browser.driver)
+        .executeScript(
+            "location.hash = '#/jobs/xss';"
+                + " setTimeout(() => { location.hash = '#/workers'; }, 0);");
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !browser.driver.findElements(By.id("workers")).isEmpty()
+                    && browser.driver.findElements(By.id("job-title")).isEmpty());
+  }
+
   private static double value(String metrics, String series) {
     return metrics
         .lines()

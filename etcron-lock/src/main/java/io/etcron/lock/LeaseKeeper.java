@@ -93,6 +93,11 @@ final class LeaseKeeper implements AutoCloseable {
     return !stopped && System.nanoTime() - deadlineNanos < 0;
   }
 
+  /** The local deadline, as a {@link System#nanoTime()} value. */
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
   /** Time left before the local deadline (negative once passed). */
   Duration remaining() {
     return Duration.ofNanos(deadlineNanos - System.nanoTime());

@@ -165,6 +165,16 @@ public final class Session implements AutoCloseable {
     return keeper.remaining();
   }
 
+  /**
+   * The local deadline as a {@link System#nanoTime()} value: it only moves forward, with each
+   * acknowledged renewal. On Linux {@code nanoTime} reads {@code CLOCK_MONOTONIC}, which every
+   * process of the machine shares, so a child process may compare its own {@code nanoTime} against
+   * it.
+   */
+  public long deadlineNanos() {
+    return keeper.deadlineNanos();
+  }
+
   /** Whether less than the at-risk threshold of the TTL remains, or the session ended. */
   public boolean isAtRisk() {
     return atRisk.isDone();

@@ -25,6 +25,10 @@ class SessionStateIT {
             Session.builder(client).ttl(Duration.ofSeconds(6)).atRiskBelow(0.4).open()) {
       assertThat(session.isAtRisk()).isFalse();
       assertThat(session.atRisk()).isNotDone();
+      assertThat(Duration.ofNanos(session.deadlineNanos() - System.nanoTime()))
+          .as("the deadline on the shared monotonic clock")
+          .isPositive()
+          .isLessThan(session.ttl());
 
       proxy.holdAnswers();
       Duration left = session.atRisk().get(5, TimeUnit.SECONDS);

@@ -99,10 +99,6 @@ final class CronDays {
     return Optional.empty();
   }
 
-  boolean matches(LocalDate day) {
-    return (mask(day.getYear(), day.getMonthValue()) & (1L << day.getDayOfMonth())) != 0;
-  }
-
   private long mask(int year, int month) {
     int first = LocalDate.of(year, month, 1).getDayOfWeek().getValue();
     return masks[month][first][Year.isLeap(year) ? 1 : 0];

@@ -42,20 +42,23 @@ final class CronDays {
     }
     // Vixie cron: a day field starting with * leaves the other one alone in charge.
     boolean either = unixDays && !dom.startsWith("*") && !dow.startsWith("*");
-    for (int m = 1; m <= 12; m++) {
-      if ((months & (1L << m)) == 0) {
-        continue;
-      }
+    // Day rules depend on the month's length and first weekday only: 4 x 7 masks.
+    long[][] byLength = new long[32][8];
+    for (int length = 28; length <= 31; length++) {
       for (int first = 1; first <= 7; first++) {
-        for (int leap = 0; leap < 2; leap++) {
-          int length = Month.of(m).length(leap == 1);
-          for (int d = 1; d <= length; d++) {
-            boolean a = dayOfMonth.test(d, length, first);
-            boolean b = dayOfWeek.test(d, length, first);
-            if (either ? a || b : a && b) {
-              masks[m][first][leap] |= 1L << d;
-            }
+        for (int d = 1; d <= length; d++) {
+          boolean a = dayOfMonth.test(d, length, first);
+          boolean b = dayOfWeek.test(d, length, first);
+          if (either ? a || b : a && b) {
+            byLength[length][first] |= 1L << d;
           }
+        }
+      }
+    }
+    for (int m = 1; m <= 12; m++) {
+      for (int first = 1; first <= 7 && (months & (1L << m)) != 0; first++) {
+        for (int leap = 0; leap < 2; leap++) {
+          masks[m][first][leap] = byLength[Month.of(m).length(leap == 1)][first];
         }
       }
     }
@@ -97,10 +100,6 @@ final class CronDays {
       }
     }
     return Optional.empty();
-  }
-
-  boolean matches(LocalDate day) {
-    return (mask(day.getYear(), day.getMonthValue()) & (1L << day.getDayOfMonth())) != 0;
   }
 
   private long mask(int year, int month) {

@@ -76,14 +76,6 @@ final class CronMatcher {
     }
   }
 
-  boolean matches(LocalDateTime t) {
-    return days.matches(t.toLocalDate())
-        && has(hours, t.getHour())
-        && has(minutes, t.getMinute())
-        && has(seconds, t.getSecond())
-        && t.getNano() == 0;
-  }
-
   /** The first matching second of a day at or after {@code from}, or -1. */
   private int nextTime(int from) {
     int h0 = from / 3600;
@@ -112,10 +104,6 @@ final class CronMatcher {
       }
     }
     return -1;
-  }
-
-  private static boolean has(long bits, int i) {
-    return (bits & (1L << i)) != 0;
   }
 
   /** The lowest set bit at or above {@code from}, or -1. */

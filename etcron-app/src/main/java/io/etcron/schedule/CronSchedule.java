@@ -16,10 +16,6 @@ import java.util.Optional;
  * io.etcron.schedule}. Immutable and thread-safe.
  */
 public final class CronSchedule implements Schedule {
-  private static final String[] FIELDS = {
-    "second", "minute", "hour", "day-of-month", "month", "day-of-week"
-  };
-
   /** Bound on transitions crossed in one search: a schedule that only fires years apart. */
   private static final int MAX_HOPS = 1000;
 
@@ -66,7 +62,7 @@ public final class CronSchedule implements Schedule {
             "\""
                 + expression
                 + "\" "
-                + FIELDS[field]
+                + CronField.values()[field].label
                 + ": ? is only allowed in day-of-month and day-of-week");
       }
       return "*";

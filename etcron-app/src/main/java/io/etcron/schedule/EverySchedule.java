@@ -54,7 +54,8 @@ public record EverySchedule(String expression, Duration period) implements Sched
   @Override
   public Optional<Instant> previous(Instant before, ZoneId zone) {
     long p = period.toMillis();
-    long t = before.toEpochMilli() - 1;
+    // The last whole millisecond strictly before `before`, which may carry nanoseconds.
+    long t = before.toEpochMilli() - (before.getNano() % 1_000_000 == 0 ? 1 : 0);
     return Optional.of(Instant.ofEpochMilli(Math.floorDiv(t, p) * p));
   }
 

@@ -67,9 +67,9 @@ public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule
   Optional<Instant> next(Instant after, ZoneId zone);
 
   /**
-   * The last fire strictly before {@code before}, in {@code zone}; empty when there is none. Across
-   * a daylight saving change it may differ from the exact previous fire by the size of the change
-   * (it is used as an ordering guard, not to fire).
+   * The last fire strictly before {@code before}, in {@code zone}; empty when there is none. Exact
+   * on both sides of every daylight saving change: it is the fire {@link #next} returns just before
+   * {@code before}, so {@code previous(next(t))} is the fire at or before {@code t}'s last.
    */
   Optional<Instant> previous(Instant before, ZoneId zone);
 

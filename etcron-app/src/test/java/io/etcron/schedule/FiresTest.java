@@ -30,6 +30,9 @@ class FiresTest {
     assertThat(Fires.latest(minutely, UTC, from, from.plusSeconds(60)))
         .contains(from.plusSeconds(60));
     assertThat(Fires.latest(minutely, UTC, from, from.plusSeconds(59))).isEmpty();
+    Schedule every = Schedule.parse("@every 1m");
+    assertThat(Fires.latest(every, UTC, from, from.plusSeconds(60))).contains(from.plusSeconds(60));
+    assertThat(every.previous(from.plusNanos(1), UTC)).contains(from);
   }
 
   @Test

@@ -1,0 +1,81 @@
+package io.etcron.execute;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watchdog as a process: what it passes through, and when it kills. */
+class WatchdogIT {
+
+  private static ProcessTree start(Optional<Duration> lease, String script) {
+    return ProcessTree.start(
+        List.of("/bin/sh", "-c", script),
+        Map.of(),
+        Optional.empty(),
+        lease,
+        b -> b.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
+  }
+
+  @Test
+  void the_commands_exit_code_comes_through() throws Exception {
+    ProcessTree tree = start(Optional.of(Duration.ofSeconds(30)), "exit 7");
+    assertThat(tree.waitFor()).isEqualTo(7);
+  }
+
+  @Test
+  void an_unfed_deadline_kills_the_whole_group(@TempDir Path dir) throws Exception {
+    Path pid = dir.resolve("grandchild");
+    long start = System.nanoTime();
+    ProcessTree tree =
+        start(Optional.of(Duration.ofMillis(500)), "sleep 60 & echo $! > " + pid + "; wait");
+    assertThat(tree.waitFor()).isEqualTo(128 + 9);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    long grandchild = Long.parseLong(Files.readString(pid).trim());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  @Test
+  void feeding_keeps_the_command_alive_past_its_first_deadline() throws Exception {
+    ProcessTree tree = start(Optional.of(Duration.ofMillis(400)), "sleep 1.5; exit 3");
+    while (!tree.waitFor(Duration.ofMillis(100))) {
+      tree.feed(Duration.ofMillis(400));
+    }
+    assertThat(tree.process().exitValue()).isEqualTo(3);
+  }
+
+  @Test
+  void the_jvm_going_away_kills_the_command(@TempDir Path dir) throws Exception {
+    // The watchdog's control channel closing is what it sees when this JVM dies.
+    Path beats = dir.resolve("beats");
+    ProcessTree tree =
+        start(
+            Optional.empty(), "trap '' TERM; while :; do echo x >> " + beats + "; sleep 0.1; done");
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(beats));
+    tree.process().getOutputStream().close();
+    assertThat(tree.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(tree.process().exitValue()).isEqualTo(128 + 9);
+  }
+
+  @Test
+  void a_kill_with_grace_sends_term_first(@TempDir Path dir) throws Exception {
+    Path ready = dir.resolve("ready");
+    ProcessTree tree =
+        start(
+            Optional.empty(),
+            "trap 'exit 42' TERM; touch " + ready + "; while :; do sleep 0.1; done");
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(ready));
+    tree.kill(Duration.ofSeconds(5));
+    assertThat(tree.waitFor()).isEqualTo(42);
+  }
+}

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code scripts/chaos}: one chaos run; prints one JSON summary line on stdout and exits 0 when no
  * guarantee was broken and no etcron process exited on its own, 1 otherwise, 2 when the run itself
- * failed.
+ * failed, 64 for a bad option value.
  */
 @Command(
     name = "chaos",
@@ -21,6 +21,9 @@ import picocli.CommandLine.Option;
         "Run a 3-member etcd, 2 masters, 3 workers and PostgreSQL on 127.0.0.1 under seeded faults"
             + " and check G1-G4 over the recorded history.")
 public final class ChaosCommand implements Callable<Integer> {
+  /** Exit code of a bad option value (sysexits' EX_USAGE). */
+  static final int USAGE = 64;
+
   @Option(
       names = "--duration",
       defaultValue = "10m",
@@ -54,8 +57,14 @@ public final class ChaosCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path where =
         dir != null ? dir : Path.of("target", "chaos", seed + "-" + Instant.now().getEpochSecond());
-    ChaosSettings settings =
-        new ChaosSettings(duration, seed, where.toAbsolutePath(), jar.toAbsolutePath(), ttl);
+    ChaosSettings settings;
+    try {
+      settings =
+          new ChaosSettings(duration, seed, where.toAbsolutePath(), jar.toAbsolutePath(), ttl);
+    } catch (IllegalArgumentException e) {
+      System.err.println("chaos: " + e.getMessage());
+      return USAGE;
+    }
     ChaosRun.Result result = new ChaosRun(settings).run();
     System.out.println(result.summary());
     return result.passed() ? 0 : 1;

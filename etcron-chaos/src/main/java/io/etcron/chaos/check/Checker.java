@@ -53,7 +53,8 @@ public final class Checker {
     long[] maxOverlap = {0};
     int overlaps = forbidOverlaps(maxOverlap);
     List<Long> failovers = new ArrayList<>();
-    int slow = failovers(failovers);
+    Map<String, List<Long>> byFault = new LinkedHashMap<>();
+    int slow = failovers(failovers, byFault);
     return new Report(
         h.executions().size(),
         h.records().size(),
@@ -70,6 +71,7 @@ public final class Checker {
         tokenOrder(),
         slow,
         failovers,
+        byFault,
         bound(Duration.ofSeconds(1)).toMillis(),
         skippedBehindPhantom(),
         examples);
@@ -310,7 +312,7 @@ public final class Checker {
    * Failover: after each worker fault, for each forbid job whose last execution before it ran on
    * that worker, the time to the job's next start on another worker.
    */
-  private int failovers(List<Long> out) {
+  private int failovers(List<Long> out, Map<String, List<Long>> byFault) {
     int slow = 0;
     Map<String, List<Execution>> perJob = byJob();
     for (WorkerFault f : h.workerFaults()) {
@@ -335,6 +337,9 @@ public final class Checker {
         }
         Duration d = Duration.between(f.at(), next.get().start());
         out.add(d.toMillis());
+        byFault
+            .computeIfAbsent(f.kind() + " " + f.worker() + " at " + f.at(), k -> new ArrayList<>())
+            .add(d.toMillis());
         if (d.compareTo(bound(job.period())) > 0) {
           slow++;
           example(

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param slowFailovers failovers longer than TTL + grace + the job's period + 1 s
  * @param failoverMillis each failover: from a worker's kill or freeze to the next start of one of
  *     its {@code forbid} jobs on another worker
+ * @param failoverByFault the same failovers per worker fault ({@code KILL w2 at <time>})
  * @param failoverBoundMillis the bound {@code slowFailovers} uses for a 1 s job
  * @param skippedBehindPhantom SKIPPED records naming a holder run that has no record and never
  *     executed (a symptom of fires without a record)
@@ -47,6 +48,7 @@ public record Report(
     int tokenOrder,
     int slowFailovers,
     List<Long> failoverMillis,
+    Map<String, List<Long>> failoverByFault,
     long failoverBoundMillis,
     int skippedBehindPhantom,
     Map<String, List<String>> examples) {

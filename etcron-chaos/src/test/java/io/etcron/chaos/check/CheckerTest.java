@@ -66,6 +66,8 @@ class CheckerTest {
     assertThat(report.recordsByState()).containsExactly(Map.entry("SUCCEEDED", 45));
     // f and s last ran on w1 at 5 s; their 6 s fires started on w2 at 6.01 s.
     assertThat(report.failoverMillis()).containsExactly(410L, 410L);
+    assertThat(report.failoverByFault())
+        .containsExactly(Map.entry("KILL w1 at " + KILL, java.util.List.of(410L, 410L)));
   }
 
   static Stream<Arguments> breaks() {

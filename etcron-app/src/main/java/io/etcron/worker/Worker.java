@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
 
+  private static final int REGISTER_ATTEMPTS = 3;
+
   private final WorkerSettings settings;
   private final Client client;
   private final Keys keys;
@@ -128,14 +130,7 @@ public final class Worker implements AutoCloseable {
   /** Opens the session, registers, mirrors etcd and starts scheduling. Blocks until synced. */
   Worker start() throws InterruptedException {
     Predecessor.endIfAny(client, keys, info, settings.requestTimeout());
-    session = openSession();
-    try {
-      registration.putNow(session.leaseId());
-    } catch (Exception e) {
-      session.close();
-      throw new EtcdUnavailableException(
-          "could not register worker " + info.id() + ": " + e.getMessage(), e);
-    }
+    session = register();
     feed.start(settings.requestTimeout().multipliedBy(2));
     claims.start(scheduler::retry);
     scheduler.start();
@@ -161,6 +156,28 @@ public final class Worker implements AutoCloseable {
   /** The current session (a new one after each lease loss). */
   public Session session() {
     return session;
+  }
+
+  /**
+   * Opens a session and registers on it. A first session can be lost before its registration lands
+   * (a slow first keep-alive on a loaded machine): then another is opened, a few times.
+   */
+  private Session register() throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      Session s = openSession();
+      try {
+        registration.putNow(s.leaseId());
+        return s;
+      } catch (Exception e) {
+        s.close();
+        if (attempt == REGISTER_ATTEMPTS) {
+          throw new EtcdUnavailableException(
+              "could not register worker " + info.id() + ": " + e.getMessage(), e);
+        }
+        log.warn("worker {} could not register yet ({}); trying again", info.id(), e.getMessage());
+        TimeUnit.SECONDS.sleep(1);
+      }
+    }
   }
 
   private Session openSession() {

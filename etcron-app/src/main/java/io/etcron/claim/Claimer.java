@@ -17,6 +17,8 @@ import io.etcron.job.ConcurrencyPolicy;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.run.Trigger;
+import io.etcron.store.EtcdCalls;
+import io.etcron.store.EtcdRequestException;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
 import java.time.Clock;
@@ -132,16 +134,53 @@ public final class Claimer {
       TxnResponse response =
           await(client.getKVClient().txn().Then(reads.toArray(Op[]::new)).commit());
       for (int i = 0; i < batch.size(); i++) {
-        claims.add(
+        Claim c =
             resolved(
                 batch.get(i),
                 first(response, 3 * i),
                 first(response, 3 * i + 1),
                 first(response, 3 * i + 2),
-                leaseId));
+                leaseId);
+        if (c.owned() && c.fire().trigger() == Trigger.SCHEDULE && !inOrder(c.fire())) {
+          // A catch-up read the old cursor in the lost answer: read it as it was just before.
+          c =
+              new Claim(
+                  c.fire(),
+                  c.outcome(),
+                  c.fencingToken(),
+                  cursorBefore(c.fire().jobName(), c.fencingToken()),
+                  c.busyWith());
+        }
+        claims.add(c);
       }
     }
     return claims;
+  }
+
+  /**
+   * The cursor of {@code job} just before revision {@code revision} (a claim's), read from etcd's
+   * history; empty if that history is compacted away.
+   *
+   * @throws EtcdUnavailableException when etcd does not answer
+   */
+  public Optional<Instant> cursorBefore(String job, long revision) {
+    try {
+      return EtcdCalls.await(
+              client
+                  .getKVClient()
+                  .get(
+                      bytes(keys.cursor(job)),
+                      GetOption.builder().withRevision(revision - 1).build()),
+              timeout,
+              "read the cursor of " + job + " before a claim")
+          .getKvs()
+          .stream()
+          .findFirst()
+          .map(kv -> Keys.unpad(string(kv.getValue())));
+    } catch (EtcdRequestException e) {
+      log.warn("the cursor of {} before revision {} is gone: {}", job, revision, e.getMessage());
+      return Optional.empty(); // compacted away
+    }
   }
 
   private static Optional<KeyValue> first(TxnResponse response, int index) {

@@ -11,22 +11,27 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcron.claim.ClaimRecord;
+import io.etcron.claim.Claimer;
+import io.etcron.job.Job;
 import io.etcron.json.Json;
-import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.run.Run;
 import io.etcron.run.RunId;
 import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
+import io.etcron.run.Trigger;
+import io.etcron.schedule.Fires;
+import io.etcron.store.EtcdCalls;
+import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +54,10 @@ final class ClaimSweeper {
   private final RunStore runs;
   private final Clock clock;
   private final Duration timeout;
+  private final Claimer claimer;
+
+  /** At most this many gap fires get a MISSED record per leftover claim. */
+  private static final int MAX_MISSED_RECORDS = 10_000;
 
   ClaimSweeper(Client client, Keys keys, RunStore runs, Clock clock, Duration timeout) {
     this.client = client;
@@ -56,6 +65,7 @@ final class ClaimSweeper {
     this.runs = runs;
     this.clock = clock;
     this.timeout = timeout;
+    this.claimer = new Claimer(client, keys, timeout, clock, Claimer.DEFAULT_BATCH);
   }
 
   /** One pass over {@code claims/}; returns how many claims it settled. */
@@ -111,8 +121,23 @@ final class ClaimSweeper {
     if (alive) {
       return false; // its worker records it, or loses its lease first
     }
+    List<Run> records = new ArrayList<>();
+    for (Instant gap : gap(id, kv.getCreateRevision())) {
+      RunId missed = new RunId(id.job(), gap, Trigger.SCHEDULE);
+      if (runs.get(missed).isEmpty()) {
+        records.add(
+            Run.missed(
+                missed,
+                claim.worker(),
+                kv.getCreateRevision(),
+                "missed: no worker claimed it in time; "
+                    + claim.worker()
+                    + " caught up with a later fire and ended before recording this one",
+                clock.instant()));
+      }
+    }
     if (runs.get(id).isEmpty()) {
-      runs.upsert(
+      records.add(
           Run.notStarted(
               RunState.LOST,
               id,
@@ -125,8 +150,35 @@ final class ClaimSweeper {
               clock.instant()));
       log.info("run {} is LOST: its claimer {} ended before recording it", id, claim.worker());
     }
+    runs.upsertAll(records);
     delete(kv);
     return true;
+  }
+
+  /**
+   * The fires a catch-up claim of {@code id} jumped over (between the cursor just before the claim
+   * and the claimed fire), whose records were its owner's to write; none for an in-order claim.
+   */
+  private List<Instant> gap(RunId id, long claimRevision) {
+    if (id.trigger() != Trigger.SCHEDULE) {
+      return List.of();
+    }
+    try {
+      Optional<Instant> before = claimer.cursorBefore(id.job(), claimRevision);
+      List<KeyValue> job =
+          EtcdCalls.await(
+                  client.getKVClient().get(Keys.bytes(keys.job(id.job()))), timeout, "read a job")
+              .getKvs();
+      if (before.isEmpty() || job.isEmpty()) {
+        return List.of();
+      }
+      Job j = EtcdJobStore.decode(job.get(0)).job();
+      return Fires.between(
+          j.schedule(), j.timeZone(), before.get(), id.fireTime(), MAX_MISSED_RECORDS);
+    } catch (RuntimeException e) {
+      log.warn("could not work out the fires before claim {}: {}", id, e.getMessage());
+      return List.of();
+    }
   }
 
   /** Deletes the claim if it is still the one read. */
@@ -141,13 +193,6 @@ final class ClaimSweeper {
   }
 
   private <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      throw new EtcdUnavailableException("sweeping claims failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EtcdUnavailableException("interrupted while sweeping claims", e);
-    }
+    return EtcdCalls.await(f, timeout, "sweep claims");
   }
 }

@@ -167,9 +167,27 @@ public record Run(
 
   /**
    * Whether {@code incoming} may replace this stored row: a RUNNING row may move on, a later
-   * attempt replaces an earlier one; a terminal row is final.
+   * attempt replaces an earlier one; a terminal row is final, except a presumed loss. A LOST with
+   * neither exit code nor signal was written by the sweeper for a worker it thought dead; the
+   * command's real end, reported later by that worker (a worker frozen past its TTL whose command
+   * had exited by itself), replaces it.
    */
   public boolean acceptsUpdate(Run incoming) {
-    return incoming.attempt > attempt || (incoming.attempt == attempt && state == RunState.RUNNING);
+    if (incoming.attempt != attempt) {
+      return incoming.attempt > attempt;
+    }
+    return state == RunState.RUNNING || (isPresumedLoss() && incoming.isReportedEnd());
+  }
+
+  /** LOST without a known exit: nobody saw the command end. */
+  private boolean isPresumedLoss() {
+    return state == RunState.LOST && exitCode.isEmpty() && signal.isEmpty();
+  }
+
+  /** An end the worker saw: the command's exit code or signal, in a state other than LOST. */
+  private boolean isReportedEnd() {
+    return state.isTerminal()
+        && state != RunState.LOST
+        && (exitCode.isPresent() || signal.isPresent());
   }
 }

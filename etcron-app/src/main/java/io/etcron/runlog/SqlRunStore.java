@@ -54,7 +54,12 @@ public final class SqlRunStore implements RunStore {
         + ") AS s(run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
         + " exit_code, signal, reason, output_tail, output_size, updated_at)"
         + " ON r.run_id = s.run_id"
-        + " WHEN MATCHED AND (r.attempt < s.attempt OR (r.attempt = s.attempt AND r.state = 'RUNNING')) THEN UPDATE SET"
+        + " WHEN MATCHED AND (r.attempt < s.attempt OR (r.attempt = s.attempt AND (r.state = 'RUNNING'"
+        // a presumed loss (no exit seen) is replaced by the command's reported end:
+        // Run#acceptsUpdate
+        + " OR (r.state = 'LOST' AND r.exit_code IS NULL AND r.signal IS NULL"
+        + " AND s.state NOT IN ('LOST', 'RUNNING', 'SKIPPED', 'MISSED')"
+        + " AND (s.exit_code IS NOT NULL OR s.signal IS NOT NULL))))) THEN UPDATE SET"
         + " state = s.state, started_at = s.started_at, ended_at = s.ended_at, worker = s.worker,"
         + " fencing_token = s.fencing_token, attempt = s.attempt, exit_code = s.exit_code, signal = s.signal,"
         + " reason = s.reason, output_tail = s.output_tail, output_size = s.output_size, updated_at = s.updated_at"

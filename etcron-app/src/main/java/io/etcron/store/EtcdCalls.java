@@ -18,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * compacted revision, a permission) is {@link EtcdRequestException}, so it is never reported as
  * "etcd unreachable". Stateless.
  */
-final class EtcdCalls {
+public final class EtcdCalls {
   /** Failures that retrying the same request against a reachable etcd will not cure. */
   private static final Set<Status.Code> REFUSED =
       Set.of(
@@ -40,7 +40,7 @@ final class EtcdCalls {
    * @throws EtcdUnavailableException when etcd did not answer in time or could not be reached
    * @throws EtcdRequestException when the request was refused
    */
-  static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
+  public static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
     try {
       return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -202,7 +202,9 @@ final class Attempts {
     if (error != null) {
       return ended(running, RunState.FAILED, Optional.empty(), "execution failed: " + error, ended);
     }
-    if (run.killed()) {
+    // A loss kills with SIGKILL at once: a command that exited by itself (no signal) had ended
+    // before the kill landed, and keeps its own outcome.
+    if (run.killed() && !(run.killedAs() == RunState.LOST && result.signal().isEmpty())) {
       return ended(running, run.killedAs(), Optional.of(result), run.killReason(), ended);
     }
     if (!run.session.isAlive() && result.signal().isPresent()) {

@@ -4,6 +4,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
+import io.etcron.store.EtcdCalls;
 import io.etcron.store.Keys;
 import io.etcron.store.WorkerInfo;
 import java.time.Duration;
@@ -104,13 +105,7 @@ final class Predecessor {
   }
 
   private static <T> T call(java.util.concurrent.CompletableFuture<T> f, Duration timeout) {
-    try {
-      return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      throw new EtcdUnavailableException("could not check for a predecessor: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EtcdUnavailableException("interrupted while checking for a predecessor", e);
-    }
+    return EtcdCalls.await(f, timeout, "check for a predecessor");
+  }
   }
 }

@@ -75,10 +75,27 @@ public abstract class RunStoreContract {
 
     store.upsert(running(2));
     assertThat(store.markLost(id(2), "worker w1 lost its lease", T0.plusSeconds(3))).isTrue();
-    store.upsert(succeeded(2)); // the worker's late end of the same attempt
     Run lost = store.get(id(2)).orElseThrow();
     assertThat(lost.state()).isEqualTo(RunState.LOST);
     assertThat(lost.reason()).contains("lost its lease");
+    store.upsert(succeeded(2)); // the worker's late end of the same attempt: the command's truth
+    assertThat(store.get(id(2)).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    store.upsert(running(2).lost("late", T0)); // a late presumption changes nothing
+    assertThat(store.get(id(2)).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+
+    store.upsert(running(3));
+    store.upsert(
+        running(3)
+            .finished(
+                RunState.LOST,
+                Optional.empty(),
+                Optional.of(9),
+                "killed: lease lost",
+                "",
+                0,
+                T0.plusSeconds(4))); // a loss the worker saw (its kill's signal) is final
+    store.upsert(succeeded(3));
+    assertThat(store.get(id(3)).orElseThrow().state()).isEqualTo(RunState.LOST);
 
     Run retry = Run.running(id(2), "w2", 200, 2, T0.plusSeconds(9));
     store.upsert(retry); // a later attempt replaces an earlier end

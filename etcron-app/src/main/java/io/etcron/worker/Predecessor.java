@@ -10,9 +10,7 @@ import io.etcron.store.WorkerInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,6 +104,5 @@ final class Predecessor {
 
   private static <T> T call(java.util.concurrent.CompletableFuture<T> f, Duration timeout) {
     return EtcdCalls.await(f, timeout, "check for a predecessor");
-  }
   }
 }

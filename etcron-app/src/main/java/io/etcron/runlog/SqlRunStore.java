@@ -89,9 +89,14 @@ public final class SqlRunStore implements RunStore {
     T run(Connection c) throws SQLException;
   }
 
+  /**
+   * Failures a second attempt cures: two concurrent first inserts of one id make one MERGE fail on
+   * the key (23505; once more takes the update path); PostgreSQL's deadlock (40P01) and
+   * serialization (40001) aborts.
+   */
+  private static final java.util.Set<String> RETRIED = java.util.Set.of("23505", "40P01", "40001");
+
   private <T> T inTransaction(String what, Work<T> work) {
-    // Two concurrent first inserts of one id make one MERGE fail on the key: once more then
-    // takes the update path.
     for (int attempt = 1; ; attempt++) {
       try (Connection c = ds.getConnection()) {
         c.setAutoCommit(false);
@@ -104,7 +109,7 @@ public final class SqlRunStore implements RunStore {
           throw e;
         }
       } catch (SQLException e) {
-        if (attempt < 3 && "23505".equals(e.getSQLState())) {
+        if (attempt < 3 && RETRIED.contains(e.getSQLState())) {
           continue;
         }
         throw new RunStoreException("run store failed to " + what + ": " + e.getMessage(), e);
@@ -142,12 +147,17 @@ public final class SqlRunStore implements RunStore {
         });
   }
 
-  /** Each run once, as the sequence of writes in list order would leave it. */
+  /**
+   * Each run once, as the sequence of writes in list order would leave it, sorted by id: batches of
+   * several writers then lock their rows in one order and cannot deadlock each other.
+   */
   static List<Run> latestOfEach(List<Run> runs) {
-    Map<RunId, Run> latest = new java.util.LinkedHashMap<>();
+    Map<String, Run> latest = new java.util.TreeMap<>();
     for (Run r : runs) {
       latest.merge(
-          r.id(), r, (known, incoming) -> known.acceptsUpdate(incoming) ? incoming : known);
+          r.id().toString(),
+          r,
+          (known, incoming) -> known.acceptsUpdate(incoming) ? incoming : known);
     }
     return new ArrayList<>(latest.values());
   }

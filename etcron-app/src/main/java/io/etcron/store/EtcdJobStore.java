@@ -39,6 +39,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class EtcdJobStore implements JobStore {
   private static final int MAX_RETRIES = 5;
+  // Audit entries carry whole definitions: 500 of them stay well below the 4 MiB message limit.
+  private static final int AUDIT_PAGE = 500;
 
   private final Client client;
   private final Keys keys;
@@ -317,7 +319,7 @@ public final class EtcdJobStore implements JobStore {
                           .withRevision(revision)
                           .withSortField(GetOption.SortTarget.KEY)
                           .withSortOrder(GetOption.SortOrder.DESCEND)
-                          .withLimit(Math.min(PagedRange.DEFAULT_PAGE_KEYS, Math.max(limit, 1)))
+                          .withLimit(Math.min(AUDIT_PAGE, Math.max(limit, 1)))
                           .build()),
               "read the audit trail");
       revision = response.getHeader().getRevision();

@@ -54,7 +54,7 @@ public final class PrefixMirror implements AutoCloseable {
   private final String prefix;
   private final Listener listener;
   private final Duration requestTimeout;
-  private final Map<String, KeyValue> entries = new ConcurrentHashMap<>();
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final ScheduledExecutorService thread;
   private volatile long revision;
@@ -97,7 +97,7 @@ public final class PrefixMirror implements AutoCloseable {
 
   /** The mirrored value of {@code key}, if present. Never blocks. */
   public Optional<KeyValue> get(String key) {
-    return Optional.ofNullable(entries.get(key));
+    return Optional.ofNullable(entries.get(key)).map(e -> e.toKeyValue(key));
   }
 
   /**
@@ -105,7 +105,39 @@ public final class PrefixMirror implements AutoCloseable {
    * entry is one the mirror held, not necessarily all at one revision.
    */
   public Map<String, KeyValue> snapshot() {
-    return new HashMap<>(entries);
+    Map<String, KeyValue> copy = new HashMap<>();
+    entries.forEach((key, e) -> copy.put(key, e.toKeyValue(key)));
+    return copy;
+  }
+
+  /**
+   * What the mirror keeps of a key: a copy of its value and its revisions, about half the size of
+   * jetcd's {@link KeyValue} and its wrappers (which may also share the buffer of a whole response
+   * page).
+   */
+  private record Entry(
+      byte[] value, long createRevision, long modRevision, long version, long lease) {
+    static Entry of(KeyValue kv) {
+      return new Entry(
+          kv.getValue().getBytes(),
+          kv.getCreateRevision(),
+          kv.getModRevision(),
+          kv.getVersion(),
+          kv.getLease());
+    }
+
+    KeyValue toKeyValue(String key) {
+      return new KeyValue(
+          io.etcd.jetcd.api.KeyValue.newBuilder()
+              .setKey(com.google.protobuf.ByteString.copyFromUtf8(key))
+              .setValue(com.google.protobuf.UnsafeByteOperations.unsafeWrap(value))
+              .setCreateRevision(createRevision)
+              .setModRevision(modRevision)
+              .setVersion(version)
+              .setLease(lease)
+              .build(),
+          io.etcd.jetcd.ByteSequence.EMPTY);
+    }
   }
 
   /** The revision the mirror is known to be current at. */
@@ -167,9 +199,9 @@ public final class PrefixMirror implements AutoCloseable {
   }
 
   private void applyPut(String key, KeyValue kv) {
-    KeyValue known = entries.get(key);
-    if (known == null || kv.getModRevision() > known.getModRevision()) {
-      entries.put(key, kv);
+    Entry known = entries.get(key);
+    if (known == null || kv.getModRevision() > known.modRevision()) {
+      entries.put(key, Entry.of(kv));
       tell(() -> listener.onPut(kv));
     }
   }
@@ -212,8 +244,8 @@ public final class PrefixMirror implements AutoCloseable {
       if (event.getEventType() == WatchEvent.EventType.PUT) {
         applyPut(key, kv);
       } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-        KeyValue known = entries.get(key);
-        if (known != null && kv.getModRevision() > known.getModRevision()) {
+        Entry known = entries.get(key);
+        if (known != null && kv.getModRevision() > known.modRevision()) {
           entries.remove(key);
           tell(() -> listener.onDelete(key));
         }

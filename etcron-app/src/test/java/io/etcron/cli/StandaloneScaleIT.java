@@ -50,9 +50,14 @@ class StandaloneScaleIT {
       assertThat(server.waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
     }
     try (CliProcess again = CliProcess.start(Map.of(), standalone)) {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> again.output().contains("etcron is running"));
+      try {
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> again.output().contains("etcron is running"));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError(
+            "the standalone did not come up; it printed:\n" + again.output(), e);
+      }
       assertThat(again.output()).doesNotContain("cannot reach etcd");
       HttpClient http = HttpClient.newHttpClient();
       HttpResponse<String> one =

@@ -2,12 +2,18 @@ package io.etcron.cli;
 
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.LockException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code etcron} command. */
 @Command(
@@ -33,6 +39,18 @@ public final class Main {
 
   private Main() {}
 
+  @Option(
+      names = "--log-format",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FORMAT",
+      defaultValue = "${env:ETCRON_LOG_FORMAT:-text}",
+      description =
+          "Log format on stderr: text or json, one object a line (env ETCRON_LOG_FORMAT, default"
+              + " ${DEFAULT-VALUE}).")
+  void logFormat(LogFormat format) {
+    format.use();
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -47,11 +65,27 @@ public final class Main {
       System.setProperty(
           "etcron.log.level", args.length > 0 && SERVERS.contains(args[0]) ? "INFO" : "WARN");
     }
-    return commandLine().execute(args);
+    CommandLine cl;
+    try {
+      cl = commandLine();
+    } catch (IllegalArgumentException e) {
+      System.err.println("etcron: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    return cl.execute(args);
   }
 
+  /**
+   * The command line, with option defaults from the YAML file named by {@code $ETCRON_CONFIG}.
+   *
+   * @throws IllegalArgumentException when that file is unreadable or names an unknown option
+   */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    String config = System.getenv("ETCRON_CONFIG");
+    if (config != null && !config.isBlank()) {
+      cl.setDefaultValueProvider(ConfigFile.load(Path.of(config), cl));
+    }
     cl.setExecutionExceptionHandler(Main::onError);
     cl.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
     cl.getCommandSpec().exitCodeOnExecutionException(ExitCodes.FAILURE);
@@ -93,12 +127,29 @@ public final class Main {
     return ExitCodes.FAILURE;
   }
 
-  /** Reads the version from the jar manifest. */
+  /** The version and git commit the build wrote into {@code version.properties}. */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"etcron " + (v == null ? "development" : v)};
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        // an unreadable resource reads as an unknown build
+      }
+      String version = resolved(p.getProperty("version"), "development");
+      String commit = resolved(p.getProperty("commit"), "unknown");
+      if ("true".equals(p.getProperty("dirty"))) {
+        commit += "-dirty";
+      }
+      return new String[] {"etcron " + version + " (commit " + commit + ")"};
+    }
+
+    /** A property Maven did not fill in stays "${...}": report it as unknown. */
+    private static String resolved(String value, String otherwise) {
+      return value == null || value.isBlank() || value.startsWith("${") ? otherwise : value;
     }
   }
 }

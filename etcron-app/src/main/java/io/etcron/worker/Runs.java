@@ -206,6 +206,7 @@ final class Runs implements AutoCloseable {
     sink.submit(running);
     if (attempt == 1) {
       metrics.lateness(Duration.between(run.fire.time(), started));
+      logRun("run started", running);
     }
     Execution execution;
     try {
@@ -218,6 +219,7 @@ final class Runs implements AutoCloseable {
               Optional.empty(),
               "could not start: " + e.getMessage(),
               clock.instant());
+      logRun("run ended", failed);
       return sink.durable(failed).thenApply(v -> failed);
     }
     var timeout =
@@ -249,6 +251,7 @@ final class Runs implements AutoCloseable {
               if (!retry) {
                 metrics.runEnded(
                     job.name().value(), ended.state(), ended.duration().orElse(Duration.ZERO));
+                logRun("run ended", ended);
                 return sink.durable(ended).thenApply(v -> ended);
               }
               sink.submit(ended);
@@ -269,6 +272,16 @@ final class Runs implements AutoCloseable {
                   TimeUnit.MILLISECONDS);
               return next;
             });
+  }
+
+  /** One INFO line with the run's job, id, worker and state as key-value pairs. */
+  private void logRun(String event, Run r) {
+    log.atInfo()
+        .addKeyValue("job", r.id().job())
+        .addKeyValue("run", r.id().toString())
+        .addKeyValue("worker", worker)
+        .addKeyValue("state", r.state())
+        .log(event);
   }
 
   private Run finish(ActiveRun run, Run running, ExecutionResult result, Throwable error) {

@@ -33,13 +33,19 @@ final class OsCommand {
   /** Runs {@code command} with extra {@code env}, stdout and stderr together, stdin empty. */
   static Result run(Duration timeout, Map<String, String> env, String... command)
       throws IOException, InterruptedException {
+    return run(timeout, env, new File("/dev/null"), command);
+  }
+
+  /** Runs {@code command} reading {@code input} on stdin. */
+  static Result run(Duration timeout, Map<String, String> env, File input, String... command)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("etcron-cmd", ".out");
     try {
       ProcessBuilder builder =
           new ProcessBuilder(List.of(command))
               .redirectErrorStream(true)
               .redirectOutput(out.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+              .redirectInput(ProcessBuilder.Redirect.from(input));
       builder.environment().putAll(env);
       Process p = builder.start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -25,8 +25,10 @@ import picocli.CommandLine.ParseResult;
 /**
  * A server's settings from three places with one set of names: a flag {@code --retention-runs 5}
  * wins over the variable {@code ETCRON_RETENTION_RUNS=5}, which wins over the key {@code
- * retention-runs: 5} of the {@code --config} YAML file, which wins over the built-in default. A key
- * the command does not know is an error naming it. Stateless.
+ * retention-runs: 5} of the {@code --config} YAML file ({@code $ETCRON_CONFIG} by default), which
+ * wins over the built-in default. One file can serve every server of a machine: a section named
+ * after a command ({@code master:}, {@code worker:}) holds that command's own settings and wins
+ * over the top level. A key no command knows is an error naming it. Stateless.
  */
 final class ConfigFile {
   /** Options that are not settings: never read from a file or a variable. */
@@ -56,7 +58,8 @@ final class ConfigFile {
         options.put(key, o);
       }
     }
-    Map<String, List<String>> fromFile = file.map(f -> read(f, options.keySet())).orElse(Map.of());
+    Map<String, List<String>> fromFile =
+        file.map(f -> read(f, spec.name(), options.keySet(), siblings(spec))).orElse(Map.of());
     ParseResult given = spec.commandLine().getParseResult();
     for (var e : options.entrySet()) {
       OptionSpec o = e.getValue();
@@ -78,7 +81,30 @@ final class ConfigFile {
     return "ETCRON_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
-  private static Map<String, List<String>> read(Path file, Set<String> known) {
+  /** The setting keys of every command beside {@code spec}'s, by command name. */
+  private static Map<String, Set<String>> siblings(CommandSpec spec) {
+    Map<String, Set<String>> keys = new LinkedHashMap<>();
+    CommandSpec root = spec.root();
+    root.subcommands()
+        .forEach(
+            (name, cl) -> {
+              Set<String> own = new TreeSet<>();
+              for (OptionSpec o : cl.getCommandSpec().options()) {
+                own.add(o.longestName().replaceFirst("^--?", ""));
+              }
+              keys.put(name, own);
+            });
+    return keys;
+  }
+
+  /**
+   * The settings of command {@code command} in {@code file}: its known top-level keys, overridden
+   * by those of a section named after it ({@code worker:}, {@code master:}), so that one file can
+   * serve every server of a machine. A top-level key that only another command knows, and other
+   * commands' sections, are left to them; a key no command knows is an error.
+   */
+  private static Map<String, List<String>> read(
+      Path file, String command, Set<String> known, Map<String, Set<String>> commands) {
     JsonNode root;
     try {
       root = YAML.readTree(Files.readString(file));
@@ -93,20 +119,41 @@ final class ConfigFile {
       throw new IllegalArgumentException(
           file + ": must be a map of settings such as \"port: 8080\"");
     }
+    Set<String> anyCommand = new TreeSet<>();
+    commands.values().forEach(anyCommand::addAll);
     Map<String, List<String>> values = new LinkedHashMap<>();
+    Map<String, List<String>> section = new LinkedHashMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       var e = it.next();
-      if (!known.contains(e.getKey())) {
-        throw new IllegalArgumentException(
-            file
-                + ": unknown key \""
-                + e.getKey()
-                + "\"; known keys are "
-                + String.join(", ", new TreeSet<>(known)));
+      if (e.getValue().isObject() && commands.containsKey(e.getKey())) {
+        if (e.getKey().equals(command)) {
+          for (Iterator<Map.Entry<String, JsonNode>> f = e.getValue().fields(); f.hasNext(); ) {
+            var k = f.next();
+            if (!known.contains(k.getKey())) {
+              throw unknown(file, command + "." + k.getKey(), known);
+            }
+            section.put(k.getKey(), strings(file, command + "." + k.getKey(), k.getValue()));
+          }
+        }
+        continue;
       }
-      values.put(e.getKey(), strings(file, e.getKey(), e.getValue()));
+      if (known.contains(e.getKey())) {
+        values.put(e.getKey(), strings(file, e.getKey(), e.getValue()));
+      } else if (!anyCommand.contains(e.getKey())) {
+        throw unknown(file, e.getKey(), known);
+      }
     }
+    values.putAll(section);
     return values;
+  }
+
+  private static IllegalArgumentException unknown(Path file, String key, Set<String> known) {
+    return new IllegalArgumentException(
+        file
+            + ": unknown key \""
+            + key
+            + "\"; known keys are "
+            + String.join(", ", new TreeSet<>(known)));
   }
 
   private static List<String> strings(Path file, String key, JsonNode v) {
@@ -174,6 +221,15 @@ final class ConfigFile {
     if (type == Path.class) {
       return Path.of(v);
     }
+    if (type.isEnum()) {
+      for (Object constant : type.getEnumConstants()) {
+        if (((Enum<?>) constant).name().equalsIgnoreCase(v)) {
+          return constant;
+        }
+      }
+      throw new IllegalArgumentException(
+          "must be one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT));
+    }
     throw new IllegalStateException(
         "option "
             + o.longestName()
@@ -181,6 +237,6 @@ final class ConfigFile {
             + type.getSimpleName()
             + " cannot be configured"
             + " here; types are "
-            + Arrays.asList("String", "int", "long", "boolean", "Path"));
+            + Arrays.asList("String", "int", "long", "boolean", "Path", "an enum"));
   }
 }

@@ -1,5 +1,6 @@
 package io.etcron.cli;
 
+import io.etcron.store.EtcdAccessCheck;
 import io.etcron.store.EtcdSettings;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -78,15 +79,21 @@ public final class EtcdOptions {
     return EtcdSettings.DEFAULT_NAMESPACE;
   }
 
-  /** Validated settings. */
+  /**
+   * Validated settings, checked against etcd when they name TLS files or a user (see {@link
+   * EtcdAccessCheck}).
+   */
   EtcdSettings settings() {
     lastEndpoints = endpoints();
-    return EtcdSettings.of(
-        endpoints(),
-        Optional.ofNullable(user),
-        Optional.ofNullable(password),
-        Optional.ofNullable(ca),
-        Optional.ofNullable(cert),
-        Optional.ofNullable(key));
+    EtcdSettings settings =
+        EtcdSettings.of(
+            endpoints(),
+            Optional.ofNullable(user),
+            Optional.ofNullable(password),
+            Optional.ofNullable(ca),
+            Optional.ofNullable(cert),
+            Optional.ofNullable(key));
+    EtcdAccessCheck.check(settings);
+    return settings;
   }
 }

@@ -2,12 +2,17 @@ package io.etcron.cli;
 
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.LockException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code etcron} command. */
 @Command(
@@ -33,6 +38,18 @@ public final class Main {
 
   private Main() {}
 
+  @Option(
+      names = "--log-format",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FORMAT",
+      defaultValue = "${env:ETCRON_LOG_FORMAT:-text}",
+      description =
+          "Log format on stderr: text or json, one object a line (env ETCRON_LOG_FORMAT, default"
+              + " ${DEFAULT-VALUE}).")
+  void logFormat(LogFormat format) {
+    format.use();
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }
@@ -50,6 +67,10 @@ public final class Main {
     return commandLine().execute(args);
   }
 
+  /**
+   * The command line. Servers read their config file ({@code --config}, {@code $ETCRON_CONFIG})
+   * themselves, see {@link ConfigFile}.
+   */
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(Main::onError);
@@ -100,12 +121,29 @@ public final class Main {
     return ExitCodes.FAILURE;
   }
 
-  /** Reads the version from the jar manifest. */
+  /** The version and git commit the build wrote into {@code version.properties}. */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"etcron " + (v == null ? "development" : v)};
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        // an unreadable resource reads as an unknown build
+      }
+      String version = resolved(p.getProperty("version"), "development");
+      String commit = resolved(p.getProperty("commit"), "unknown");
+      if ("true".equals(p.getProperty("dirty"))) {
+        commit += "-dirty";
+      }
+      return new String[] {"etcron " + version + " (commit " + commit + ")"};
+    }
+
+    /** A property Maven did not fill in stays "${...}": report it as unknown. */
+    private static String resolved(String value, String otherwise) {
+      return value == null || value.isBlank() || value.startsWith("${") ? otherwise : value;
     }
   }
 }

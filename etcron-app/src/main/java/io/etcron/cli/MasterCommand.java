@@ -35,6 +35,7 @@ final class MasterCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
+      defaultValue = "${env:ETCRON_CONFIG}",
       description =
           "A YAML file of settings with the flags' names as keys (e.g. port: 8080, token: [..]);"
               + " flags and ETCRON_* variables (ETCRON_PORT, ...) win over it.")

@@ -34,6 +34,7 @@ final class StandaloneCommand implements Callable<Integer> {
   @Option(
       names = "--config",
       paramLabel = "FILE",
+      defaultValue = "${env:ETCRON_CONFIG}",
       description =
           "A YAML file of settings with the flags' names as keys (e.g. port: 8080);"
               + " flags and ETCRON_* variables (ETCRON_PORT, ...) win over it.")

@@ -12,14 +12,18 @@ import io.etcron.worker.Worker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code etcron worker}: schedules, claims and runs jobs. */
 @Command(
@@ -27,6 +31,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Run a worker: it runs the jobs whose tags it has.")
 final class WorkerCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      defaultValue = "${env:ETCRON_CONFIG}",
+      description =
+          "A YAML file of settings with the flags' names as keys (e.g. capacity: 8), or a worker:"
+              + " section of them; flags and ETCRON_* variables (ETCRON_CAPACITY, ...) win over it.")
+  Path config;
+
   @Option(
       names = "--id",
       description = "Worker id, unique in the cluster (default host-pid-random).")
@@ -75,6 +90,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ConfigFile.apply(spec, Optional.ofNullable(config), System::getenv);
     Shutdown shutdown = new Shutdown();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     if (metricsPort > 0) {

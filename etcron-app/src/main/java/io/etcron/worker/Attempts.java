@@ -21,6 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The attempts of one run: starts each (at its fire time, or after a retry's backoff) unless the
@@ -28,6 +30,8 @@ import java.util.function.Function;
  * step, and completes the run's future with its stored end. Used by {@link Runs}; thread-safe.
  */
 final class Attempts {
+  private static final Logger log = LoggerFactory.getLogger(Attempts.class);
+
   /** The longest pause between retries. */
   private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
@@ -112,6 +116,7 @@ final class Attempts {
         stored.thenRun(() -> firstRecorded.complete(null));
       }
       metrics.runEnded(job.name().value(), end.state(), Duration.ZERO);
+      logRun("run ended", end);
       stored.whenComplete((v, e) -> complete(ended, end, e));
       return;
     }
@@ -123,6 +128,7 @@ final class Attempts {
     }
     if (attempt == 1) {
       metrics.lateness(Duration.between(run.fire.time(), started));
+      logRun("run started", running);
     }
     Execution execution;
     try {
@@ -135,6 +141,7 @@ final class Attempts {
               Optional.empty(),
               "could not start: " + e.getMessage(),
               clock.instant());
+      logRun("run ended", failed);
       sink.durable(failed).whenComplete((v, err) -> complete(ended, failed, err));
       return;
     }
@@ -164,6 +171,7 @@ final class Attempts {
               if (!retry) {
                 metrics.runEnded(
                     job.name().value(), end.state(), end.duration().orElse(Duration.ZERO));
+                logRun("run ended", end);
                 sink.durable(end).whenComplete((v, e) -> complete(ended, end, e));
                 return;
               }
@@ -175,6 +183,16 @@ final class Attempts {
               ended.completeExceptionally(e);
               return null;
             });
+  }
+
+  /** One INFO line with the run's job, id, worker and state as key-value pairs. */
+  private void logRun(String event, Run r) {
+    log.atInfo()
+        .addKeyValue("job", r.id().job())
+        .addKeyValue("run", r.id().toString())
+        .addKeyValue("worker", worker)
+        .addKeyValue("state", r.state())
+        .log(event);
   }
 
   private static void complete(CompletableFuture<Run> ended, Run end, Throwable error) {

@@ -130,7 +130,12 @@ public final class WorkerMetrics {
   void runEnded(String job, RunState state, Duration duration) {
     outcomes
         .computeIfAbsent(
-            state, st -> registry.counter("etcron.runs", "outcome", st.name().toLowerCase()))
+            state,
+            st ->
+                Counter.builder("etcron.runs")
+                    .tag("outcome", st.name().toLowerCase())
+                    .description("Runs ended, by outcome")
+                    .register(registry))
         .increment();
     durations
         .computeIfAbsent(

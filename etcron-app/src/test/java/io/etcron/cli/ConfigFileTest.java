@@ -96,4 +96,56 @@ class ConfigFileTest {
     assertThat(m.tokens().lookup("0123456789abcdef")).isPresent();
     assertThat(List.of(m.tokensFile)).containsExactly(tokens);
   }
+
+  /** The worker command of the whole command line, parsed and configured from {@code file}. */
+  private static WorkerCommand worker(Path file, String... args) {
+    CommandLine cl = Main.commandLine();
+    String[] full = new String[args.length + 1];
+    full[0] = "worker";
+    System.arraycopy(args, 0, full, 1, args.length);
+    CommandLine.ParseResult parsed = cl.parseArgs(full);
+    WorkerCommand w = (WorkerCommand) parsed.subcommand().commandSpec().userObject();
+    ConfigFile.apply(w.spec, Optional.of(file), Map.<String, String>of()::get);
+    return w;
+  }
+
+  @Test
+  void a_command_section_wins_over_the_top_level_and_flags_over_both() throws Exception {
+    Path file =
+        yaml(
+            """
+            etcd: http://127.0.0.1:2379
+            capacity: 4
+            retention: 7d
+            master:
+              port: 9000
+            worker:
+              capacity: 8
+              tags: [linux, batch]
+              drain-timeout: 5s
+            """);
+    WorkerCommand w = worker(file);
+    assertThat(w.etcd.endpoints).isEqualTo("http://127.0.0.1:2379");
+    assertThat(w.capacity).isEqualTo(8);
+    assertThat(w.tags).containsExactly("linux", "batch");
+    assertThat(w.drainTimeout).isEqualTo(Duration.ofSeconds(5));
+    assertThat(worker(file, "--capacity", "2").capacity).isEqualTo(2);
+  }
+
+  @Test
+  void a_key_no_command_knows_is_refused_with_its_name() throws Exception {
+    assertThatThrownBy(() -> worker(yaml("capacty: 4\n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key \"capacty\"");
+    assertThatThrownBy(() -> worker(yaml("worker:\n  tag: [a]\n")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key \"worker.tag\"");
+  }
+
+  @Test
+  void the_shipped_example_configures_the_worker() {
+    WorkerCommand w = worker(Path.of("..", "packaging", "etc", "etcron.yaml"));
+    assertThat(w.capacity).isEqualTo(16);
+    assertThat(w.ttl).isEqualTo(Duration.ofSeconds(10));
+  }
 }

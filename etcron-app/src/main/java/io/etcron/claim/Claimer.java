@@ -17,8 +17,8 @@ import io.etcron.job.ConcurrencyPolicy;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.run.Trigger;
-import io.etcron.store.EtcdCalls;
-import io.etcron.store.EtcdRequestException;
+import io.etcron.store.ClaimRecord;
+import io.etcron.store.CursorHistory;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
 import java.time.Clock;
@@ -148,39 +148,13 @@ public final class Claimer {
                   c.fire(),
                   c.outcome(),
                   c.fencingToken(),
-                  cursorBefore(c.fire().jobName(), c.fencingToken()),
+                  CursorHistory.before(client, keys, c.fire().jobName(), c.fencingToken(), timeout),
                   c.busyWith());
         }
         claims.add(c);
       }
     }
     return claims;
-  }
-
-  /**
-   * The cursor of {@code job} just before revision {@code revision} (a claim's), read from etcd's
-   * history; empty if that history is compacted away.
-   *
-   * @throws EtcdUnavailableException when etcd does not answer
-   */
-  public Optional<Instant> cursorBefore(String job, long revision) {
-    try {
-      return EtcdCalls.await(
-              client
-                  .getKVClient()
-                  .get(
-                      bytes(keys.cursor(job)),
-                      GetOption.builder().withRevision(revision - 1).build()),
-              timeout,
-              "read the cursor of " + job + " before a claim")
-          .getKvs()
-          .stream()
-          .findFirst()
-          .map(kv -> Keys.unpad(string(kv.getValue())));
-    } catch (EtcdRequestException e) {
-      log.warn("the cursor of {} before revision {} is gone: {}", job, revision, e.getMessage());
-      return Optional.empty(); // compacted away
-    }
   }
 
   private static Optional<KeyValue> first(TxnResponse response, int index) {

@@ -10,8 +10,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.LeaseOption;
-import io.etcron.claim.ClaimRecord;
-import io.etcron.claim.Claimer;
 import io.etcron.job.Job;
 import io.etcron.json.Json;
 import io.etcron.run.Run;
@@ -20,6 +18,8 @@ import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
 import io.etcron.run.Trigger;
 import io.etcron.schedule.Fires;
+import io.etcron.store.ClaimRecord;
+import io.etcron.store.CursorHistory;
 import io.etcron.store.EtcdCalls;
 import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
@@ -54,7 +54,6 @@ final class ClaimSweeper {
   private final RunStore runs;
   private final Clock clock;
   private final Duration timeout;
-  private final Claimer claimer;
 
   /** At most this many gap fires get a MISSED record per leftover claim. */
   private static final int MAX_MISSED_RECORDS = 10_000;
@@ -65,7 +64,6 @@ final class ClaimSweeper {
     this.runs = runs;
     this.clock = clock;
     this.timeout = timeout;
-    this.claimer = new Claimer(client, keys, timeout, clock, Claimer.DEFAULT_BATCH);
   }
 
   /** One pass over {@code claims/}; returns how many claims it settled. */
@@ -164,7 +162,8 @@ final class ClaimSweeper {
       return List.of();
     }
     try {
-      Optional<Instant> before = claimer.cursorBefore(id.job(), claimRevision);
+      Optional<Instant> before =
+          CursorHistory.before(client, keys, id.job(), claimRevision, timeout);
       List<KeyValue> job =
           EtcdCalls.await(
                   client.getKVClient().get(Keys.bytes(keys.job(id.job()))), timeout, "read a job")

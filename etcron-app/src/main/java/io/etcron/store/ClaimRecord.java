@@ -1,4 +1,4 @@
-package io.etcron.claim;
+package io.etcron.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 

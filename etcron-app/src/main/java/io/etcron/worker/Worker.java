@@ -41,6 +41,9 @@ public final class Worker implements AutoCloseable {
 
   private static final int REGISTER_ATTEMPTS = 3;
 
+  /** The least time a first listing of etcd may take before the worker gives up starting. */
+  private static final Duration MIN_SYNC = Duration.ofSeconds(60);
+
   private final WorkerSettings settings;
   private final Client client;
   private final Keys keys;
@@ -131,7 +134,10 @@ public final class Worker implements AutoCloseable {
   Worker start() throws InterruptedException {
     Predecessor.endIfAny(client, keys, info, settings.requestTimeout());
     session = register();
-    feed.start(settings.requestTimeout().multipliedBy(2));
+    // The first listing includes applying every job to the scheduler: at tens of thousands of
+    // jobs that takes longer than a request, so the bound is at least a minute.
+    Duration sync = settings.requestTimeout().multipliedBy(2);
+    feed.start(sync.compareTo(MIN_SYNC) < 0 ? MIN_SYNC : sync);
     claims.start(scheduler::retry);
     scheduler.start();
     log.info(

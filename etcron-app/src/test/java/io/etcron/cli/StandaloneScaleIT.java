@@ -24,11 +24,6 @@ class StandaloneScaleIT {
   private static final int JOBS = 50_000;
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "etcd now lists 50 000 jobs and cursors in pages, but the worker applies the jobs listing"
-          + " (decoding and scheduling each job in the mirror's listener) in more than the 10 s it"
-          + " allows its first sync: 'could not list /etcron/jobs/ within 10s'. Enable with the"
-          + " scheduler's compact per-job state.")
   void a_standalone_holding_50_000_jobs_restarts(@TempDir Path data) throws Exception {
     int port = StandaloneIT.freePort();
     int etcdPort = StandaloneIT.freePorts();

@@ -277,48 +277,14 @@ class FaultsIT {
    * cursor twice in one transaction, which etcd refuses, so a paused job could not be re-applied.
    */
   @Test
-  void a_paused_job_can_be_re_applied_to_resume_it() {
-    JobStore jobs =
-        new io.etcron.store.EtcdJobStore(
-            etcd.client(), Keys.of("/etcron/"), Duration.ofSeconds(5), java.time.Clock.systemUTC());
-    JobSpec paused =
-        new JobSpec(
-            "p",
-            null,
-            "true",
-            null,
-            null,
-            "@every 1h",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            true);
-    jobs.put(Job.from(paused, Instant.now()), JobStore.ANY_VERSION, "test");
-    JobSpec resumed =
-        new JobSpec(
-            "p",
-            null,
-            "true",
-            null,
-            null,
-            "@every 1h",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
-    JobStore.PutResult r = jobs.put(Job.from(resumed, Instant.now()), JobStore.ANY_VERSION, "test");
-    assertThat(r.job().job().paused()).isFalse();
+  void a_paused_job_can_be_re_applied_to_resume_it() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      JobSpec spec = WorkerHarness.spec("p", "@every 1h", "true");
+      h.jobs.put(Job.from(spec, Instant.now()).withPaused(true), JobStore.ANY_VERSION, "test");
+      // The same spec without paused: the job resumes (its cursor moves to now, once).
+      JobStore.PutResult r =
+          h.jobs.put(Job.from(spec, Instant.now()), JobStore.ANY_VERSION, "test");
+      assertThat(r.job().job().paused()).isFalse();
+    }
   }
 }

@@ -16,17 +16,20 @@ import java.util.function.Supplier;
  * @param leaseLeft how long the lease guarding the run is still known to be valid (the session's
  *     remaining time): the command's {@link Watchdog} kills it when that much time passes without a
  *     new reading. Empty: no deadline (the command still dies with the JVM).
+ * @param exitNote a file where the exit code of a command that ended by itself is written, so that
+ *     it outlives the worker: its next life reports the end
  */
 public record ExecutionRequest(
     String command,
     Map<String, String> env,
     Optional<Path> workingDir,
     OutputListener output,
-    Optional<Supplier<Duration>> leaseLeft) {
+    Optional<Supplier<Duration>> leaseLeft,
+    Optional<Path> exitNote) {
 
   /** A request with no lease deadline. */
   public ExecutionRequest(
       String command, Map<String, String> env, Optional<Path> workingDir, OutputListener output) {
-    this(command, env, workingDir, output, Optional.empty());
+    this(command, env, workingDir, output, Optional.empty(), Optional.empty());
   }
 }

@@ -54,7 +54,22 @@ public final class ProcessTree {
       Optional<Path> workingDir,
       Optional<Duration> leaseLeft,
       Consumer<ProcessBuilder> configure) {
-    ProcessBuilder builder = builder(Watchdog.command(Optional.empty(), leaseLeft, command), env);
+    return start(command, env, workingDir, leaseLeft, Optional.empty(), configure);
+  }
+
+  /**
+   * As {@link #start(List, Map, Optional, Optional, Consumer)}; the watchdog also writes the exit
+   * code of a command that ended by itself to {@code exitNote}, where it outlives this JVM.
+   */
+  public static ProcessTree start(
+      List<String> command,
+      Map<String, String> env,
+      Optional<Path> workingDir,
+      Optional<Duration> leaseLeft,
+      Optional<Path> exitNote,
+      Consumer<ProcessBuilder> configure) {
+    ProcessBuilder builder =
+        builder(Watchdog.command(Optional.empty(), exitNote, leaseLeft, command), env);
     workingDir.ifPresent(dir -> builder.directory(dir.toFile()));
     configure.accept(builder);
     builder.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -79,7 +94,7 @@ public final class ProcessTree {
       RandomAccessFile channel = new RandomAccessFile(fifo.toFile(), "rw");
       OutputStream control = new java.io.FileOutputStream(channel.getFD());
       ProcessBuilder builder =
-          builder(Watchdog.command(Optional.of(fifo), leaseLeft, command), env);
+          builder(Watchdog.command(Optional.of(fifo), Optional.empty(), leaseLeft, command), env);
       builder.inheritIO();
       Process p = launch(builder, command);
       return new ProcessTree(p, control, dir);

@@ -71,6 +71,7 @@ public final class ShellExecutor implements Executor, AutoCloseable {
             request.env(),
             request.workingDir(),
             budget,
+            request.exitNote(),
             b -> b.redirectErrorStream(true));
     request.leaseLeft().ifPresent(left -> fed.put(tree, left));
     OutputCapture capture = new OutputCapture(outputLimit);

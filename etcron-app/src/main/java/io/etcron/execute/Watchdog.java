@@ -25,13 +25,26 @@ public final class Watchdog {
 
   private Watchdog() {}
 
-  /** The watchdog's command line for {@code command}. */
+  /**
+   * The watchdog's command line for {@code command}.
+   *
+   * @param controlFifo where it is fed, else its standard input
+   * @param exitNote where it writes the exit code of a command that ended by itself
+   */
   static List<String> command(
-      Optional<Path> controlFifo, Optional<Duration> leaseLeft, List<String> command) {
+      Optional<Path> controlFifo,
+      Optional<Path> exitNote,
+      Optional<Duration> leaseLeft,
+      List<String> command) {
     List<String> full = new ArrayList<>(List.of("perl", "-e", SCRIPT, "--"));
     controlFifo.ifPresent(
         f -> {
           full.add("--control");
+          full.add(f.toString());
+        });
+    exitNote.ifPresent(
+        f -> {
+          full.add("--exit");
           full.add(f.toString());
         });
     full.add(leaseLeft.map(d -> Long.toString(Math.max(0, d.toMillis()))).orElse("-"));

@@ -4,11 +4,13 @@ import io.etcron.run.Run;
 import io.etcron.run.RunId;
 import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +41,9 @@ public final class RunRecorder implements AutoCloseable {
 
   /** Where ends are journaled before they are sent to the store, if anywhere. */
   private final RunJournal journal;
+
+  /** Where commands leave their ends when this worker is dead by then (with the journal). */
+  private final ExitNotes notes;
 
   /**
    * Ends in the journal now (run id, state, attempt), so that a retry does not append them again.
@@ -134,6 +139,7 @@ public final class RunRecorder implements AutoCloseable {
 
   RunRecorder(RunStore store, int batch, Duration linger, int highWater, RunJournal journal) {
     this.journal = journal;
+    this.notes = journal == null ? null : ExitNotes.beside(journal);
     this.store = store;
     this.batch = batch;
     this.linger = linger;
@@ -144,10 +150,36 @@ public final class RunRecorder implements AutoCloseable {
         log.info("storing {} run records left in {}", left.size(), journal.file());
         left.forEach(this::submit);
       }
+      List<Run> ended = notes.recover();
+      if (!ended.isEmpty()) {
+        log.info(
+            "storing {} run ends that commands left when an earlier life of this worker died",
+            ended.size());
+        ended.forEach(this::submit);
+      }
     }
     this.thread = new Thread(this::runUntilClosed, "etcron-run-recorder");
     this.thread.setDaemon(true);
     this.thread.start();
+  }
+
+  /**
+   * Notes that {@code running} starts its command, so that the command's end is reported even if
+   * this worker dies before recording it (see {@link ExitNotes}).
+   *
+   * @return where the command's watchdog leaves its exit code; empty without a journal, or when the
+   *     note cannot be written (the run still starts: only this fallback is lost)
+   */
+  public Optional<Path> exitNote(Run running) {
+    if (notes == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(notes.expect(running));
+    } catch (java.io.UncheckedIOException e) {
+      log.warn("{}; the run starts without it", e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /** Queues a record. */
@@ -303,6 +335,9 @@ public final class RunRecorder implements AutoCloseable {
         }
         store.upsertAll(batchRuns);
         forgetJournaled();
+        if (notes != null) {
+          batchRuns.stream().filter(r -> r.state() != RunState.RUNNING).forEach(notes::forget);
+        }
       }
       stored.addAndGet(runBatch.size());
       runBatch.forEach(p -> p.waiters().forEach(w -> w.complete(null)));

@@ -132,7 +132,7 @@ final class Attempts {
     }
     Execution execution;
     try {
-      execution = executor.start(request(run, attempt));
+      execution = executor.start(request(run, running));
     } catch (RuntimeException e) {
       Run failed =
           ended(
@@ -254,7 +254,8 @@ final class Attempts {
         at);
   }
 
-  private ExecutionRequest request(ActiveRun run, int attempt) {
+  private ExecutionRequest request(ActiveRun run, Run running) {
+    int attempt = running.attempt();
     Job job = run.fire.job();
     Map<String, String> env = new HashMap<>(job.env());
     env.put("ETCRON_JOB", job.name().value());
@@ -269,7 +270,8 @@ final class Attempts {
         env,
         job.workingDir().map(Path::of),
         (offset, bytes, length) -> sink.output(id, offset, bytes, length),
-        Optional.of(run.session::remaining));
+        Optional.of(run.session::remaining),
+        sink.exitNote(running));
   }
 
   static Duration backoff(Job job, int attempt) {

@@ -7,14 +7,21 @@
 # End of input (the worker died or closed the channel) kills the group at once with SIGKILL. A
 # missed deadline does too: a worker frozen by SIGSTOP or a long pause cannot leave its command
 # running past its lease. Exits with the command's exit code, or 128 + N if signal N ended it.
+# With --exit FILE, a command that ended by itself (no signal sent to it, or it exited normally
+# anyway) also leaves its exit code in FILE (written aside, then renamed): the worker may be dead
+# by then, and its next life reports the end from there.
 # No modules: it starts for every run, and loading POSIX and Time::HiRes cost more than the rest.
 # Time comes from /proc/uptime (CLOCK_BOOTTIME, 10 ms steps): monotonic, and it keeps counting
 # while the machine is suspended, as the lease's expiry in etcd does.
 
-my $control;
-if (@ARGV && $ARGV[0] eq '--control') { shift @ARGV; $control = shift @ARGV; }
+my ($control, $exit_note);
+while (@ARGV && $ARGV[0] =~ /^--(control|exit)$/) {
+  shift @ARGV;
+  if ($1 eq 'control') { $control = shift @ARGV; } else { $exit_note = shift @ARGV; }
+}
 my $budget = shift @ARGV;    # milliseconds until the first deadline, or "-" for none
-die "usage: watchdog [--control FIFO] MS|- COMMAND...\n" unless defined $budget && @ARGV;
+die "usage: watchdog [--control FIFO] [--exit FILE] MS|- COMMAND...\n"
+  unless defined $budget && @ARGV;
 
 my $uptime;
 open($uptime, '<', '/proc/uptime') or die "watchdog: cannot read /proc/uptime: $!\n";
@@ -49,8 +56,10 @@ if ($pid == 0) {
 }
 
 my $killed = 0;
+my $signalled = 0;    # any signal sent: an end that follows is not the command's own
 sub signal_group {
   my ($sig) = @_;
+  $signalled = 1;
   # The group and the leader itself: the leader may not have made its group yet.
   kill($sig, -$pid);
   kill($sig, $pid);
@@ -97,4 +106,11 @@ while (1) {
   }
 }
 my $sig = $status & 127;
-exit($sig ? 128 + $sig : $status >> 8);
+my $code = $sig ? 128 + $sig : $status >> 8;
+if (defined $exit_note && !($signalled && $sig)) {
+  if (open(my $note, '>', "$exit_note.tmp")) {
+    print $note "$code\n";
+    close($note) && rename("$exit_note.tmp", $exit_note);
+  }
+}
+exit($code);

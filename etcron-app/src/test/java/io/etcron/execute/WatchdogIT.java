@@ -78,4 +78,35 @@ class WatchdogIT {
     tree.kill(Duration.ofSeconds(5));
     assertThat(tree.waitFor()).isEqualTo(42);
   }
+
+  @Test
+  void an_exit_note_keeps_an_end_the_command_reached_by_itself_only(@TempDir Path dir)
+      throws Exception {
+    Path own = dir.resolve("own.exit");
+    ProcessTree exits =
+        ProcessTree.start(
+            List.of("/bin/sh", "-c", "exit 5"),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(own),
+            b -> b.redirectOutput(ProcessBuilder.Redirect.DISCARD));
+    assertThat(exits.waitFor()).isEqualTo(5);
+    assertThat(Files.readString(own).trim()).isEqualTo("5");
+
+    Path killed = dir.resolve("killed.exit");
+    Path ready = dir.resolve("ready");
+    ProcessTree sleeper =
+        ProcessTree.start(
+            List.of("/bin/sh", "-c", "touch " + ready + "; sleep 60"),
+            Map.of(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(killed),
+            b -> b.redirectOutput(ProcessBuilder.Redirect.DISCARD));
+    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(ready));
+    sleeper.kill(Duration.ZERO);
+    assertThat(sleeper.waitFor()).isEqualTo(128 + 9);
+    assertThat(killed).doesNotExist();
+  }
 }

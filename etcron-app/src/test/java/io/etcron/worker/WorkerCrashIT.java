@@ -239,6 +239,67 @@ class WorkerCrashIT {
         .until(() -> runs("beating").get(0).state() == RunState.LOST);
   }
 
+  /**
+   * Chaos (G4): a command that ended by itself just before its worker died was recorded LOST: its
+   * exit code lived only in the dead JVM. Frozen, the worker cannot record the end; the command
+   * ends meanwhile, and the worker is then killed and started again.
+   */
+  @Test
+  void a_command_that_ends_while_its_worker_dies_keeps_its_exit_code() throws Exception {
+    Path started = dir.resolve("started");
+    Path go = dir.resolve("go");
+    CliProcess w = worker("we");
+    put(
+        "ends",
+        "@every 1h",
+        "touch " + started + "; while [ ! -f " + go + " ]; do sleep 0.05; done; exit 3");
+    masters.get(0).jobs().trigger(JobName.of("ends"), "test");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Files.exists(started)
+                    && runs("ends").stream().anyMatch(r -> r.state() == RunState.RUNNING));
+    signal(w, "STOP");
+    try {
+      Files.createFile(go);
+      // The watchdog (the JVM's child) has reaped the command and exited: a zombie of the frozen
+      // JVM. What it knew of the command's end is all that is left of it.
+      await().atMost(Duration.ofSeconds(10)).until(() -> childrenExited(w.pid()));
+    } finally {
+      w.process().destroyForcibly();
+      w.process().waitFor();
+    }
+    worker("we");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(runs("ends"))
+                    .singleElement()
+                    .satisfies(
+                        r -> {
+                          assertThat(r.state()).isEqualTo(RunState.FAILED);
+                          assertThat(r.exitCode()).contains(3);
+                        }));
+  }
+
+  /** Whether every child of {@code pid} has exited (gone, or a zombie not yet reaped). */
+  private static boolean childrenExited(long pid) throws Exception {
+    List<ProcessHandle> children = ProcessHandle.of(pid).orElseThrow().children().toList();
+    for (ProcessHandle child : children) {
+      Path stat = Path.of("/proc", Long.toString(child.pid()), "stat");
+      if (Files.exists(stat)) {
+        String s = Files.readString(stat);
+        // pid (comm) state ...: the state follows the last ')'
+        if (s.charAt(s.lastIndexOf(')') + 2) != 'Z') {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
   /** Audit 12: a worker restarted with the same id left its predecessor's runs RUNNING forever. */
   @Test
   void a_worker_restarted_with_the_same_id_ends_its_predecessors_runs() throws Exception {

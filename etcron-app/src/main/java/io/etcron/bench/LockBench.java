@@ -39,7 +39,8 @@ public final class LockBench {
           "(a) classic, a lease per lock",
           "(b) session lock",
           "(c) jetcd Lock API",
-          "(d) raw txn + delete");
+          "(d) raw txn + delete",
+          "(e) raw txn + fenced delete");
 
   private final Client client;
   private final Duration duration;
@@ -73,7 +74,8 @@ public final class LockBench {
                 i -> classicCycle("bench-a-" + loops + "-" + i),
                 i -> sessionCycle(session, "bench-b-" + loops + "-" + i),
                 i -> jetcdCycle("bench/c/" + loops + "/" + i, lease),
-                i -> RawTxn.cycle(client, "bench/raw/" + loops + "/" + i, lease));
+                i -> RawTxn.cycle(client, "bench/raw/" + loops + "/" + i, lease),
+                i -> RawTxn.cycle(client, "bench/fenced/" + loops + "/" + i, lease, true));
         Slices slices = measure(loops, rounds, cycles);
         for (int s = 0; s < SCENARIOS.size(); s++) {
           String name = SCENARIOS.get(s);

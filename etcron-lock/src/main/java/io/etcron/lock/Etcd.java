@@ -4,6 +4,9 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.RangeCmp;
 import io.etcd.jetcd.options.GetOption;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -42,6 +45,21 @@ final class Etcd {
   /** Runs {@code action} after {@link #RETRY_PAUSE}, on a shared daemon timer. */
   static void retryLater(Runnable action) {
     RETRY.execute(action);
+  }
+
+  /** The first key after every key starting with {@code prefix}: the end of its range. */
+  static String prefixEnd(String prefix) {
+    char last = prefix.charAt(prefix.length() - 1);
+    return prefix.substring(0, prefix.length() - 1) + (char) (last + 1);
+  }
+
+  /**
+   * Holds when no key starts with {@code prefix} (every key of the range has create revision 0, and
+   * an empty range compares as one absent key).
+   */
+  static Cmp noKeyUnder(String prefix) {
+    return new RangeCmp(
+        bytes(prefix), bytes(prefixEnd(prefix)), Cmp.Op.EQUAL, CmpTarget.createRevision(0));
   }
 
   /** The oldest key (smallest create revision) under {@code prefix}. */

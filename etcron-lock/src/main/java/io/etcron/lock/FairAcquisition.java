@@ -23,9 +23,9 @@ import java.util.function.Supplier;
  *   <li>Enqueue: put the waiter key {@code <key>/queue/<lease>-<n>}; its create revision is our
  *       place in line.
  *   <li>Wait until no older waiter remains ({@link QueueHead}).
- *   <li>Claim: {@code If(CreateRevision(key) == 0 && CreateRevision(waiter) == ours) Then(Put(key),
- *       Delete(waiter))}; while someone holds the key (a try-lock may overtake), watch its deletion
- *       and claim again.
+ *   <li>Claim: {@code If(no key under <key>/holder/ && CreateRevision(waiter) == ours) Then(Put(our
+ *       holder key), Delete(waiter))}; while someone holds the lock (a try-lock may overtake),
+ *       watch the deletion of its holder key and claim again.
  * </ol>
  *
  * <p>Only the head of the queue claims, and it leaves the queue in the same transaction, so waiters
@@ -39,6 +39,8 @@ final class FairAcquisition implements Session.Member {
   private final String key;
   private final String queuePrefix;
   private final String waiterKey;
+  private final String holders;
+  private final String holderKey;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final CompletableFuture<HeldLock> result = new CompletableFuture<>();
@@ -49,14 +51,29 @@ final class FairAcquisition implements Session.Member {
   private KeyWatch holderWatch;
   private volatile Holder lastHolder;
 
+  /**
+   * @param waiterKey our key in the queue, under {@link #queueOf}
+   * @param holderKey the holder key we put when we win, under {@link SessionLock#holdersOf}
+   */
   FairAcquisition(
-      Session session, String key, String waiterId, Function<SessionHeldLock, HeldLock> wrap) {
+      Session session,
+      String key,
+      String waiterKey,
+      String holderKey,
+      Function<SessionHeldLock, HeldLock> wrap) {
     this.session = session;
     this.wrap = wrap;
     this.kv = session.client().getKVClient();
     this.key = key;
-    this.queuePrefix = key + "/queue/";
-    this.waiterKey = queuePrefix + waiterId;
+    this.queuePrefix = queueOf(key);
+    this.waiterKey = waiterKey;
+    this.holders = SessionLock.holdersOf(key);
+    this.holderKey = holderKey;
+  }
+
+  /** The prefix under which the waiters for lock {@code key} queue. */
+  static String queueOf(String key) {
+    return key + "/queue/";
   }
 
   /** Starts; the future completes with the held lock, or fails or is cancelled. */
@@ -108,8 +125,8 @@ final class FairAcquisition implements Session.Member {
   }
 
   /**
-   * Deletes the waiter key; if it is gone already, a claim whose answer was lost may have won, so a
-   * key on our lease created after our place in line that no handle owns is deleted too.
+   * Deletes the waiter key; if it is gone already, a claim whose answer was lost may have won, so
+   * our holder key is deleted too unless a handle owns it.
    */
   private CompletableFuture<Void> leave(long queuedAt) {
     var waiter = Etcd.bytes(waiterKey);
@@ -121,20 +138,17 @@ final class FairAcquisition implements Session.Member {
         // Still queued: leave the queue; no claim of ours won.
         .If(new Cmp(waiter, Cmp.Op.EQUAL, CmpTarget.createRevision(queuedAt)))
         .Then(Op.delete(waiter, DeleteOption.DEFAULT))
-        // Gone: only our own winning claim deletes it (or the lease went). Look at the lock.
-        .Else(Op.get(Etcd.bytes(key), GetOption.DEFAULT))
+        // Gone: only our own winning claim deletes it (or the lease went). Look for our hold.
+        .Else(Op.get(Etcd.bytes(holderKey), GetOption.DEFAULT))
         .commit()
         .thenCompose(
             response -> {
               if (response.isSucceeded()) {
                 return DONE;
               }
-              List<KeyValue> holder = response.getGetResponses().get(0).getKvs();
-              if (!holder.isEmpty()
-                  && holder.get(0).getCreateRevision() > queuedAt
-                  && Keys.phantom(session, holder.get(0))) {
-                return Keys.deleteIfOursAsync(session, key, holder.get(0).getCreateRevision())
-                    .thenApply(ignored -> null);
+              List<KeyValue> ours = response.getGetResponses().get(0).getKvs();
+              if (!ours.isEmpty() && Keys.phantom(session, ours.get(0))) {
+                return Keys.deleteAsync(session, holderKey);
               }
               return DONE;
             });
@@ -179,21 +193,23 @@ final class FairAcquisition implements Session.Member {
   }
 
   private void claim() {
-    var holderKey = Etcd.bytes(key);
+    var mine = Etcd.bytes(holderKey);
     var waiter = Etcd.bytes(waiterKey);
     write(
         () ->
             kv.txn()
                 // The lock is free, and we are still the queue entry that reached the head.
                 .If(
-                    new Cmp(holderKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0)),
+                    Etcd.noKeyUnder(holders),
                     new Cmp(waiter, Cmp.Op.EQUAL, CmpTarget.createRevision(place)))
                 // Take the lock and leave the queue at once: the next waiter wakes as we win.
                 .Then(
-                    Op.put(holderKey, Etcd.bytes(value()), lease()),
+                    Op.put(mine, Etcd.bytes(value()), lease()),
                     Op.delete(waiter, DeleteOption.DEFAULT))
                 // Otherwise learn who holds it, and whether we are still queued.
-                .Else(Op.get(holderKey, GetOption.DEFAULT), Op.get(waiter, GetOption.DEFAULT))
+                .Else(
+                    Op.get(Etcd.bytes(holders), Etcd.oldestUnder(holders)),
+                    Op.get(waiter, GetOption.DEFAULT))
                 .commit(),
         this::claimed,
         this::claim);
@@ -209,7 +225,7 @@ final class FairAcquisition implements Session.Member {
     if (waiter.isEmpty()) {
       // Only our own claim deletes our waiter key together with putting the lock: a claim whose
       // answer was lost may have won. Otherwise our lease is gone.
-      if (h != null && h.getLease() == session.leaseId() && h.getCreateRevision() > place) {
+      if (h != null && Etcd.string(h.getKey()).equals(holderKey)) {
         return won(h.getCreateRevision());
       }
       fail(new SessionLostException("waiter key " + waiterKey + " vanished: its lease is gone"));
@@ -224,20 +240,23 @@ final class FairAcquisition implements Session.Member {
       if (!over()) {
         holderWatch =
             KeyWatch.onDelete(
-                session.client(), key, response.getHeader().getRevision() + 1, this::claim);
+                session.client(),
+                Etcd.string(h.getKey()),
+                response.getHeader().getRevision() + 1,
+                this::claim);
       }
     }
     return DONE;
   }
 
   private CompletableFuture<?> won(long token) {
-    SessionHeldLock held = new SessionHeldLock(session, key, token);
+    SessionHeldLock held = new SessionHeldLock(session, holderKey, token);
     if (result.complete(wrap.apply(held))) {
       return DONE;
     }
     // Cancelled while the claim was in flight: give the lock back before the cleanup completes.
     held.markReleased();
-    return Keys.deleteIfOursAsync(session, key, token);
+    return Keys.deleteAsync(session, holderKey);
   }
 
   private void fail(Throwable error) {

@@ -24,6 +24,25 @@ final class Keys {
 
   private Keys() {}
 
+  /**
+   * Deletes {@code key}, a key only one acquisition ever has (its name carries the lease and a
+   * number never used again): a plain delete, which cannot touch anyone else's hold even if it
+   * arrives late. Blocks, bounded by the request timeout.
+   */
+  static void delete(Session session, String key) {
+    Etcd.await(deleteAsync(session, key), session.requestTimeout(), "release " + key);
+  }
+
+  /** As {@link #delete}, without waiting; bounded. */
+  static CompletableFuture<Void> deleteAsync(Session session, String key) {
+    return session
+        .client()
+        .getKVClient()
+        .delete(Etcd.bytes(key), DeleteOption.DEFAULT)
+        .orTimeout(session.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(r -> null);
+  }
+
   /** Deletes {@code key} if its create revision is still {@code token}. Blocks. */
   static void deleteIfOurs(Session session, String key, long token) {
     // The bounded wait is the timeout: no timer task per release (they pile up in the JDK's one

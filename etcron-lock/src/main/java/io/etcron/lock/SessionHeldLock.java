@@ -4,8 +4,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A key held with a shared session's lease; released by deleting the key if it is still ours. A
- * member of its session from acquisition to release only. Thread-safe.
+ * A holder key put with a shared session's lease; released by deleting it (its name is this
+ * acquisition's alone, see {@link SessionLock}). A member of its session from acquisition to
+ * release only. Thread-safe.
  */
 final class SessionHeldLock implements HeldLock, Session.Member {
   private final Session session;
@@ -70,7 +71,7 @@ final class SessionHeldLock implements HeldLock, Session.Member {
   @Override
   public void release() {
     if (markReleased() && session.isAlive()) {
-      Keys.deleteIfOurs(session, key, fencingToken);
+      Keys.delete(session, key);
     }
   }
 

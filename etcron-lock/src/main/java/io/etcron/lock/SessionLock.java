@@ -1,12 +1,9 @@
 package io.etcron.lock;
 
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.op.RangeCmp;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,20 +15,40 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-/** A {@link Lock} on one key, held with a session's lease. Thread-safe. */
+/**
+ * A {@link Lock} held with a session's lease, in etcd's shape: the lock is a key prefix, and a
+ * holder is the one key under {@code <key>/holder/}, named by its lease and a number never used
+ * again ({@code <lease>-<n>}). Acquiring is one transaction, {@code If(no key under the holder
+ * prefix) Then(Put(our holder key, on our lease)) Else(Get(the holder))}; releasing is a plain
+ * delete of our own holder key, which cannot touch a later holder's key however late it arrives (no
+ * compare needed: the name is ours alone). Waiters queue under {@code <key>/queue/} ({@link
+ * FairAcquisition}). Thread-safe.
+ */
 final class SessionLock implements Lock {
-  private static final AtomicLong WAITERS = new AtomicLong();
+  /** Numbers holder and waiter keys: with the lease in the name, no name is ever used twice. */
+  private static final AtomicLong NAMES = new AtomicLong();
 
   private final Session session;
   private final String key;
-  private final ByteSequence keyBytes;
+  private final String holders;
   private final PutOption onLease;
 
   SessionLock(Session session, String key) {
+    RangeCmp.check();
     this.session = session;
     this.key = key;
-    this.keyBytes = Etcd.bytes(key);
+    this.holders = holdersOf(key);
     this.onLease = PutOption.builder().withLeaseId(session.leaseId()).build();
+  }
+
+  /** The prefix under which the holder of lock {@code key} has its key. */
+  static String holdersOf(String key) {
+    return key + "/holder/";
+  }
+
+  /** A name under {@code prefix} that no other acquisition has or will have. */
+  static String uniqueUnder(String prefix, Session session) {
+    return prefix + Etcd.hex(session.leaseId()) + "-" + NAMES.incrementAndGet();
   }
 
   @Override
@@ -47,6 +64,7 @@ final class SessionLock implements Lock {
   /** Tries once; {@code wrap} turns the session-held key into the handle returned. */
   TryResult tryAcquire(Function<SessionHeldLock, HeldLock> wrap) {
     session.checkAlive();
+    String mine = uniqueUnder(holders, session);
     TxnResponse response;
     try {
       response =
@@ -55,24 +73,24 @@ final class SessionLock implements Lock {
                   .client()
                   .getKVClient()
                   .txn()
-                  // Free: nobody created the key (or its holder's lease expired).
-                  .If(new Cmp(keyBytes, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                  // Free: no holder key (none was put, or its holder's lease expired).
+                  .If(Etcd.noKeyUnder(holders))
                   // Take it, attached to our lease so that it vanishes if we crash.
                   .Then(
                       Op.put(
-                          keyBytes,
+                          Etcd.bytes(mine),
                           Etcd.bytes(Holder.value(session.owner(), Instant.now())),
                           onLease))
                   // Taken: learn who holds it and since when, in the same round trip.
-                  .Else(Op.get(keyBytes, GetOption.DEFAULT))
+                  .Else(Op.get(Etcd.bytes(holders), Etcd.oldestUnder(holders)))
                   .commit(),
               session.requestTimeout(),
               "try to lock " + key);
     } catch (EtcdUnavailableException unknown) {
-      return recover(unknown, wrap);
+      return recover(unknown, mine, wrap);
     }
     if (response.isSucceeded()) {
-      return acquired(response.getHeader().getRevision(), wrap);
+      return acquired(response.getHeader().getRevision(), mine, wrap);
     }
     var kvs = response.getGetResponses().get(0).getKvs();
     if (kvs.isEmpty()) {
@@ -81,37 +99,34 @@ final class SessionLock implements Lock {
     return new TryResult.Taken(Holder.of(kvs.get(0)));
   }
 
-  private TryResult acquired(long token, Function<SessionHeldLock, HeldLock> wrap) {
+  private TryResult acquired(long token, String mine, Function<SessionHeldLock, HeldLock> wrap) {
     if (!session.isAlive()) {
       // The lease may expire any moment: never report a lock we could lose unknowingly.
-      Keys.deleteIfOursAsync(session, key, token);
+      Keys.deleteAsync(session, mine);
       session.checkAlive();
     }
-    return new TryResult.Acquired(wrap.apply(new SessionHeldLock(session, key, token)));
+    return new TryResult.Acquired(wrap.apply(new SessionHeldLock(session, mine, token)));
   }
 
   /**
-   * The try's answer did not come: its put may have committed. Read the key back; a key on our
-   * lease that no handle owns is the one we just put, so adopt it. If the read fails too, a
-   * background sweep deletes such a key once etcd answers.
+   * The try's answer did not come: its put may have committed. Read our holder key back: only this
+   * try ever used its name, so if it exists it is ours, and adopted. If it does not (yet), or the
+   * read fails too, a background sweep deletes it should the put still land.
    */
   private TryResult recover(
-      EtcdUnavailableException unknown, Function<SessionHeldLock, HeldLock> wrap) {
+      EtcdUnavailableException unknown, String mine, Function<SessionHeldLock, HeldLock> wrap) {
     Optional<KeyValue> kv;
     try {
-      kv = Etcd.await(Keys.read(session, key), session.requestTimeout(), "read back " + key);
+      kv = Etcd.await(Keys.read(session, mine), session.requestTimeout(), "read back " + mine);
     } catch (EtcdUnavailableException e) {
-      Keys.sweepLater(session, key);
+      Keys.sweepLater(session, mine);
       throw unknown;
     }
     if (kv.isEmpty()) {
-      Keys.sweepLater(session, key); // the put may still be on its way
+      Keys.sweepLater(session, mine); // the put may still be on its way
       throw unknown;
     }
-    if (Keys.phantom(session, kv.get())) {
-      return acquired(kv.get().getCreateRevision(), wrap);
-    }
-    return new TryResult.Taken(Holder.of(kv.get()));
+    return acquired(kv.get().getCreateRevision(), mine, wrap);
   }
 
   @Override
@@ -162,8 +177,12 @@ final class SessionLock implements Lock {
   }
 
   private FairAcquisition newAcquisition(Function<SessionHeldLock, HeldLock> wrap) {
-    String waiterId = Etcd.hex(session.leaseId()) + "-" + WAITERS.incrementAndGet();
-    return new FairAcquisition(session, key, waiterId, wrap);
+    return new FairAcquisition(
+        session,
+        key,
+        uniqueUnder(FairAcquisition.queueOf(key), session),
+        uniqueUnder(holders, session),
+        wrap);
   }
 
   private void awaitCleanup(CompletableFuture<Void> cleanup) {

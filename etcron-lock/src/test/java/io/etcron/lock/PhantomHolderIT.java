@@ -43,12 +43,12 @@ class PhantomHolderIT {
 
       TryResult result = attempt.get(10, TimeUnit.SECONDS);
 
-      KeyValue key = read(lock.key()).orElseThrow();
+      KeyValue key = holder(lock).orElseThrow();
       assertThat(result.acquired()).as("the committed put was adopted").isTrue();
       HeldLock held = result.lock().orElseThrow();
       assertThat(held.fencingToken()).isEqualTo(key.getCreateRevision());
       held.release();
-      assertThat(read(lock.key())).isEmpty();
+      assertThat(holder(lock)).isEmpty();
     }
   }
 
@@ -65,12 +65,10 @@ class PhantomHolderIT {
       assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(EtcdUnavailableException.class);
-      assertThat(read(lock.key())).as("the put committed").isPresent();
+      assertThat(holder(lock)).as("the put committed").isPresent();
       proxy.pass();
 
-      await()
-          .atMost(Duration.ofSeconds(5))
-          .untilAsserted(() -> assertThat(read(lock.key())).isEmpty());
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(holder(lock)).isEmpty());
       assertThat(session.isAlive()).isTrue();
       assertThat(lock.tryAcquire().acquired()).isTrue();
     }
@@ -85,7 +83,7 @@ class PhantomHolderIT {
     long at = System.nanoTime();
     CompletableFuture<TryResult> attempt = CompletableFuture.supplyAsync(lock::tryAcquire);
     started.put(attempt, at);
-    await().atMost(Duration.ofSeconds(5)).until(() -> read(lock.key()).isPresent());
+    await().atMost(Duration.ofSeconds(5)).until(() -> holder(lock).isPresent());
     return attempt;
   }
 
@@ -105,11 +103,15 @@ class PhantomHolderIT {
     return URI.create(etcd.clientUrls().get(0)).getPort();
   }
 
-  private static Optional<KeyValue> read(String key) throws Exception {
+  /** The holder key of {@code lock}, if any: the key under {@code <lock>/holder/}. */
+  private static Optional<KeyValue> holder(Lock lock) throws Exception {
+    String prefix = lock.key() + "/holder/";
     return etcd
         .client()
         .getKVClient()
-        .get(Etcd.bytes(key))
+        .get(
+            Etcd.bytes(prefix),
+            io.etcd.jetcd.options.GetOption.builder().withPrefix(Etcd.bytes(prefix)).build())
         .get(5, TimeUnit.SECONDS)
         .getKvs()
         .stream()

@@ -62,7 +62,7 @@ class SessionLockIT {
   }
 
   @Test
-  void try_lock_is_one_transaction_and_the_loser_learns_the_holder() {
+  void try_lock_is_one_transaction_and_the_loser_learns_the_holder() throws Exception {
     Session alice = session("alice");
     Session bob = session("bob");
 
@@ -71,7 +71,10 @@ class SessionLockIT {
 
     assertThat(first.acquired()).isTrue();
     HeldLock held = first.lock().orElseThrow();
-    assertThat(held.key()).isEqualTo("/etcron/mutex/" + name);
+    // etcd's shape: the lock is a prefix, its holder the one key under <lock>/holder/
+    assertThat(held.key())
+        .startsWith("/etcron/mutex/" + name + "/holder/" + Long.toHexString(alice.leaseId()) + "-");
+    assertThat(keysUnder("/etcron/mutex/" + name + "/")).containsExactly(held.key());
     assertThat(second.acquired()).isFalse();
     Holder holder = second.holder().orElseThrow();
     assertThat(holder.owner()).isEqualTo("alice");
@@ -106,7 +109,7 @@ class SessionLockIT {
 
     stale.release();
 
-    assertThat(keysUnder(stale.key())).contains(current.key());
+    assertThat(keysUnder("/etcron/mutex/" + name + "/")).containsExactly(current.key());
     assertThat(Lock.on(session("carol"), name).tryAcquire().holder().orElseThrow().owner())
         .isEqualTo("bob");
   }
@@ -181,7 +184,7 @@ class SessionLockIT {
       // The next waiter joins only once this one is in line.
       await()
           .atMost(Duration.ofSeconds(5))
-          .until(() -> keysUnder(holder.key() + "/queue/").size() == queued);
+          .until(() -> keysUnder("/etcron/mutex/" + name + "/queue/").size() == queued);
     }
 
     holder.release();
@@ -204,7 +207,7 @@ class SessionLockIT {
         .satisfies(e -> assertThat(((LockTimeoutException) e).holder()).isPresent());
 
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-    assertThat(keysUnder(held.key())).containsExactly(held.key());
+    assertThat(keysUnder("/etcron/mutex/" + name + "/")).containsExactly(held.key());
   }
 
   @Test
@@ -215,13 +218,15 @@ class SessionLockIT {
     CompletableFuture<HeldLock> waiting = Lock.on(bob, name).acquireAsync();
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> keysUnder(held.key() + "/queue/").size() == 1);
+        .until(() -> keysUnder("/etcron/mutex/" + name + "/queue/").size() == 1);
 
     waiting.cancel(true);
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> keysUnder(held.key() + "/queue/").isEmpty());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> keysUnder("/etcron/mutex/" + name + "/queue/").isEmpty());
     held.release();
-    assertThat(keysUnder(held.key())).isEmpty();
+    assertThat(keysUnder("/etcron/mutex/" + name + "/")).isEmpty();
     assertThat(Lock.on(session("carol"), name).tryAcquire().acquired()).isTrue();
   }
 
@@ -255,7 +260,7 @@ class SessionLockIT {
             .timeToLive(lease, io.etcd.jetcd.options.LeaseOption.DEFAULT)
             .get();
     assertThat(ttl.getTTL()).isEqualTo(-1); // revoked
-    assertThat(keysUnder(held.key())).isEmpty();
+    assertThat(keysUnder("/etcron/mutex/" + name + "/")).isEmpty();
   }
 
   @Test

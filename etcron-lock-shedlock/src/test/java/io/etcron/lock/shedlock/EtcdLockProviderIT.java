@@ -173,9 +173,12 @@ class EtcdLockProviderIT {
   }
 
   private io.etcd.jetcd.kv.GetResponse read() throws Exception {
+    // The holder's key: the one key under <lock>/holder/.
+    ByteSequence holders =
+        ByteSequence.from("/etcron/mutex/" + name + "/holder/", StandardCharsets.UTF_8);
     return etcd.client()
         .getKVClient()
-        .get(ByteSequence.from("/etcron/mutex/" + name, StandardCharsets.UTF_8))
+        .get(holders, io.etcd.jetcd.options.GetOption.builder().withPrefix(holders).build())
         .get(5, TimeUnit.SECONDS);
   }
 }

@@ -132,8 +132,22 @@ public final class Worker implements AutoCloseable {
 
   /** Opens the session, registers, mirrors etcd and starts scheduling. Blocks until synced. */
   Worker start() throws InterruptedException {
-    Predecessor.endIfAny(client, keys, info, settings.requestTimeout());
-    session = register();
+    // etcd may be down or without quorum as the worker starts (a restart in an outage): wait for it
+    // within the start bound, rather than exit and leave the restart to a supervisor.
+    long deadline = System.nanoTime() + MIN_SYNC.toNanos();
+    while (true) {
+      try {
+        Predecessor.endIfAny(client, keys, info, settings.requestTimeout());
+        break;
+      } catch (EtcdUnavailableException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        log.warn("worker {} waits for etcd: {}", info.id(), e.getMessage());
+        TimeUnit.SECONDS.sleep(1);
+      }
+    }
+    session = register(deadline);
     // The first listing includes applying every job to the scheduler: at tens of thousands of
     // jobs that takes longer than a request, so the bound is at least a minute.
     Duration sync = settings.requestTimeout().multipliedBy(2);
@@ -166,17 +180,29 @@ public final class Worker implements AutoCloseable {
 
   /**
    * Opens a session and registers on it. A first session can be lost before its registration lands
-   * (a slow first keep-alive on a loaded machine): then another is opened, a few times.
+   * (a slow first keep-alive on a loaded machine), or etcd may not answer yet: then it tries again,
+   * at least {@link #REGISTER_ATTEMPTS} times and until {@code deadline} (a {@link
+   * System#nanoTime}).
    */
-  private Session register() throws InterruptedException {
+  private Session register(long deadline) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
-      Session s = openSession();
+      Session s;
+      try {
+        s = openSession();
+      } catch (EtcdUnavailableException e) {
+        if (System.nanoTime() - deadline > 0) {
+          throw e;
+        }
+        log.warn("worker {} waits for etcd to open a session: {}", info.id(), e.getMessage());
+        TimeUnit.SECONDS.sleep(1);
+        continue;
+      }
       try {
         registration.putNow(s.leaseId());
         return s;
       } catch (Exception e) {
         s.close();
-        if (attempt == REGISTER_ATTEMPTS) {
+        if (attempt >= REGISTER_ATTEMPTS && System.nanoTime() - deadline > 0) {
           throw new EtcdUnavailableException(
               "could not register worker " + info.id() + ": " + e.getMessage(), e);
         }

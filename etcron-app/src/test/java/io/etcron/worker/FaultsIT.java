@@ -122,6 +122,63 @@ class FaultsIT {
   }
 
   /**
+   * Audit M7: a kill request reached only runs already active. A fire claimed before the request
+   * whose run began after it (here: the claim's answer is held until after the kill's watch event)
+   * escaped the kill and ran.
+   */
+  @Test
+  void a_kill_that_arrives_between_claim_and_start_stops_the_run() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client());
+        TcpProxy proxy = TcpProxy.to(etcdPort());
+        Client viaProxy = Client.builder().endpoints(proxy.url()).build()) {
+      Worker w =
+          Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
+              .id("late-kill")
+              .ttl(Duration.ofSeconds(30)) // a held answer must not cost the lease
+              .requestTimeout(Duration.ofSeconds(1))
+              .start();
+      try {
+        h.put(job("killed", "@every 3s", h.logRun(), "forbid", null, null, null, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("killed").isEmpty());
+        Instant t = nextEvery(Duration.ofSeconds(3), Duration.ofSeconds(1));
+        until(t.minusMillis(400)); // before the claim, made 100 ms ahead of the fire
+        proxy.holdAnswers();
+        String cursor = "/etcron/cursor/killed";
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(5))
+            .until(
+                () ->
+                    Keys.unpad(
+                            Keys.string(
+                                etcd.client()
+                                    .getKVClient()
+                                    .get(Keys.bytes(cursor))
+                                    .get()
+                                    .getKvs()
+                                    .get(0)
+                                    .getValue()))
+                        .equals(t));
+        h.jobs.kill(new JobName("killed"), "test"); // after the claim committed, before the run
+        until(t.plusMillis(1500));
+        proxy.pass();
+        String fire = "killed@" + t.toEpochMilli();
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(
+                () ->
+                    assertThat(h.runsOf("killed"))
+                        .filteredOn(r -> r.id().toString().equals(fire))
+                        .singleElement()
+                        .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.KILLED)));
+        assertThat(h.executions()).doesNotContainKey(fire);
+      } finally {
+        w.close();
+      }
+    }
+  }
+
+  /**
    * Audit 5: a run killed while waiting for its retry started its next attempt anyway, then got the
    * normal TERM grace.
    */

@@ -67,6 +67,14 @@ class WorkerCrashIT {
   }
 
   private CliProcess worker(String id) throws Exception {
+    CliProcess w = launch(id);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> w.output().contains("worker " + id + " started"));
+    return w;
+  }
+
+  private CliProcess launch(String id) throws Exception {
     CliProcess w =
         CliProcess.start(
             Map.of(),
@@ -84,9 +92,6 @@ class WorkerCrashIT {
             "--data",
             dir.toString());
     workers.add(w);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> w.output().contains("worker " + id + " started"));
     return w;
   }
 
@@ -298,6 +303,27 @@ class WorkerCrashIT {
       }
     }
     return true;
+  }
+
+  /**
+   * Chaos: a worker restarted while etcd did not answer (a quorum loss) exited with "cannot reach
+   * etcd" instead of waiting for it.
+   */
+  @Test
+  void a_worker_started_while_etcd_does_not_answer_waits_for_it() throws Exception {
+    etcd.member(0).pause();
+    CliProcess w;
+    try {
+      w = launch("wq");
+      await().atMost(Duration.ofSeconds(30)).until(() -> w.output().contains("waits for etcd"));
+      assertThat(w.process().isAlive()).as(w.output()).isTrue();
+    } finally {
+      etcd.member(0).resume();
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !w.process().isAlive() || w.output().contains("worker wq started"));
+    assertThat(w.process().isAlive()).as(w.output()).isTrue();
   }
 
   /** Audit 12: a worker restarted with the same id left its predecessor's runs RUNNING forever. */

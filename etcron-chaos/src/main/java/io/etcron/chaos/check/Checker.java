@@ -310,7 +310,8 @@ public final class Checker {
 
   /**
    * Failover: after each worker fault, for each forbid job whose last execution before it ran on
-   * that worker, the time to the job's next start on another worker.
+   * that worker, the time to the job's next start on another worker, or on that worker once it was
+   * restarted or continued (it may take the job again: any live worker may).
    */
   private int failovers(List<Long> out, Map<String, List<Long>> byFault) {
     int slow = 0;
@@ -330,7 +331,10 @@ public final class Checker {
         }
         Optional<Execution> next =
             xs.stream()
-                .filter(x -> x.start().isAfter(f.at()) && !x.worker().equals(f.worker()))
+                .filter(
+                    x ->
+                        x.start().isAfter(f.at())
+                            && (!x.worker().equals(f.worker()) || x.start().isAfter(f.until())))
                 .min(Comparator.comparing(Execution::start));
         if (next.isEmpty()) {
           continue;

@@ -40,7 +40,10 @@ final class FairAcquisition implements Session.Member {
   private final String queuePrefix;
   private final String waiterKey;
   private final String holders;
-  private final String holderKey;
+
+  /** The holder key of our latest claim (named when it is sent: see {@link Session#holderName}). */
+  private volatile String holderKey;
+
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final CompletableFuture<HeldLock> result = new CompletableFuture<>();
@@ -53,14 +56,9 @@ final class FairAcquisition implements Session.Member {
 
   /**
    * @param waiterKey our key in the queue, under {@link #queueOf}
-   * @param holderKey the holder key we put when we win, under {@link SessionLock#holdersOf}
    */
   FairAcquisition(
-      Session session,
-      String key,
-      String waiterKey,
-      String holderKey,
-      Function<SessionHeldLock, HeldLock> wrap) {
+      Session session, String key, String waiterKey, Function<SessionHeldLock, HeldLock> wrap) {
     this.session = session;
     this.wrap = wrap;
     this.kv = session.client().getKVClient();
@@ -68,7 +66,6 @@ final class FairAcquisition implements Session.Member {
     this.queuePrefix = queueOf(key);
     this.waiterKey = waiterKey;
     this.holders = SessionLock.holdersOf(key);
-    this.holderKey = holderKey;
   }
 
   /** The prefix under which the waiters for lock {@code key} queue. */
@@ -139,7 +136,10 @@ final class FairAcquisition implements Session.Member {
         .If(new Cmp(waiter, Cmp.Op.EQUAL, CmpTarget.createRevision(queuedAt)))
         .Then(Op.delete(waiter, DeleteOption.DEFAULT))
         // Gone: only our own winning claim deletes it (or the lease went). Look for our hold.
-        .Else(Op.get(Etcd.bytes(holderKey), GetOption.DEFAULT))
+        .Else(
+            Op.get(
+                Etcd.bytes(holderKey == null ? session.holderName(holders) : holderKey),
+                GetOption.DEFAULT))
         .commit()
         .thenCompose(
             response -> {
@@ -148,7 +148,9 @@ final class FairAcquisition implements Session.Member {
               }
               List<KeyValue> ours = response.getGetResponses().get(0).getKvs();
               if (!ours.isEmpty() && Keys.phantom(session, ours.get(0))) {
-                return Keys.deleteAsync(session, holderKey);
+                long revision = ours.get(0).getCreateRevision();
+                return Keys.deleteIfOursAsync(session, Etcd.string(ours.get(0).getKey()), revision)
+                    .thenApply(ignored -> null);
               }
               return DONE;
             });
@@ -193,7 +195,9 @@ final class FairAcquisition implements Session.Member {
   }
 
   private void claim() {
-    var mine = Etcd.bytes(holderKey);
+    String name = session.holderName(holders);
+    holderKey = name;
+    var mine = Etcd.bytes(name);
     var waiter = Etcd.bytes(waiterKey);
     write(
         () ->
@@ -211,13 +215,13 @@ final class FairAcquisition implements Session.Member {
                     Op.get(Etcd.bytes(holders), Etcd.oldestUnder(holders)),
                     Op.get(waiter, GetOption.DEFAULT))
                 .commit(),
-        this::claimed,
+        response -> claimed(response, name),
         this::claim);
   }
 
-  private CompletableFuture<?> claimed(TxnResponse response) {
+  private CompletableFuture<?> claimed(TxnResponse response, String name) {
     if (response.isSucceeded()) {
-      return won(response.getHeader().getRevision());
+      return won(name, response.getHeader().getRevision());
     }
     List<KeyValue> holder = response.getGetResponses().get(0).getKvs();
     List<KeyValue> waiter = response.getGetResponses().get(1).getKvs();
@@ -225,8 +229,8 @@ final class FairAcquisition implements Session.Member {
     if (waiter.isEmpty()) {
       // Only our own claim deletes our waiter key together with putting the lock: a claim whose
       // answer was lost may have won. Otherwise our lease is gone.
-      if (h != null && Etcd.string(h.getKey()).equals(holderKey)) {
-        return won(h.getCreateRevision());
+      if (h != null && h.getLease() == session.leaseId() && Keys.phantom(session, h)) {
+        return won(Etcd.string(h.getKey()), h.getCreateRevision());
       }
       fail(new SessionLostException("waiter key " + waiterKey + " vanished: its lease is gone"));
       return DONE;
@@ -249,14 +253,14 @@ final class FairAcquisition implements Session.Member {
     return DONE;
   }
 
-  private CompletableFuture<?> won(long token) {
-    SessionHeldLock held = new SessionHeldLock(session, holderKey, token);
+  private CompletableFuture<?> won(String name, long token) {
+    SessionHeldLock held = new SessionHeldLock(session, name, token);
     if (result.complete(wrap.apply(held))) {
       return DONE;
     }
     // Cancelled while the claim was in flight: give the lock back before the cleanup completes.
     held.markReleased();
-    return Keys.deleteAsync(session, holderKey);
+    return Keys.deleteAsync(session, name);
   }
 
   private void fail(Throwable error) {

@@ -25,16 +25,27 @@ final class Keys {
   private Keys() {}
 
   /**
-   * Deletes {@code key}, a key only one acquisition ever has (its name carries the lease and a
-   * number never used again): a plain delete, which cannot touch anyone else's hold even if it
-   * arrives late. Blocks, bounded by the request timeout.
+   * Deletes {@code key}, a holder key whose name carries this session's lease: a plain delete,
+   * which cannot touch another session's hold even if it arrives late. If its answer does not come,
+   * later holds of this session take another name ({@link Session#deleteInFlight}), so it cannot
+   * touch theirs either. Blocks, bounded by the request timeout.
    */
   static void delete(Session session, String key) {
-    Etcd.await(deleteAsync(session, key), session.requestTimeout(), "release " + key);
+    try {
+      Etcd.await(send(session, key), session.requestTimeout(), "release " + key);
+    } catch (EtcdUnavailableException unknown) {
+      session.deleteInFlight();
+      throw unknown;
+    }
   }
 
-  /** As {@link #delete}, without waiting; bounded. */
+  /** As {@link #delete}, without waiting for it (so later holds take another name); bounded. */
   static CompletableFuture<Void> deleteAsync(Session session, String key) {
+    session.deleteInFlight();
+    return send(session, key);
+  }
+
+  private static CompletableFuture<Void> send(Session session, String key) {
     return session
         .client()
         .getKVClient()

@@ -86,6 +86,16 @@ public final class Session implements AutoCloseable {
   private final LeaseKeeper keeper;
   private final Consumer<Duration> onKeepAlive;
   private final Set<Member> members = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Part of the name of the holder keys this session puts ({@code <lease>} at 0, then {@code
+   * <lease>-<epoch>}); moves on whenever a plain delete of such a key may still be on its way (its
+   * answer did not come, or nobody waits for it), so that no later hold can carry the name it would
+   * delete. Rare: holder names are reused otherwise, and etcd's index does not fill with dead ones.
+   */
+  private final java.util.concurrent.atomic.AtomicLong holderEpoch =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private final Signal<SessionEnd> done = new Signal<>();
   private final AtomicReference<SessionEnd> end = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -126,6 +136,17 @@ public final class Session implements AutoCloseable {
   /** Opens a session with the default settings. Blocks for one lease grant. */
   public static Session open(Client client) {
     return builder(client).open();
+  }
+
+  /** The name this session's next hold under {@code prefix} gets (see {@link #holderEpoch}). */
+  String holderName(String prefix) {
+    long epoch = holderEpoch.get();
+    return prefix + Etcd.hex(leaseId) + (epoch == 0 ? "" : "-" + epoch);
+  }
+
+  /** A plain delete of a holder key may land late: later holds get another name. */
+  void deleteInFlight() {
+    holderEpoch.incrementAndGet();
   }
 
   /** The lease id (keys put with it vanish when the lease goes). */

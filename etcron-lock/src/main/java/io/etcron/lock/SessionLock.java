@@ -1,9 +1,12 @@
 package io.etcron.lock;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.op.RangeCmp;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,13 +28,17 @@ import java.util.function.Function;
  * FairAcquisition}). Thread-safe.
  */
 final class SessionLock implements Lock {
-  /** Numbers holder and waiter keys: with the lease in the name, no name is ever used twice. */
+  /** Numbers waiter keys: with the lease in the name, no name is ever used twice. */
   private static final AtomicLong NAMES = new AtomicLong();
 
   private final Session session;
   private final String key;
   private final String holders;
   private final PutOption onLease;
+  // Built once: a try sends the same compare and read every time.
+  private final Cmp free;
+  private final ByteSequence holdersBytes;
+  private final GetOption holderRead;
 
   SessionLock(Session session, String key) {
     RangeCmp.check();
@@ -39,6 +46,9 @@ final class SessionLock implements Lock {
     this.key = key;
     this.holders = holdersOf(key);
     this.onLease = PutOption.builder().withLeaseId(session.leaseId()).build();
+    this.free = Etcd.noKeyUnder(holders);
+    this.holdersBytes = Etcd.bytes(holders);
+    this.holderRead = Etcd.oldestUnder(holders);
   }
 
   /** The prefix under which the holder of lock {@code key} has its key. */
@@ -64,7 +74,7 @@ final class SessionLock implements Lock {
   /** Tries once; {@code wrap} turns the session-held key into the handle returned. */
   TryResult tryAcquire(Function<SessionHeldLock, HeldLock> wrap) {
     session.checkAlive();
-    String mine = uniqueUnder(holders, session);
+    String mine = session.holderName(holders);
     TxnResponse response;
     try {
       response =
@@ -74,7 +84,7 @@ final class SessionLock implements Lock {
                   .getKVClient()
                   .txn()
                   // Free: no holder key (none was put, or its holder's lease expired).
-                  .If(Etcd.noKeyUnder(holders))
+                  .If(free)
                   // Take it, attached to our lease so that it vanishes if we crash.
                   .Then(
                       Op.put(
@@ -82,7 +92,7 @@ final class SessionLock implements Lock {
                           Etcd.bytes(Holder.value(session.owner(), Instant.now())),
                           onLease))
                   // Taken: learn who holds it and since when, in the same round trip.
-                  .Else(Op.get(Etcd.bytes(holders), Etcd.oldestUnder(holders)))
+                  .Else(Op.get(holdersBytes, holderRead))
                   .commit(),
               session.requestTimeout(),
               "try to lock " + key);
@@ -109,9 +119,9 @@ final class SessionLock implements Lock {
   }
 
   /**
-   * The try's answer did not come: its put may have committed. Read our holder key back: only this
-   * try ever used its name, so if it exists it is ours, and adopted. If it does not (yet), or the
-   * read fails too, a background sweep deletes it should the put still land.
+   * The try's answer did not come: its put may have committed. Read our holder key back: if it
+   * exists and no handle of this session owns it, it is the one we put, and adopted. If it does not
+   * (yet), or the read fails too, a background sweep deletes it should the put still land.
    */
   private TryResult recover(
       EtcdUnavailableException unknown, String mine, Function<SessionHeldLock, HeldLock> wrap) {
@@ -126,7 +136,10 @@ final class SessionLock implements Lock {
       Keys.sweepLater(session, mine); // the put may still be on its way
       throw unknown;
     }
-    return acquired(kv.get().getCreateRevision(), mine, wrap);
+    if (Keys.phantom(session, kv.get())) {
+      return acquired(kv.get().getCreateRevision(), mine, wrap);
+    }
+    return new TryResult.Taken(Holder.of(kv.get())); // another hold of this session
   }
 
   @Override
@@ -178,11 +191,7 @@ final class SessionLock implements Lock {
 
   private FairAcquisition newAcquisition(Function<SessionHeldLock, HeldLock> wrap) {
     return new FairAcquisition(
-        session,
-        key,
-        uniqueUnder(FairAcquisition.queueOf(key), session),
-        uniqueUnder(holders, session),
-        wrap);
+        session, key, uniqueUnder(FairAcquisition.queueOf(key), session), wrap);
   }
 
   private void awaitCleanup(CompletableFuture<Void> cleanup) {

@@ -73,7 +73,7 @@ class SessionLockIT {
     HeldLock held = first.lock().orElseThrow();
     // etcd's shape: the lock is a prefix, its holder the one key under <lock>/holder/
     assertThat(held.key())
-        .startsWith("/etcron/mutex/" + name + "/holder/" + Long.toHexString(alice.leaseId()) + "-");
+        .isEqualTo("/etcron/mutex/" + name + "/holder/" + Long.toHexString(alice.leaseId()));
     assertThat(keysUnder("/etcron/mutex/" + name + "/")).containsExactly(held.key());
     assertThat(second.acquired()).isFalse();
     Holder holder = second.holder().orElseThrow();

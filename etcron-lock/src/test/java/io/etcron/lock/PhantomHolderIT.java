@@ -74,6 +74,27 @@ class PhantomHolderIT {
     }
   }
 
+  @Test
+  void a_release_without_an_answer_moves_later_holds_to_another_name() throws Exception {
+    try (TcpProxy proxy = TcpProxy.to(etcdPort());
+        Client client = Client.builder().endpoints(proxy.url()).build();
+        Session session = session(client)) {
+      Lock lock = Lock.on(session, "phantom-" + names.incrementAndGet());
+      HeldLock first = lock.tryAcquire().lock().orElseThrow();
+      proxy.holdAnswers();
+      // The delete reaches etcd; its answer does not come back in time.
+      assertThatThrownBy(first::release).isInstanceOf(EtcdUnavailableException.class);
+      proxy.pass();
+      await().atMost(Duration.ofSeconds(5)).until(() -> holder(lock).isEmpty());
+
+      // A plain delete of the first name might still land: the next hold must not carry it.
+      HeldLock second = lock.tryAcquire().lock().orElseThrow();
+      assertThat(second.key()).isNotEqualTo(first.key()).startsWith(first.key() + "-");
+      second.release();
+      assertThat(holder(lock)).isEmpty();
+    }
+  }
+
   private static final java.util.Map<CompletableFuture<?>, Long> started =
       new java.util.concurrent.ConcurrentHashMap<>();
 

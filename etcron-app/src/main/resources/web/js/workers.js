@@ -27,7 +27,9 @@ export async function workersPage(nav) {
       h('td', {}, w.id), h('td', {}, w.host), h('td', {}, w.pid), h('td', {}, (w.tags || []).join(', ') || '-'),
       h('td', {}, w.capacity),
       h('td', {}, w.running.length ? w.running.map(r => h('div', {}, h('a', { href: runHref(r) }, r))) : '-'),
-      h('td', {}, h('code', {}, w.lease), ' ', h('span', { class: 'badge bg-success' }, 'live')),
+      h('td', {}, h('code', {}, w.lease), ' ', w.draining
+        ? h('span', { class: 'badge bg-warning text-dark' }, 'draining')
+        : h('span', { class: 'badge bg-success' }, 'live')),
       h('td', { title: when(w.startedAt) }, ago(w.startedAt)), h('td', {}, w.version)))
       : [h('tr', {}, h('td', { colspan: 9, class: 'text-muted' }, 'No live worker: start one with ./etcron worker'))]));
   };

@@ -16,6 +16,8 @@ import java.util.Set;
  * @param startedAt when the worker started
  * @param running the run ids it executes now
  * @param lease its session lease, in hex
+ * @param draining whether it is shutting down: it claims nothing new, so its peers do not wait for
+ *     it to take the fires it would be preferred for
  */
 public record WorkerInfo(
     String id,
@@ -26,4 +28,5 @@ public record WorkerInfo(
     int capacity,
     Instant startedAt,
     List<String> running,
-    String lease) {}
+    String lease,
+    boolean draining) {}

@@ -65,12 +65,15 @@ final class Members implements PrefixMirror.Listener {
     return preferred(job, jobTags, fireTime).map(self.id()::equals).orElse(true);
   }
 
-  /** The eligible live worker with the highest rendezvous hash for this fire. */
+  /**
+   * The eligible live worker with the highest rendezvous hash for this fire. Draining workers are
+   * not candidates: they claim nothing new.
+   */
   Optional<String> preferred(String job, Set<String> jobTags, Instant fireTime) {
     String best = eligible(jobTags) ? self.id() : null;
     long bestScore = best == null ? Long.MIN_VALUE : score(self.id(), job, fireTime);
     for (WorkerInfo w : live.values()) {
-      if (w.id().equals(self.id()) || !w.tags().containsAll(jobTags)) {
+      if (w.id().equals(self.id()) || w.draining() || !w.tags().containsAll(jobTags)) {
         continue;
       }
       long s = score(w.id(), job, fireTime);

@@ -32,6 +32,7 @@ final class Registration {
   private final ScheduledExecutorService timer;
   private final Duration timeout;
   private final AtomicBoolean pending = new AtomicBoolean();
+  private final AtomicBoolean draining = new AtomicBoolean();
 
   Registration(
       Client client,
@@ -67,7 +68,8 @@ final class Registration {
             base.capacity(),
             base.startedAt(),
             running.get(),
-            Long.toHexString(leaseId));
+            Long.toHexString(leaseId),
+            draining.get());
     client
         .getKVClient()
         .put(
@@ -75,6 +77,19 @@ final class Registration {
             Keys.bytes(Json.write(info)),
             PutOption.builder().withLeaseId(leaseId).build())
         .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Says the worker drains, at once: peers stop preferring it for fires. Best effort (a peer that
+   * does not see it takes the fires over after the grace, as from a dead worker).
+   */
+  void draining() {
+    draining.set(true);
+    try {
+      putNow();
+    } catch (Exception e) {
+      log.debug("could not mark the registration draining: {}", e.toString());
+    }
   }
 
   /** Asks for an update soon; coalesces bursts of changes into one write. */

@@ -287,6 +287,10 @@ public final class Worker implements AutoCloseable {
       return;
     }
     log.info("worker {} draining: {} runs", info.id(), runs.busy());
+    Session current = session;
+    if (current != null && current.isAlive()) {
+      registration.draining(); // peers take its share of fires at once, not a grace late
+    }
     scheduler.close();
     // A claim in flight is settled, not dropped: what it owns runs (and is drained) like the rest.
     claims.close(settings.requestTimeout().multipliedBy(2));

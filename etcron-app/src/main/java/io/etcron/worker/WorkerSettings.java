@@ -193,7 +193,7 @@ public record WorkerSettings(
               Worker.class.getPackage().getImplementationVersion(), "development");
       WorkerInfo info =
           new WorkerInfo(
-              workerId, host, pid, version, tags, capacity, clock.instant(), List.of(), "");
+              workerId, host, pid, version, tags, capacity, clock.instant(), List.of(), "", false);
       WorkerSettings settings =
           new WorkerSettings(
               info,

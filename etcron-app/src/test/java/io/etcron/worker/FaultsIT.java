@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -175,6 +176,49 @@ class FaultsIT {
       } finally {
         w.close();
       }
+    }
+  }
+
+  /**
+   * Audit M6: a draining worker stayed preferred: peers waited a grace before taking each fire it
+   * would have been preferred for, for the whole drain.
+   */
+  @Test
+  void a_draining_worker_is_not_waited_for() throws Exception {
+    Duration grace = Duration.ofSeconds(3);
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      Worker draining =
+          h.start(
+              "drains",
+              b -> b.grace(grace).drainTimeout(Duration.ofSeconds(15)).tags(Set.of("slow")));
+      h.start("stays", b -> b.grace(grace));
+      h.put(job("holding", "@every 1h", "sleep 60", "forbid", null, null, null, List.of("slow")));
+      h.jobs.trigger(new JobName("holding"), "test");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> h.runsOf("holding").stream().anyMatch(r -> r.state() == RunState.RUNNING));
+      h.put(job("ticks", "@every 1s", h.logRun(), "allow", null, null, null, null));
+      await().atMost(Duration.ofSeconds(10)).until(() -> h.runsOf("ticks").size() >= 2);
+
+      CompletableFuture<Void> drain = CompletableFuture.runAsync(draining::close);
+      Instant from = Instant.now().plusSeconds(1); // the draining mark reaches the peer
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  h.runsOf("ticks").stream()
+                          .filter(r -> r.fireTime().isAfter(from) && r.startedAt().isPresent())
+                          .count()
+                      >= 6);
+      assertThat(h.runsOf("ticks"))
+          .filteredOn(r -> r.fireTime().isAfter(from) && r.startedAt().isPresent())
+          .allSatisfy(
+              r -> {
+                assertThat(r.worker()).isEqualTo("stays");
+                assertThat(Duration.between(r.fireTime(), r.startedAt().get()))
+                    .isLessThan(grace.minusSeconds(1));
+              });
+      drain.get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
   }
 

@@ -26,7 +26,8 @@ class SchedulerTest {
   private final CursorView cursors = new CursorView(keys, clock);
   private final Members members =
       new Members(
-          keys, new WorkerInfo("me", "h", 1, "v", Set.of(), 4, clock.instant(), List.of(), "1"));
+          keys,
+          new WorkerInfo("me", "h", 1, "v", Set.of(), 4, clock.instant(), List.of(), "1", false));
   private final List<Fire> claimed = new ArrayList<>();
   private final Scheduler scheduler =
       new Scheduler(

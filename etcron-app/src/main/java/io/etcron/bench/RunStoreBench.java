@@ -1,7 +1,6 @@
 package io.etcron.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.etcron.run.Run;
 import io.etcron.run.RunPage;
 import io.etcron.run.RunQuery;
 import io.etcron.run.RunState;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -181,9 +179,5 @@ public final class RunStoreBench {
 
   private static double round(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  static List<Run> none() {
-    return List.of();
   }
 }

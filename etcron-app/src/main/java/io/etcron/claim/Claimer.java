@@ -19,6 +19,8 @@ import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.run.Trigger;
 import io.etcron.store.ClaimRecord;
 import io.etcron.store.CursorHistory;
+import io.etcron.store.EtcdCalls;
+import io.etcron.store.EtcdRequestException;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
 import java.time.Clock;
@@ -30,9 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -434,22 +434,20 @@ public final class Claimer {
     }
   }
 
+  /**
+   * Waits for a claim round's transaction. etcd refuses a batch that is too large with
+   * INVALID_ARGUMENT ("too many operations", "request is too large"): that becomes {@link
+   * TooManyOps}, and the batch is split. Any other refusal committed nothing; it is handled like no
+   * answer (read back, then claimed again), so no fire is dropped.
+   */
   private TxnResponse await(CompletableFuture<TxnResponse> pending) {
     try {
-      return pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      pending.cancel(true);
-      throw new EtcdUnavailableException(
-          "etcd did not answer a claim within " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EtcdUnavailableException("interrupted while claiming", e);
-    } catch (ExecutionException e) {
-      String message = String.valueOf(e.getCause().getMessage());
-      if (message.contains("too many operations")) {
-        throw new TooManyOps(message);
+      return EtcdCalls.await(pending, timeout, "claim fires");
+    } catch (EtcdRequestException e) {
+      if (e.code().equals("INVALID_ARGUMENT") || e.tooLarge()) {
+        throw new TooManyOps(e.getMessage());
       }
-      throw new EtcdUnavailableException("etcd failed a claim: " + message, e.getCause());
+      throw new EtcdUnavailableException(e.getMessage(), e);
     }
   }
 

@@ -9,7 +9,6 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcron.testing.EtcdExtension;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -184,9 +183,5 @@ class PrefixMirrorIT {
         }
       }
     }
-  }
-
-  static List<String> none() {
-    return List.of();
   }
 }

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -101,9 +100,5 @@ final class WorkerHarness implements AutoCloseable {
   @Override
   public void close() {
     stopAll();
-  }
-
-  static Set<String> none() {
-    return Set.of();
   }
 }

@@ -12,13 +12,18 @@ export async function jobsPage(nav) {
     h('thead', {}, h('tr', {}, ['Name', 'Schedule', 'Zone', 'Next fire', 'Last run', 'Recent', 'State', ''].map(t => h('th', {}, t)))),
     body);
   const stale = h('div', { class: 'small text-danger', id: 'refresh-error' });
+  // Pages of jobs shown: the list grows by a page at a time, up to the API's largest page.
+  const PAGE = 100, MOST = 1000;
+  let shown = PAGE;
+  const more = h('div', { class: 'small text-muted', id: 'jobs-more' });
   nav.mount(h('div', {},
     h('div', { class: 'd-flex gap-2 mb-2 align-items-center' },
       h('h4', { class: 'me-auto mb-0' }, 'Jobs'),
       search,
       may('admin') ? h('a', { class: 'btn btn-sm btn-primary', href: '#/jobs/new', id: 'new-job' }, 'New job') : ''),
     stale,
-    table));
+    table,
+    more));
 
   // Answers can arrive out of order: only the newest request's answer is shown.
   let asked = 0;
@@ -27,10 +32,22 @@ export async function jobsPage(nav) {
     const mine = ++asked;
     const wanted = filter;
     try {
-      const { jobs } = await get('/api/v1/jobs' + (wanted ? '?q=' + enc(wanted) : ''));
+      // A filtered page may come back short (each request reads a bounded number of jobs):
+      // follow the cursor, a few requests at most, until the page is full.
+      const jobs = [];
+      let nextCursor = null;
+      for (let requests = 0; requests < 10 && jobs.length < shown && (requests === 0 || nextCursor); requests++) {
+        const page = await get(`/api/v1/jobs?limit=${shown - jobs.length}` + (wanted ? '&q=' + enc(wanted) : '')
+          + (nextCursor ? '&cursor=' + enc(nextCursor) : ''));
+        jobs.push(...page.jobs);
+        nextCursor = page.nextCursor;
+      }
       if (mine !== asked || !nav.live()) return;
       shownAt = new Date();
       stale.replaceChildren();
+      more.replaceChildren(...(!nextCursor ? [] : shown < MOST
+        ? [h('button', { class: 'btn btn-sm btn-outline-secondary', id: 'show-more', onclick: () => { shown = Math.min(MOST, shown + PAGE); refresh().catch(() => {}); } }, `Show more (${jobs.length} shown)`)]
+        : [`The first ${jobs.length} jobs are shown: filter to find others.`]));
       body.replaceChildren(...(jobs.length ? jobs.map(row) : [h('tr', {}, h('td', { colspan: 8, class: 'text-muted' }, wanted ? 'No job matches.' : 'No jobs yet.'))]));
     } catch (e) {
       if (mine !== asked || !nav.live()) return;
@@ -43,6 +60,7 @@ export async function jobsPage(nav) {
     clearTimeout(typing);
     typing = setTimeout(() => {
       filter = search.value.trim();
+      shown = PAGE;
       sessionStorage.setItem('etcron.filter', filter);
       refresh().catch(() => {});
     }, 250);

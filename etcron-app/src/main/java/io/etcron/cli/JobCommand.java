@@ -119,44 +119,60 @@ final class JobCommand {
         description = "Only jobs whose name, description, command or tags contain TEXT.")
     String query;
 
+    @Option(
+        names = "--limit",
+        defaultValue = "100",
+        description = "Jobs a page (default ${DEFAULT-VALUE}, at most 1000).")
+    int limit;
+
+    @Option(names = "--all", description = "Follow the pages to the end.")
+    boolean all;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      JsonNode jobs =
-          client
-              .client()
-              .get(
-                  "/api/v1/jobs"
-                      + (query == null
-                          ? ""
-                          : "?q=" + URLEncoder.encode(query, StandardCharsets.UTF_8)))
-              .json();
-      if (client.json()) {
-        out.println(Json.write(jobs));
-        out.flush();
-        return ExitCodes.OK;
-      }
       Table t = new Table("NAME", "SCHEDULE", "ZONE", "NEXT", "LAST RUN", "PAUSED");
-      for (JsonNode j : jobs.get("jobs")) {
-        JsonNode s = j.get("spec");
-        JsonNode last = j.at("/stats/last");
-        String lastRun =
-            last.isMissingNode() || last.isNull()
-                ? "-"
-                : last.get("state").asText().toLowerCase()
-                    + " "
-                    + ago(last.get("fireTime").asText());
-        String next = j.get("nextFires").isEmpty() ? "-" : in(j.get("nextFires").get(0).asText());
-        t.row(
-            s.get("name").asText(),
-            s.get("schedule").asText(),
-            s.get("timeZone").asText(),
-            next,
-            lastRun,
-            s.path("paused").asBoolean() ? "yes" : "no");
+      String cursor = null;
+      do {
+        String path =
+            "/api/v1/jobs?limit="
+                + limit
+                + (query == null ? "" : "&q=" + RunsCommand.enc(query))
+                + (cursor == null ? "" : "&cursor=" + RunsCommand.enc(cursor));
+        JsonNode page = client.client().get(path).json();
+        if (client.json()) {
+          out.println(Json.write(page));
+        } else {
+          page.get("jobs").forEach(j -> row(t, j));
+        }
+        JsonNode next = page.path("nextCursor");
+        cursor = next.isTextual() ? next.asText() : null;
+      } while (all && cursor != null);
+      if (!client.json()) {
+        t.print(out);
+        if (cursor != null) {
+          out.println("(more jobs: --all lists them all, -q narrows the list)");
+        }
       }
-      t.print(out);
+      out.flush();
       return ExitCodes.OK;
+    }
+
+    private static void row(Table t, JsonNode j) {
+      JsonNode s = j.get("spec");
+      JsonNode last = j.at("/stats/last");
+      String lastRun =
+          last.isMissingNode() || last.isNull()
+              ? "-"
+              : last.get("state").asText().toLowerCase() + " " + ago(last.get("fireTime").asText());
+      String next = j.get("nextFires").isEmpty() ? "-" : in(j.get("nextFires").get(0).asText());
+      t.row(
+          s.get("name").asText(),
+          s.get("schedule").asText(),
+          s.get("timeZone").asText(),
+          next,
+          lastRun,
+          s.path("paused").asBoolean() ? "yes" : "no");
     }
   }
 

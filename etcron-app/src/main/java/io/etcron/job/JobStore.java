@@ -2,6 +2,7 @@ package io.etcron.job;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Where job definitions live (etcd in production). A job's version is a number that changes with
@@ -42,6 +43,21 @@ public interface JobStore {
 
   /** Every job, by name. */
   List<Versioned> list();
+
+  /**
+   * One page of jobs, by name: the first {@code limit} after {@code after} that {@code filter}
+   * accepts. A page may hold fewer (a filter that matches little reads a bounded number of jobs per
+   * page); {@link JobPage#next()} says where the next page starts, if jobs may remain.
+   */
+  JobPage page(Optional<JobName> after, int limit, Predicate<Job> filter);
+
+  /**
+   * A page of jobs.
+   *
+   * @param jobs the jobs, by name
+   * @param next the name to pass as {@code after} for the next page, if jobs may remain
+   */
+  record JobPage(List<Versioned> jobs, Optional<JobName> next) {}
 
   /**
    * Deletes a job, its cursor, and asks any running run of it to stop.

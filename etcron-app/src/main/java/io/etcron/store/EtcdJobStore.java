@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * {@link JobStore} on etcd: {@code jobs/<name>} holds the definition and {@code cursor/<name>} is
@@ -161,6 +162,24 @@ public final class EtcdJobStore implements JobStore {
     PagedRange.of(client.getKVClient(), timeout)
         .forEachPage(keys.jobs(), page -> page.forEach(kv -> jobs.add(decode(kv))));
     return jobs;
+  }
+
+  /** Jobs read per page at most, whatever the filter keeps: each request stays bounded. */
+  static final int MAX_SCAN = 10_000;
+
+  @Override
+  public JobPage page(Optional<JobName> after, int limit, Predicate<Job> filter) {
+    PagedRange.Slice slice =
+        PagedRange.of(client.getKVClient(), timeout)
+            .slice(
+                keys.jobs(),
+                after.map(n -> bytes(keys.job(n.value()))),
+                limit,
+                MAX_SCAN,
+                kv -> filter.test(decode(kv).job()));
+    return new JobPage(
+        slice.kept().stream().map(EtcdJobStore::decode).toList(),
+        slice.resumeAfter().map(k -> JobName.of(Keys.name(keys.jobs(), string(k)))));
   }
 
   /**

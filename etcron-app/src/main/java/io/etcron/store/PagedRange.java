@@ -7,9 +7,12 @@ import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Reads every key under a prefix in pages of at most {@code pageKeys} keys, all at one revision
@@ -111,6 +114,63 @@ public final class PagedRange {
       }
       from = after(kvs.get(kvs.size() - 1).getKey());
       limit = pageKeys;
+    }
+  }
+
+  /**
+   * One page of a listing that a client walks request by request.
+   *
+   * @param kept the keys kept, in key order, at most as many as asked for
+   * @param resumeAfter where the next page starts (after this key), if keys may remain
+   */
+  public record Slice(List<KeyValue> kept, Optional<ByteSequence> resumeAfter) {}
+
+  /**
+   * Reads keys under {@code prefix} after {@code after} (from the start if empty), keeping those
+   * {@code keep} accepts, until {@code want} are kept or {@code maxScan} keys were read: a filter
+   * that matches little costs a bounded read per request, and the page says where to go on.
+   */
+  public Slice slice(
+      String prefix,
+      Optional<ByteSequence> after,
+      int want,
+      int maxScan,
+      Predicate<KeyValue> keep) {
+    ByteSequence end = OptionsUtil.prefixEndOf(Keys.bytes(prefix));
+    ByteSequence from = after.map(PagedRange::after).orElse(Keys.bytes(prefix));
+    List<KeyValue> kept = new ArrayList<>();
+    long at = 0;
+    int scanned = 0;
+    while (true) {
+      int limit = Math.min(pageKeys, Math.max(1, maxScan - scanned));
+      GetResponse response;
+      try {
+        response = read(from, end, at, limit, prefix);
+      } catch (EtcdRequestException e) {
+        if (e.tooLarge() && pageKeys > 1) {
+          return new PagedRange(kv, timeout, Math.max(1, pageKeys / 2))
+              .slice(prefix, after, want, maxScan, keep);
+        }
+        throw e;
+      }
+      if (at == 0) {
+        at = response.getHeader().getRevision();
+      }
+      List<KeyValue> kvs = response.getKvs();
+      for (int i = 0; i < kvs.size(); i++) {
+        scanned++;
+        if (keep.test(kvs.get(i))) {
+          kept.add(kvs.get(i));
+        }
+        boolean last = i == kvs.size() - 1 && !response.isMore();
+        if (kept.size() == want || scanned >= maxScan) {
+          return new Slice(kept, last ? Optional.empty() : Optional.of(kvs.get(i).getKey()));
+        }
+      }
+      if (!response.isMore() || kvs.isEmpty()) {
+        return new Slice(kept, Optional.empty());
+      }
+      from = after(kvs.get(kvs.size() - 1).getKey());
     }
   }
 

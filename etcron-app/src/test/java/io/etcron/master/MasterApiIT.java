@@ -105,6 +105,38 @@ class MasterApiIT {
   }
 
   @Test
+  void the_job_list_comes_in_pages_that_follow_each_other() throws Exception {
+    for (int i = 0; i < 25; i++) {
+      String name = String.format("pagingjob-%02d", i);
+      assertThat(admin.put("/api/v1/jobs/" + name, job("@every 1h", "true"), Map.of()).status())
+          .isIn(200, 201);
+    }
+    List<String> seen = new java.util.ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      var page =
+          admin.get(
+              "/api/v1/jobs?q=pagingjob&limit=10" + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(page.status()).isEqualTo(200);
+      page.json().get("jobs").forEach(j -> seen.add(j.at("/spec/name").asText()));
+      assertThat(page.json().get("jobs").size()).isLessThanOrEqualTo(10);
+      JsonNode next = page.json().path("nextCursor");
+      cursor = next.isTextual() ? next.asText() : null;
+      pages++;
+    } while (cursor != null && pages < 10);
+    assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+    assertThat(pages).isBetween(3, 4);
+
+    assertThat(admin.get("/api/v1/jobs?limit=1").json().get("jobs")).hasSize(1);
+    assertThat(admin.get("/api/v1/jobs?limit=0").status()).isEqualTo(400);
+    assertThat(admin.get("/api/v1/jobs?limit=1001").status()).isEqualTo(400);
+    var bad = admin.get("/api/v1/jobs?cursor=" + enc("../x"));
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("message").asText()).startsWith("cursor:");
+  }
+
+  @Test
   void pause_resume_trigger_and_kill_reach_etcd() throws Exception {
     admin.put("/api/v1/jobs/ops", job("@every 1h", "sleep 1"));
     HttpTestClient operator = admin.as(OPERATOR);

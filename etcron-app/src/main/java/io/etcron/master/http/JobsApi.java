@@ -35,21 +35,23 @@ final class JobsApi {
     this.clock = clock;
   }
 
+  /** Jobs a page by default, and at most. */
+  static final int DEFAULT_LIMIT = 100;
+
+  static final int MAX_LIMIT = 1_000;
+
   void list(Context ctx) {
     String q = Optional.ofNullable(ctx.queryParam("q")).orElse("").toLowerCase(Locale.ROOT);
+    int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    Optional<JobName> after = Params.name(ctx, "cursor");
     Instant now = clock.instant();
-    List<JobStore.Versioned> all =
-        jobs.list().stream()
-            .filter(v -> q.isEmpty() || matches(v.job(), q))
-            .sorted((a, b) -> a.job().name().compareTo(b.job().name()))
-            .toList();
-    List<String> names = all.stream().map(v -> v.job().name().value()).toList();
+    JobStore.JobPage page = jobs.page(after, limit, job -> q.isEmpty() || matches(job, q));
+    List<String> names = page.jobs().stream().map(v -> v.job().name().value()).toList();
     Map<String, JobStats> stats = runs.stats(names, now.minus(Duration.ofDays(1)));
     Map<String, List<Run>> recent = runs.recent(names, 20);
     ctx.json(
-        Map.of(
-            "jobs",
-            all.stream()
+        new Views.JobsPage(
+            page.jobs().stream()
                 .map(
                     v -> {
                       String n = v.job().name().value();
@@ -60,7 +62,8 @@ final class JobsApi {
                                   .map(Views.RecentRun::of)
                                   .toList());
                     })
-                .toList()));
+                .toList(),
+            page.next().map(JobName::value)));
   }
 
   private static boolean matches(Job job, String q) {

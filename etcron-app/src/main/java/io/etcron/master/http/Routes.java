@@ -47,7 +47,10 @@ final class Routes {
                 cluster::me)
             .answering(200, "Me"),
         Route.of(GET, "/api/v1/jobs", Role.VIEWER, "List jobs with their recent runs", jobs::list)
-            .withQuery(text("q", "filters by name, description, command or tag"))
+            .withQuery(
+                text("q", "filters by name, description, command or tag"),
+                text("cursor", "nextCursor of the previous page"),
+                number("limit", 1, JobsApi.MAX_LIMIT, "page size, default 100"))
             .answering(200, "JobList"),
         Route.of(
                 GET,

@@ -44,7 +44,9 @@ final class Schemas {
             ref("Stats"),
             "recent",
             array(ref("RecentRun"))));
-    s.put("JobList", object(List.of("jobs"), "jobs", array(ref("Job"))));
+    s.put(
+        "JobList",
+        object(List.of("jobs"), "jobs", array(ref("Job")), "nextCursor", str("next page")));
     s.put(
         "RecentRun",
         object(

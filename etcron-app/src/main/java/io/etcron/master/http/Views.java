@@ -142,6 +142,9 @@ final class Views {
   /** A page of runs. */
   record RunsPage(List<RunView> runs, Optional<String> nextCursor) {}
 
+  /** A page of jobs; {@code nextCursor} is the {@code cursor} of the next page, if any. */
+  record JobsPage(List<JobView> jobs, Optional<String> nextCursor) {}
+
   /** A schedule preview. */
   record Preview(
       String schedule,

@@ -15,7 +15,11 @@ export async function jobsPage(nav) {
   // Pages of jobs shown: the list grows by a page at a time, up to the API's largest page.
   const PAGE = 100, MOST = 1000;
   let shown = PAGE;
-  const more = h('div', { class: 'small text-muted', id: 'jobs-more' });
+  // One button, kept across refreshes (a click must not land on a replaced element).
+  const moreButton = h('button', { class: 'btn btn-sm btn-outline-secondary', id: 'show-more', hidden: true,
+    onclick: () => { shown = Math.min(MOST, shown + PAGE); refresh().catch(() => {}); } });
+  const moreNote = h('span', {});
+  const more = h('div', { class: 'small text-muted', id: 'jobs-more' }, moreButton, moreNote);
   nav.mount(h('div', {},
     h('div', { class: 'd-flex gap-2 mb-2 align-items-center' },
       h('h4', { class: 'me-auto mb-0' }, 'Jobs'),
@@ -45,9 +49,9 @@ export async function jobsPage(nav) {
       if (mine !== asked || !nav.live()) return;
       shownAt = new Date();
       stale.replaceChildren();
-      more.replaceChildren(...(!nextCursor ? [] : shown < MOST
-        ? [h('button', { class: 'btn btn-sm btn-outline-secondary', id: 'show-more', onclick: () => { shown = Math.min(MOST, shown + PAGE); refresh().catch(() => {}); } }, `Show more (${jobs.length} shown)`)]
-        : [`The first ${jobs.length} jobs are shown: filter to find others.`]));
+      moreButton.hidden = !nextCursor || shown >= MOST;
+      moreButton.textContent = `Show more (${jobs.length} shown)`;
+      moreNote.textContent = nextCursor && shown >= MOST ? `The first ${jobs.length} jobs are shown: filter to find others.` : '';
       body.replaceChildren(...(jobs.length ? jobs.map(row) : [h('tr', {}, h('td', { colspan: 8, class: 'text-muted' }, wanted ? 'No job matches.' : 'No jobs yet.'))]));
     } catch (e) {
       if (mine !== asked || !nav.live()) return;

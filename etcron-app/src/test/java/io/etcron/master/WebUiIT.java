@@ -414,6 +414,47 @@ class WebUiIT {
                     && browser.driver.findElements(By.id("job-title")).isEmpty());
   }
 
+  @Test
+  @Order(12)
+  void a_long_job_list_grows_a_page_at_a_time() {
+    for (int i = 0; i < 130; i++) {
+      master
+          .jobs()
+          .put(
+              io.etcron.job.Job.from(
+                  new io.etcron.job.JobSpec(
+                      String.format("zz-more-%03d", i),
+                      null,
+                      "true",
+                      null,
+                      null,
+                      "@every 1h",
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null),
+                  java.time.Instant.now()),
+              io.etcron.job.JobStore.ANY_VERSION,
+              "test");
+    }
+    open("/jobs");
+    byId("filter").sendKeys("zz-more");
+    By rows = By.cssSelector("#jobs-body tr[data-job]");
+    browser.wait.until(ExpectedConditions.numberOfElementsToBe(rows, 100));
+    assertThat(byId("show-more").getText()).contains("100 shown");
+    click("show-more");
+    browser.wait.until(ExpectedConditions.numberOfElementsToBe(rows, 130));
+    browser.wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("show-more")));
+    byId("filter").clear();
+    ((JavascriptExecutor) browser.driver).executeScript("sessionStorage.clear()");
+  }
+
   private static double value(String metrics, String series) {
     return metrics
         .lines()

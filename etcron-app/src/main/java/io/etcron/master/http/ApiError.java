@@ -29,6 +29,7 @@ enum ApiError {
   INVALID_SCHEDULE(HttpStatus.UNPROCESSABLE_CONTENT, "invalid_schedule"),
   INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "internal"),
   ETCD_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "etcd_unavailable"),
+  ETCD_REFUSED(HttpStatus.SERVICE_UNAVAILABLE, "etcd_refused"),
   RUN_STORE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "run_store_unavailable");
 
   private final HttpStatus status;

@@ -5,6 +5,7 @@ import io.etcron.job.JobNotFoundException;
 import io.etcron.job.VersionConflictException;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.run.RunStoreException;
+import io.etcron.store.EtcdRequestException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -51,6 +52,19 @@ final class ErrorMapper {
                   "etcd is not reachable right now; nothing was changed or the change was not"
                       + " confirmed: "
                       + e.getMessage()));
+        });
+    routes.exception(
+        EtcdRequestException.class,
+        (e, ctx) -> {
+          // Not the client's mistake: the master's etcd user, role or quota, or a limit of etcd's.
+          log.warn("etcd refused a request: {}", e.getMessage());
+          send(
+              ctx,
+              ApiError.ETCD_REFUSED.with(
+                  e.getMessage()
+                      + (e.code().equals("PERMISSION_DENIED")
+                          ? " (the master's etcd user needs readwrite on its namespace)"
+                          : "")));
         });
     routes.exception(
         RunStoreException.class,

@@ -77,6 +77,28 @@ class ArchitectureTest {
   }
 
   @Test
+  void the_worker_records_through_the_run_store_port_not_the_sql_store() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.worker..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.etcron.runlog..", "java.sql..", "javax.sql..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void the_store_knows_no_worker_master_or_claim() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.store..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.etcron.worker..", "io.etcron.master..", "io.etcron.claim..")
+        .check(CLASSES);
+  }
+
+  @Test
   void only_the_cli_knows_the_cli_and_the_benchmarks() {
     noClasses()
         .that()

@@ -1,7 +1,7 @@
 package io.etcron.worker;
 
 import io.etcron.run.RunState;
-import io.etcron.runlog.RunRecorder;
+import io.etcron.worker.record.RunRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,4 +1,4 @@
-package io.etcron.runlog;
+package io.etcron.worker.record;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

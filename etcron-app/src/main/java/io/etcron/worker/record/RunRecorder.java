@@ -1,4 +1,4 @@
-package io.etcron.runlog;
+package io.etcron.worker.record;
 
 import io.etcron.run.Run;
 import io.etcron.run.RunId;

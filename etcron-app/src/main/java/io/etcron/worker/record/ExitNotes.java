@@ -1,4 +1,4 @@
-package io.etcron.runlog;
+package io.etcron.worker.record;
 
 import io.etcron.json.Json;
 import io.etcron.run.Run;

@@ -47,9 +47,21 @@ public final class Watchdog {
           full.add("--exit");
           full.add(f.toString());
         });
-    full.add(leaseLeft.map(d -> Long.toString(Math.max(0, d.toMillis()))).orElse("-"));
+    // An absolute deadline on the clock the watchdog reads: the JVM may be frozen between this
+    // line and the watchdog's start (a relative budget would then start counting too late).
+    full.add(leaseLeft.map(d -> "@" + (uptimeMillis() + Math.max(0, d.toMillis()))).orElse("-"));
     full.addAll(command);
     return full;
+  }
+
+  /** {@code /proc/uptime} in milliseconds: CLOCK_BOOTTIME, the watchdog's clock. */
+  static long uptimeMillis() {
+    try {
+      String line = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime"));
+      return Math.round(Double.parseDouble(line.substring(0, line.indexOf(' '))) * 1000);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("cannot read /proc/uptime, the watchdog's clock: " + e, e);
+    }
   }
 
   /**

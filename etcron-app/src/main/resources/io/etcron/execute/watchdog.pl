@@ -19,8 +19,10 @@ while (@ARGV && $ARGV[0] =~ /^--(control|exit)$/) {
   shift @ARGV;
   if ($1 eq 'control') { $control = shift @ARGV; } else { $exit_note = shift @ARGV; }
 }
-my $budget = shift @ARGV;    # milliseconds until the first deadline, or "-" for none
-die "usage: watchdog [--control FIFO] [--exit FILE] MS|- COMMAND...\n"
+# The first deadline: "@<ms>" on /proc/uptime's clock (absolute: the worker may have been frozen
+# between choosing it and this start), "<ms>" from now, or "-" for none.
+my $budget = shift @ARGV;
+die "usage: watchdog [--control FIFO] [--exit FILE] @MS|MS|- COMMAND...\n"
   unless defined $budget && @ARGV;
 
 my $uptime;
@@ -30,7 +32,15 @@ sub now {
   my $line = <$uptime>;
   return (split(' ', $line))[0];
 }
-my $deadline = $budget eq '-' ? undef : now() + $budget / 1000;
+my $deadline =
+    $budget eq '-'       ? undef
+  : $budget =~ /^@(\d+)$/ ? $1 / 1000
+  :                        now() + $budget / 1000;
+if (defined $deadline && now() >= $deadline) {
+  # The lease may be gone already: the command must not start at all.
+  print STDERR "etcron: not started: its lease's deadline passed before it could start\n";
+  exit(128 + 9);
+}
 
 my $in;
 if (defined $control) {

@@ -109,4 +109,34 @@ class WatchdogIT {
     assertThat(sleeper.waitFor()).isEqualTo(128 + 9);
     assertThat(killed).doesNotExist();
   }
+
+  /**
+   * Chaos: a worker frozen between choosing a run's deadline and its watchdog's start (the JVM
+   * stopped inside the process spawn) gave the watchdog a relative budget, which it counted from
+   * its late start: the command began 13 s after its lease had ended. The deadline is absolute now.
+   */
+  @Test
+  void a_watchdog_that_starts_after_its_deadline_never_starts_the_command(@TempDir Path dir)
+      throws Exception {
+    Path marker = dir.resolve("started");
+    List<String> line =
+        Watchdog.command(
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(Duration.ofMillis(300)),
+            List.of("/bin/sh", "-c", "touch " + marker));
+    long deadline = Watchdog.uptimeMillis() + 300;
+    // The "freeze": the deadline passes before the watchdog process is started.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> Watchdog.uptimeMillis() > deadline + 20);
+    Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(128 + 9);
+    assertThat(out).contains("not started");
+    assertThat(marker).doesNotExist();
+  }
 }

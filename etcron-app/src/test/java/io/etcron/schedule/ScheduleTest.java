@@ -284,6 +284,37 @@ class ScheduleTest {
         .contains(Instant.parse(expected));
   }
 
+  /**
+   * Audit M4: across a fall-back, previous() used the offset in force at its bound for the whole
+   * search: an hour early for {@code 0 *\/20 * * * *}, a day's fire late for {@code 0 30 1 * * *}.
+   * previous(x) must be the last fire that next() reaches before x.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "0 */20 * * * *, 2024-11-03T06:00:00Z, 2024-11-03T05:40:00Z",
+    "0 30 1 * * *, 2024-11-04T06:30:00Z,",
+    "0 30 1 * * *, 2024-11-03T07:00:00Z,",
+    "0 0 * * * *, 2024-11-03T06:30:00Z, 2024-11-03T06:00:00Z",
+  })
+  void previous_across_a_fall_back_is_the_last_fire_next_reaches(
+      String expr, String before, String expected) {
+    Schedule s = Schedule.parse(expr);
+    Instant bound = Instant.parse(before);
+    Instant last = null;
+    for (Instant t = Instant.parse("2024-11-01T00:00:00Z"); ; ) {
+      Instant next = s.next(t, NEW_YORK).orElseThrow();
+      if (!next.isBefore(bound)) {
+        break;
+      }
+      last = next;
+      t = next;
+    }
+    assertThat(s.previous(bound, NEW_YORK)).contains(last);
+    if (expected != null) {
+      assertThat(last).isEqualTo(Instant.parse(expected));
+    }
+  }
+
   @Test
   void previous_and_next_agree_away_from_transitions() {
     Schedule s = Schedule.parse("0 7 */3 * * *");

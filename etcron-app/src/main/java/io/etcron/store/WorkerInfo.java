@@ -17,7 +17,8 @@ import java.util.Set;
  * @param running the run ids it executes now
  * @param lease its session lease, in hex
  * @param draining whether it is shutting down: it claims nothing new, so its peers do not wait for
- *     it to take the fires it would be preferred for
+ *     it to take the fires it would be preferred for (absent in registrations of older versions:
+ *     false)
  */
 public record WorkerInfo(
     String id,
@@ -29,4 +30,9 @@ public record WorkerInfo(
     Instant startedAt,
     List<String> running,
     String lease,
-    boolean draining) {}
+    Boolean draining) {
+
+  public WorkerInfo {
+    draining = Boolean.TRUE.equals(draining);
+  }
+}

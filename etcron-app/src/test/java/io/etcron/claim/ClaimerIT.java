@@ -2,8 +2,7 @@ package io.etcron.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcron.job.Job;
-import io.etcron.job.JobSpec;
+import io.etcron.job.JobSpecs;
 import io.etcron.job.JobStore;
 import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
@@ -33,28 +32,7 @@ class ClaimerIT {
     for (int i = 0; i < 40; i++) {
       JobStore.Versioned v =
           store
-              .put(
-                  Job.from(
-                      new JobSpec(
-                          "batch-" + i,
-                          null,
-                          "true",
-                          null,
-                          null,
-                          "@every 1h",
-                          null,
-                          null,
-                          null,
-                          null,
-                          null,
-                          null,
-                          null,
-                          null,
-                          null,
-                          null),
-                      Instant.now()),
-                  JobStore.ANY_VERSION,
-                  "test")
+              .put(JobSpecs.job("batch-" + i, "@every 1h", "true"), JobStore.ANY_VERSION, "test")
               .job();
       fires.add(Fire.catchUp(v.job(), v.version(), t));
     }

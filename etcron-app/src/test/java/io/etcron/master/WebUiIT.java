@@ -172,25 +172,7 @@ class WebUiIT {
     master
         .jobs()
         .put(
-            io.etcron.job.Job.from(
-                new io.etcron.job.JobSpec(
-                    "long-ui",
-                    null,
-                    "sleep 300",
-                    null,
-                    null,
-                    "@every 1h",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null),
-                java.time.Instant.now()),
+            io.etcron.job.JobSpecs.job("long-ui", "@every 1h", "sleep 300"),
             io.etcron.job.JobStore.ANY_VERSION,
             "test");
     master.jobs().trigger(JobName.of("long-ui"), "test");
@@ -421,25 +403,7 @@ class WebUiIT {
       master
           .jobs()
           .put(
-              io.etcron.job.Job.from(
-                  new io.etcron.job.JobSpec(
-                      String.format("zz-more-%03d", i),
-                      null,
-                      "true",
-                      null,
-                      null,
-                      "@every 1h",
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null),
-                  java.time.Instant.now()),
+              io.etcron.job.JobSpecs.job(String.format("zz-more-%03d", i), "@every 1h", "true"),
               io.etcron.job.JobStore.ANY_VERSION,
               "test");
     }

@@ -79,6 +79,20 @@ class FaultsIT {
   }
 
   /**
+   * A worker talking to etcd through {@code viaProxy}, recording into the harness's store: a 1 s
+   * request timeout, and a TTL long enough that answers held for a few seconds do not cost the
+   * lease.
+   */
+  private static Worker behindProxy(WorkerHarness h, Client viaProxy, String id)
+      throws InterruptedException {
+    return Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
+        .id(id)
+        .ttl(Duration.ofSeconds(30))
+        .requestTimeout(Duration.ofSeconds(1))
+        .start();
+  }
+
+  /**
    * Audit 1: a claim that commits but whose answer is late was thrown away: the fire never ran, had
    * no record, and its forbid lock stayed held, so every later fire was SKIPPED.
    */
@@ -87,12 +101,7 @@ class FaultsIT {
     try (WorkerHarness h = new WorkerHarness(etcd.client());
         TcpProxy proxy = TcpProxy.to(etcdPort());
         Client viaProxy = Client.builder().endpoints(proxy.url()).build()) {
-      Worker w =
-          Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
-              .id("slow-answers")
-              .ttl(Duration.ofSeconds(30)) // a held answer must not cost the lease
-              .requestTimeout(Duration.ofSeconds(1))
-              .start();
+      Worker w = behindProxy(h, viaProxy, "slow-answers");
       try {
         h.put(job("amb", "@every 3s", h.logRun(), "forbid", null, null, null, null));
         await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("amb").isEmpty());
@@ -132,12 +141,7 @@ class FaultsIT {
     try (WorkerHarness h = new WorkerHarness(etcd.client());
         TcpProxy proxy = TcpProxy.to(etcdPort());
         Client viaProxy = Client.builder().endpoints(proxy.url()).build()) {
-      Worker w =
-          Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
-              .id("late-kill")
-              .ttl(Duration.ofSeconds(30)) // a held answer must not cost the lease
-              .requestTimeout(Duration.ofSeconds(1))
-              .start();
+      Worker w = behindProxy(h, viaProxy, "late-kill");
       try {
         // The command logs only after 2 s: a run the kill reaches (refused at its start, or killed
         // once the kill's watch event lands just after it) never logs; one it misses does.

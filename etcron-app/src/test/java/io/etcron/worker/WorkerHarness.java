@@ -60,9 +60,7 @@ final class WorkerHarness implements AutoCloseable {
 
   /** A spec with the given schedule and command, other fields default. */
   static JobSpec spec(String name, String schedule, String command) {
-    return new JobSpec(
-        name, null, command, null, null, schedule, null, null, null, null, null, null, null, null,
-        null, null);
+    return io.etcron.job.JobSpecs.spec(name, schedule, command);
   }
 
   JobStore.Versioned put(JobSpec spec) {

@@ -32,4 +32,9 @@ public final class EtcdRequestException extends RuntimeException {
   public boolean compacted() {
     return code.equals("OUT_OF_RANGE");
   }
+
+  /** Whether etcd answered that what the request named does not exist (a lease, typically). */
+  public boolean notFound() {
+    return code.equals("NOT_FOUND");
+  }
 }

@@ -5,6 +5,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.store.EtcdCalls;
+import io.etcron.store.EtcdRequestException;
 import io.etcron.store.Keys;
 import io.etcron.store.WorkerInfo;
 import java.time.Duration;
@@ -58,7 +59,14 @@ final class Predecessor {
           me.id(),
           p.pid(),
           p.lease());
-      call(client.getLeaseClient().revoke(lease), timeout);
+      try {
+        call(client.getLeaseClient().revoke(lease), timeout);
+      } catch (EtcdRequestException e) {
+        if (!e.notFound()) {
+          throw e;
+        }
+        // It expired between the read and the revoke: gone either way.
+      }
       return;
     }
     log.info(

@@ -70,7 +70,8 @@ class WorkerCrashIT {
     CliProcess w = launch(id);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> w.output().contains("worker " + id + " started"));
+        .until(() -> !w.process().isAlive() || w.output().contains("worker " + id + " started"));
+    assertThat(w.output()).contains("worker " + id + " started");
     return w;
   }
 
@@ -341,6 +342,37 @@ class WorkerCrashIT {
     await()
         .atMost(Duration.ofSeconds(15))
         .until(() -> runs("long").get(0).state() == RunState.LOST);
+  }
+
+  /**
+   * CI: a restart read its predecessor's registration just before the old lease expired, and the
+   * revoke that followed, answered "lease not found", made the worker exit. The registration here
+   * names a lease that is already gone, as it is when the expiry falls between the read and the
+   * revoke.
+   */
+  @Test
+  void a_restart_whose_predecessors_lease_expires_meanwhile_still_starts() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    io.etcron.store.WorkerInfo old =
+        new io.etcron.store.WorkerInfo(
+            "wx",
+            java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-"),
+            gone.pid(),
+            "0",
+            java.util.Set.of(),
+            1,
+            Instant.now(),
+            List.of(),
+            Long.toHexString(etcd.client().getLeaseClient().grant(60).get().getID() + 1_000_000),
+            false);
+    etcd.client()
+        .getKVClient()
+        .put(
+            io.etcron.store.Keys.bytes(io.etcron.store.Keys.of("/etcron/").worker("wx")),
+            io.etcron.store.Keys.bytes(io.etcron.json.Json.write(old)))
+        .get();
+    worker("wx");
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.etcron.job;
 
 import io.etcron.schedule.Durations;
+import io.etcron.schedule.Interner;
 import io.etcron.schedule.InvalidScheduleException;
 import io.etcron.schedule.Schedule;
 import java.time.DateTimeException;
@@ -27,6 +28,10 @@ final class JobParser {
   static final int MAX_ENV = 100;
   static final int MAX_ENV_VALUE = 32 * 1024;
   static final int MAX_TAGS = 20;
+
+  /** Zones already read: {@code ZoneId.of} builds new rules each time it is called. */
+  private static final Interner<ZoneId> ZONES = new Interner<>(2_048);
+
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
 
   private final JobSpec spec;
@@ -169,7 +174,7 @@ final class JobParser {
       return Job.DEFAULT_ZONE;
     }
     try {
-      return ZoneId.of(z);
+      return ZONES.get(z, ZoneId::of);
     } catch (DateTimeException e) {
       error("timeZone", "\"" + z + "\" is not an IANA time zone such as Europe/Berlin or UTC");
       return Job.DEFAULT_ZONE;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** etcron's configured JSON mapper. Thread-safe. */
@@ -82,6 +83,18 @@ public final class Json {
   /** Reads JSON written by etcron itself; a failure means corrupted state. */
   public static <T> T read(String json, Class<T> type) {
     return read(MAPPER, json, type);
+  }
+
+  /** Reads JSON (UTF-8) written by etcron itself; a failure means corrupted state. */
+  public static <T> T read(byte[] json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(
+          "stored " + type.getSimpleName() + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read a stored " + type.getSimpleName(), e);
+    }
   }
 
   private static <T> T read(ObjectMapper mapper, String json, Class<T> type) {

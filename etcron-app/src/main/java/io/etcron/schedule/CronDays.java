@@ -27,13 +27,33 @@ final class CronDays {
     boolean test(int day, int length, int first);
   }
 
-  /** Day masks (bit d = day d) by [month 1-12][weekday of the 1st, 1-7][leap year 0/1]. */
-  private final long[][][] masks = new long[13][8][2];
+  /** Day sets already built, by their fields: most schedules share a few. */
+  private static final Interner<CronDays> SHARED = new Interner<>(4_096);
 
   /**
-   * @param unixDays OR the day fields when both are restricted, as Unix cron does; otherwise AND
+   * Day masks (bit d = day d), one per month (1-12), weekday of its 1st (1-7) and leap year (0/1):
+   * at {@link #index}.
    */
-  CronDays(String expression, String dom, String month, String dow, boolean unixDays) {
+  private final long[] masks = new long[12 * 7 * 2];
+
+  /**
+   * The days of these fields, shared with every schedule that has the same ones.
+   *
+   * @param expression the whole expression, for error messages
+   * @param unixDays OR the day fields when both are restricted, as Unix cron does; otherwise AND
+   * @throws InvalidScheduleException naming the field and value
+   */
+  static CronDays of(String expression, String dom, String month, String dow, boolean unixDays) {
+    return SHARED.get(
+        dom + ' ' + month + ' ' + dow + (unixDays ? " unix" : ""),
+        k -> new CronDays(expression, dom, month, dow, unixDays));
+  }
+
+  private static int index(int month, int first, int leap) {
+    return ((month - 1) * 7 + first - 1) * 2 + leap;
+  }
+
+  private CronDays(String expression, String dom, String month, String dow, boolean unixDays) {
     Rule dayOfMonth = rule(expression, dom, true);
     Rule dayOfWeek = rule(expression, dow, false);
     long months = 0;
@@ -58,7 +78,7 @@ final class CronDays {
     for (int m = 1; m <= 12; m++) {
       for (int first = 1; first <= 7 && (months & (1L << m)) != 0; first++) {
         for (int leap = 0; leap < 2; leap++) {
-          masks[m][first][leap] = byLength[Month.of(m).length(leap == 1)][first];
+          masks[index(m, first, leap)] = byLength[Month.of(m).length(leap == 1)][first];
         }
       }
     }
@@ -104,7 +124,7 @@ final class CronDays {
 
   private long mask(int year, int month) {
     int first = LocalDate.of(year, month, 1).getDayOfWeek().getValue();
-    return masks[month][first][Year.isLeap(year) ? 1 : 0];
+    return masks[index(month, first, Year.isLeap(year) ? 1 : 0)];
   }
 
   /** A day field: a list whose elements are numeric or one of the L, W and # forms. */

@@ -25,7 +25,7 @@ final class CronMatcher {
     this.seconds = bits(expression, CronField.SECOND, fields[0]);
     this.minutes = bits(expression, CronField.MINUTE, fields[1]);
     this.hours = bits(expression, CronField.HOUR, fields[2]);
-    this.days = new CronDays(expression, fields[3], fields[4], fields[5], unixDays);
+    this.days = CronDays.of(expression, fields[3], fields[4], fields[5], unixDays);
   }
 
   private static long bits(String expression, CronField field, String value) {

@@ -23,21 +23,34 @@ public final class CronSchedule implements Schedule {
   private static final int MAX_MATCHES = 200_000;
 
   private final String expression;
+  private final String cron;
   private final CronMatcher matcher;
-  private final String words;
   private final boolean everyHour;
 
-  private CronSchedule(String expression, String[] fields, boolean unixDays) {
+  private CronSchedule(String expression, String cron, String[] fields, boolean unixDays) {
     this.expression = expression;
+    this.cron = cron;
     this.matcher = new CronMatcher(expression, fields, unixDays);
-    this.words = CronWords.describe(expression, fields, unixDays);
     this.everyHour = fields[2].equals("*");
   }
 
+  /** Schedules already parsed, by expression: many jobs share one ({@code @daily}, hourly ones). */
+  private static final Interner<CronSchedule> SHARED = new Interner<>(16_384);
+
+  /** {@code expression}, whose cron fields are {@code cron} (the same, or a macro's). */
   static CronSchedule parse(String expression, String cron) {
+    return SHARED.get(expression, e -> new CronSchedule(e, cron, fields(e, cron), unix(cron)));
+  }
+
+  /** Whether {@code cron} has Unix cron's five fields (no seconds), and its day rules. */
+  private static boolean unix(String cron) {
+    return cron.strip().split("\\s+").length == 5;
+  }
+
+  /** The six normalized fields of {@code cron} (a five-field one gains second 0). */
+  private static String[] fields(String expression, String cron) {
     String[] parts = cron.strip().split("\\s+");
-    boolean unix = parts.length == 5;
-    if (unix) {
+    if (parts.length == 5) {
       parts = ("0 " + String.join(" ", parts)).split(" ");
     }
     if (parts.length != 6) {
@@ -50,7 +63,7 @@ public final class CronSchedule implements Schedule {
     for (int i = 0; i < parts.length; i++) {
       parts[i] = normalize(expression, i, parts[i]);
     }
-    return new CronSchedule(expression, parts, unix);
+    return parts;
   }
 
   /** Upper-cases names and reads {@code ?} as {@code *}, which only the day fields allow. */
@@ -224,7 +237,8 @@ public final class CronSchedule implements Schedule {
 
   @Override
   public String describe() {
-    return words;
+    // Worded when asked (a page of the API), not when parsed: a worker parses every job it holds.
+    return CronWords.describe(expression, fields(expression, cron), unix(cron));
   }
 
   @Override

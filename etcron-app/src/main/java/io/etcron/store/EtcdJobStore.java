@@ -187,7 +187,7 @@ public final class EtcdJobStore implements JobStore {
    * applied again.
    */
   public static Versioned decode(KeyValue kv) {
-    JobSpec spec = Json.read(string(kv.getValue()), JobSpec.class);
+    JobSpec spec = Json.read(kv.getValue().getBytes(), JobSpec.class);
     return new Versioned(Job.from(spec, Instant.EPOCH), kv.getModRevision());
   }
 

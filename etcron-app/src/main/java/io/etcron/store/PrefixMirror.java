@@ -7,11 +7,11 @@ import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,16 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A local mirror of every key under a prefix: lists the prefix in pages at one revision (see {@link
- * PagedRange}), then watches it from that revision + 1. When the watch breaks (compaction, leader
- * loss, a network error), it lists again and reports only the difference, so no change is lost or
- * doubled: a put is applied only if its mod revision is newer than what the mirror holds.
+ * A local mirror of every key under a prefix, for a listener that keeps what it needs of them:
+ * lists the prefix in pages at one revision (see {@link PagedRange}), then watches it from that
+ * revision + 1. When the watch breaks (compaction, leader loss, a network error), it lists again
+ * and reports only the difference, so no change is lost or doubled: a put is applied only if its
+ * mod revision is newer than what the mirror holds.
  *
  * <p>Everything that changes the mirror (listings, watch events) runs on the mirror's own thread,
  * {@code etcron-mirror-<prefix>}, in revision order; the listener is called there, holding no lock,
  * so it may call back into the mirror or take its own locks. Keep it short: the next change waits
- * for it. jetcd's threads only hand work to that thread and never wait for it. {@link #get}, {@link
- * #snapshot} and {@link #revision} never block. Thread-safe.
+ * for it. jetcd's threads only hand work to that thread and never wait for it. {@link
+ * #modRevision}, {@link #size} and {@link #revision} never block. Thread-safe.
  */
 public final class PrefixMirror implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PrefixMirror.class);
@@ -42,6 +43,15 @@ public final class PrefixMirror implements AutoCloseable {
   public interface Listener {
     /** A key was created or changed. */
     void onPut(KeyValue kv);
+
+    /**
+     * Keys created or changed by one page of a listing, in key order: one {@link #onPut} each
+     * unless the listener has a faster way for many (decoding them on every core, say). A failure
+     * thrown here is logged and skips what is left of the page, so catch per key.
+     */
+    default void onPuts(List<KeyValue> kvs) {
+      kvs.forEach(this::onPut);
+    }
 
     /** A key was deleted ({@code key} is the full key). */
     void onDelete(String key);
@@ -54,7 +64,10 @@ public final class PrefixMirror implements AutoCloseable {
   private final String prefix;
   private final Listener listener;
   private final Duration requestTimeout;
-  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /** The mod revision of every key under the prefix: what a relisting compares against. */
+  private final Map<String, Long> revisions = new ConcurrentHashMap<>();
+
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final ScheduledExecutorService thread;
   private volatile long revision;
@@ -95,49 +108,19 @@ public final class PrefixMirror implements AutoCloseable {
     }
   }
 
-  /** The mirrored value of {@code key}, if present. Never blocks. */
-  public Optional<KeyValue> get(String key) {
-    return Optional.ofNullable(entries.get(key)).map(e -> e.toKeyValue(key));
+  /**
+   * The mod revision the mirror holds for {@code key}, if it holds the key. Never blocks. The
+   * mirror keeps no values: the listener keeps what it needs of them (a worker holding 100 000 jobs
+   * keeps each once, parsed).
+   */
+  public OptionalLong modRevision(String key) {
+    Long r = revisions.get(key);
+    return r == null ? OptionalLong.empty() : OptionalLong.of(r);
   }
 
-  /**
-   * A copy of every mirrored entry. Never blocks; taken while changes may still be applied, so each
-   * entry is one the mirror held, not necessarily all at one revision.
-   */
-  public Map<String, KeyValue> snapshot() {
-    Map<String, KeyValue> copy = new HashMap<>();
-    entries.forEach((key, e) -> copy.put(key, e.toKeyValue(key)));
-    return copy;
-  }
-
-  /**
-   * What the mirror keeps of a key: a copy of its value and its revisions, about half the size of
-   * jetcd's {@link KeyValue} and its wrappers (which may also share the buffer of a whole response
-   * page).
-   */
-  private record Entry(
-      byte[] value, long createRevision, long modRevision, long version, long lease) {
-    static Entry of(KeyValue kv) {
-      return new Entry(
-          kv.getValue().getBytes(),
-          kv.getCreateRevision(),
-          kv.getModRevision(),
-          kv.getVersion(),
-          kv.getLease());
-    }
-
-    KeyValue toKeyValue(String key) {
-      return new KeyValue(
-          io.etcd.jetcd.api.KeyValue.newBuilder()
-              .setKey(com.google.protobuf.ByteString.copyFromUtf8(key))
-              .setValue(com.google.protobuf.UnsafeByteOperations.unsafeWrap(value))
-              .setCreateRevision(createRevision)
-              .setModRevision(modRevision)
-              .setVersion(version)
-              .setLease(lease)
-              .build(),
-          io.etcd.jetcd.ByteSequence.EMPTY);
-    }
+  /** How many keys the mirror holds. Never blocks. */
+  public int size() {
+    return revisions.size();
   }
 
   /** The revision the mirror is known to be current at. */
@@ -175,9 +158,9 @@ public final class PrefixMirror implements AutoCloseable {
       }
       return;
     }
-    for (String key : List.copyOf(entries.keySet())) {
+    for (String key : List.copyOf(revisions.keySet())) {
       if (!seen.contains(key)) {
-        entries.remove(key);
+        revisions.remove(key);
         tell(() -> listener.onDelete(key));
       }
     }
@@ -191,17 +174,25 @@ public final class PrefixMirror implements AutoCloseable {
     if (closed) {
       throw new Closed();
     }
+    List<KeyValue> changed = new ArrayList<>(page.size());
     for (KeyValue kv : page) {
       String key = Keys.string(kv.getKey());
       seen.add(key);
-      applyPut(key, kv);
+      Long known = revisions.get(key);
+      if (known == null || kv.getModRevision() > known) {
+        revisions.put(key, kv.getModRevision());
+        changed.add(kv);
+      }
+    }
+    if (!changed.isEmpty()) {
+      tell(() -> listener.onPuts(changed));
     }
   }
 
   private void applyPut(String key, KeyValue kv) {
-    Entry known = entries.get(key);
-    if (known == null || kv.getModRevision() > known.modRevision()) {
-      entries.put(key, Entry.of(kv));
+    Long known = revisions.get(key);
+    if (known == null || kv.getModRevision() > known) {
+      revisions.put(key, kv.getModRevision());
       tell(() -> listener.onPut(kv));
     }
   }
@@ -244,9 +235,9 @@ public final class PrefixMirror implements AutoCloseable {
       if (event.getEventType() == WatchEvent.EventType.PUT) {
         applyPut(key, kv);
       } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
-        Entry known = entries.get(key);
-        if (known != null && kv.getModRevision() > known.modRevision()) {
-          entries.remove(key);
+        Long known = revisions.get(key);
+        if (known != null && kv.getModRevision() > known) {
+          revisions.remove(key);
           tell(() -> listener.onDelete(key));
         }
       }

@@ -24,10 +24,6 @@ class StandaloneScaleIT {
   private static final int JOBS = 50_000;
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "etcd lists 50 000 jobs and cursors in pages now, but the restarted standalone still does not"
-          + " come up within this test's bound: the worker applies the jobs listing one job at a"
-          + " time in the mirror's listener. Enable with the scheduler's compact per-job state.")
   void a_standalone_holding_50_000_jobs_restarts(@TempDir Path data) throws Exception {
     int port = StandaloneIT.freePort();
     int etcdPort = StandaloneIT.freePorts();

@@ -23,18 +23,22 @@ class PrefixMirrorIT {
   @RegisterExtension final EtcdExtension etcd = EtcdExtension.cluster(3);
 
   /** Records every change it is told of, to check none is doubled. */
+  /** What the mirror told, and the values it leaves its listener with. */
   static final class Recorder implements PrefixMirror.Listener {
     final Map<String, Integer> puts = new ConcurrentHashMap<>();
     final Map<String, Integer> deletes = new ConcurrentHashMap<>();
+    final Map<String, String> values = new ConcurrentHashMap<>();
 
     @Override
     public void onPut(KeyValue kv) {
       puts.merge(Keys.string(kv.getKey()) + "@" + kv.getModRevision(), 1, Integer::sum);
+      values.put(Keys.string(kv.getKey()), Keys.string(kv.getValue()));
     }
 
     @Override
     public void onDelete(String key) {
       deletes.merge(key, 1, Integer::sum);
+      values.remove(key);
     }
   }
 
@@ -56,12 +60,6 @@ class PrefixMirrorIT {
     return m;
   }
 
-  static Map<String, String> mirrored(PrefixMirror mirror) {
-    Map<String, String> m = new HashMap<>();
-    mirror.snapshot().forEach((k, kv) -> m.put(k, Keys.string(kv.getValue())));
-    return m;
-  }
-
   @Test
   void the_mirror_catches_up_after_a_compaction_it_missed() throws Exception {
     try (Client follower = client(0);
@@ -72,7 +70,7 @@ class PrefixMirrorIT {
         assertThat(mirror.awaitSynced(Duration.ofSeconds(10))).isTrue();
         writer.getKVClient().put(Keys.bytes("/t/a"), Keys.bytes("1")).get();
         writer.getKVClient().put(Keys.bytes("/t/b"), Keys.bytes("1")).get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> mirrored(mirror).size() == 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.values.size() == 2);
 
         etcd.member(0).pause();
         try {
@@ -98,8 +96,8 @@ class PrefixMirrorIT {
 
         await()
             .atMost(Duration.ofSeconds(20))
-            .until(() -> mirrored(mirror).equals(actual(writer, "/t/")));
-        assertThat(mirrored(mirror))
+            .until(() -> recorder.values.equals(actual(writer, "/t/")));
+        assertThat(recorder.values)
             .containsExactlyInAnyOrderEntriesOf(Map.of("/t/b", "2", "/t/c", "1"));
         assertThat(recorder.puts.values()).as("no change doubled").allMatch(n -> n == 1);
         assertThat(recorder.deletes).containsEntry("/t/a", 1);
@@ -116,7 +114,7 @@ class PrefixMirrorIT {
         c.getKVClient().put(Keys.bytes("/r/before"), Keys.bytes("1")).get();
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> mirrored(mirror).containsKey("/r/before"));
+            .until(() -> recorder.values.containsKey("/r/before"));
 
         for (int i = 0; i < 3; i++) {
           etcd.member(i).kill();
@@ -141,7 +139,7 @@ class PrefixMirrorIT {
 
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() -> mirrored(mirror).equals(Map.of("/r/after", "1")));
+            .until(() -> recorder.values.equals(Map.of("/r/after", "1")));
         assertThat(recorder.puts.values()).allMatch(n -> n == 1);
         assertThat(recorder.deletes).isEqualTo(Map.of("/r/before", 1));
       }
@@ -175,7 +173,7 @@ class PrefixMirrorIT {
           // The listener now waits for our lock; reading the mirror must not wait for it.
           CompletableFuture<Boolean> read =
               CompletableFuture.supplyAsync(
-                  () -> mirror.get("/d/k").isPresent() && mirror.snapshot().size() == 1);
+                  () -> mirror.modRevision("/d/k").isPresent() && mirror.size() == 1);
           assertThat(read.get(5, TimeUnit.SECONDS)).isTrue();
           assertThat(mirror.revision()).isPositive();
         } finally {

@@ -1,20 +1,100 @@
 package io.etcron.job;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Job specs and jobs for tests: the fields a test names, every other one at its default. */
 public final class JobSpecs {
-  private JobSpecs() {}
+  private String name;
+  private String command;
+  private String schedule;
+  private String timeZone;
+  private String concurrency;
+  private String misfire;
+  private Integer maxCatchUp;
+  private String timeout;
+  private Integer retries;
+  private String retryBackoff;
+  private List<String> tags;
+
+  private JobSpecs(String name, String schedule, String command) {
+    this.name = name;
+    this.schedule = schedule;
+    this.command = command;
+  }
+
+  /** A builder of a spec with {@code name}, {@code schedule} and {@code command}. */
+  public static JobSpecs of(String name, String schedule, String command) {
+    return new JobSpecs(name, schedule, command);
+  }
 
   /** A spec with {@code name}, {@code schedule} and {@code command}; the rest default. */
   public static JobSpec spec(String name, String schedule, String command) {
-    return new JobSpec(
-        name, null, command, null, null, schedule, null, null, null, null, null, null, null, null,
-        null, null);
+    return of(name, schedule, command).build();
   }
 
   /** The valid job of {@link #spec}, as of now. */
   public static Job job(String name, String schedule, String command) {
     return Job.from(spec(name, schedule, command), Instant.now());
+  }
+
+  public JobSpecs timeZone(String zone) {
+    this.timeZone = zone;
+    return this;
+  }
+
+  public JobSpecs concurrency(String policy) {
+    this.concurrency = policy;
+    return this;
+  }
+
+  public JobSpecs misfire(String policy) {
+    this.misfire = policy;
+    return this;
+  }
+
+  public JobSpecs maxCatchUp(Integer n) {
+    this.maxCatchUp = n;
+    return this;
+  }
+
+  public JobSpecs timeout(String duration) {
+    this.timeout = duration;
+    return this;
+  }
+
+  public JobSpecs retries(Integer n) {
+    this.retries = n;
+    return this;
+  }
+
+  public JobSpecs retryBackoff(String duration) {
+    this.retryBackoff = duration;
+    return this;
+  }
+
+  public JobSpecs tags(List<String> t) {
+    this.tags = t;
+    return this;
+  }
+
+  public JobSpec build() {
+    return new JobSpec(
+        name,
+        null,
+        command,
+        null,
+        null,
+        schedule,
+        timeZone,
+        concurrency,
+        misfire,
+        maxCatchUp,
+        null,
+        timeout,
+        retries,
+        retryBackoff,
+        tags,
+        null);
   }
 }

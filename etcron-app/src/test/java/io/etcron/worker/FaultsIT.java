@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.etcron.job.Job;
 import io.etcron.job.JobName;
 import io.etcron.job.JobSpec;
+import io.etcron.job.JobSpecs;
 import io.etcron.job.JobStore;
 import io.etcron.run.RunState;
 import io.etcron.store.Keys;
@@ -40,23 +41,13 @@ class FaultsIT {
       Integer retries,
       String retryBackoff,
       List<String> tags) {
-    return new JobSpec(
-        name,
-        null,
-        command,
-        null,
-        null,
-        schedule,
-        null,
-        concurrency,
-        misfire,
-        null,
-        null,
-        null,
-        retries,
-        retryBackoff,
-        tags,
-        null);
+    return JobSpecs.of(name, schedule, command)
+        .concurrency(concurrency)
+        .misfire(misfire)
+        .retries(retries)
+        .retryBackoff(retryBackoff)
+        .tags(tags)
+        .build();
   }
 
   private int etcdPort() {

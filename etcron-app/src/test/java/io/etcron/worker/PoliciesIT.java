@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.job.JobSpec;
+import io.etcron.job.JobSpecs;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.store.Keys;
@@ -30,23 +31,12 @@ class PoliciesIT {
       String misfire,
       Integer maxCatchUp,
       String timeout) {
-    return new JobSpec(
-        name,
-        null,
-        command,
-        null,
-        null,
-        schedule,
-        null,
-        concurrency,
-        misfire,
-        maxCatchUp,
-        null,
-        timeout,
-        null,
-        null,
-        null,
-        null);
+    return JobSpecs.of(name, schedule, command)
+        .concurrency(concurrency)
+        .misfire(misfire)
+        .maxCatchUp(maxCatchUp)
+        .timeout(timeout)
+        .build();
   }
 
   @Test

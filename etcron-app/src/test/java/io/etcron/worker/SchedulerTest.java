@@ -6,7 +6,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcron.claim.Fire;
 import io.etcron.job.Job;
-import io.etcron.job.JobSpec;
+import io.etcron.job.JobSpecs;
 import io.etcron.store.Keys;
 import io.etcron.store.WorkerInfo;
 import io.etcron.testing.SettableClock;
@@ -45,11 +45,7 @@ class SchedulerTest {
   }
 
   private Job job(String name, String schedule, String zone) {
-    return Job.from(
-        new JobSpec(
-            name, null, "true", null, null, schedule, zone, null, null, null, null, null, null,
-            null, null, null),
-        clock.instant());
+    return Job.from(JobSpecs.of(name, schedule, "true").timeZone(zone).build(), clock.instant());
   }
 
   /** The cursor moves as a successful claim would move it. */

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.cli.CliProcess;
-import io.etcron.job.Job;
 import io.etcron.job.JobName;
-import io.etcron.job.JobSpec;
+import io.etcron.job.JobSpecs;
 import io.etcron.job.JobStore;
 import io.etcron.master.Master;
 import io.etcron.master.MasterSettings;
@@ -102,14 +101,7 @@ class WorkerCrashIT {
             io.etcron.store.Keys.of("/etcron/"),
             Duration.ofSeconds(5),
             java.time.Clock.systemUTC())
-        .put(
-            Job.from(
-                new JobSpec(
-                    name, null, command, null, null, schedule, null, null, null, null, null, null,
-                    null, null, null, null),
-                Instant.now()),
-            JobStore.ANY_VERSION,
-            "test");
+        .put(JobSpecs.job(name, schedule, command), JobStore.ANY_VERSION, "test");
   }
 
   private List<Run> runs(String job) {

@@ -1,5 +1,6 @@
 package io.etcron.master;
 
+import io.etcron.master.auth.TokenSource;
 import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.store.EtcdSettings;
@@ -16,7 +17,8 @@ import java.util.Objects;
  *
  * @param host address to bind (127.0.0.1 by default)
  * @param port port to listen on (0: any free port)
- * @param tokens bearer tokens; required unless bound to loopback
+ * @param tokens bearer tokens (fixed, or a file re-read when it changes); required unless bound to
+ *     loopback
  * @param namespace etcd key namespace
  * @param retention how long runs are kept
  * @param requestTimeout bound on each etcd request
@@ -25,7 +27,7 @@ import java.util.Objects;
 public record MasterSettings(
     String host,
     int port,
-    Tokens tokens,
+    TokenSource tokens,
     String namespace,
     RetentionPolicy retention,
     Duration requestTimeout,
@@ -67,7 +69,7 @@ public record MasterSettings(
         Clock.systemUTC());
   }
 
-  public MasterSettings withTokens(Tokens t) {
+  public MasterSettings withTokens(TokenSource t) {
     return new MasterSettings(host, port, t, namespace, retention, requestTimeout, clock);
   }
 
@@ -85,7 +87,7 @@ public record MasterSettings(
    * @throws IllegalArgumentException when the master would expose job control without tokens
    */
   public MasterSettings validate() {
-    if (tokens.isEmpty() && !isLoopback(host)) {
+    if (tokens.current().isEmpty() && !isLoopback(host)) {
       throw new IllegalArgumentException(
           "the master would listen on "
               + host

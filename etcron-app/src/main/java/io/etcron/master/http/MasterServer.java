@@ -2,7 +2,7 @@ package io.etcron.master.http;
 
 import io.etcron.job.JobStore;
 import io.etcron.json.Json;
-import io.etcron.master.auth.Tokens;
+import io.etcron.master.auth.TokenSource;
 import io.etcron.run.RunStore;
 import io.etcron.store.WorkerInfo;
 import io.javalin.Javalin;
@@ -29,10 +29,11 @@ public final class MasterServer implements AutoCloseable {
    *
    * @param host address to bind
    * @param port port (0: any free one)
-   * @param tokens bearer tokens; none means loopback mode (every caller is admin)
+   * @param tokens bearer tokens, read at each request; none at start means loopback mode (every
+   *     caller is admin)
    * @param clock the master's clock
    */
-  public record Endpoint(String host, int port, Tokens tokens, Clock clock) {}
+  public record Endpoint(String host, int port, TokenSource tokens, Clock clock) {}
 
   /**
    * What the API serves from.
@@ -74,7 +75,7 @@ public final class MasterServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Auth auth = new Auth(at.tokens());
+    Auth auth = new Auth(at.tokens(), SignInLimiter.standard(), SignInAudit.standard(from.jobs()));
     Guard guard = new Guard(!auth.required());
     String[] openApi = new String[1];
     List<Route> routes =

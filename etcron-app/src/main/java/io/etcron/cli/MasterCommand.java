@@ -76,6 +76,7 @@ final class MasterCommand implements Callable<Integer> {
       description = "Keep at most this many runs per job (default ${DEFAULT-VALUE}).")
   int retentionRuns = RetentionPolicy.DEFAULT.maxRunsPerJob();
 
+  @Mixin TlsOptions tls;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
@@ -97,11 +98,12 @@ final class MasterCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The settings, with the tokens file read and checked. */
+  /** The settings, with the TLS files and the tokens file read and checked. */
   MasterSettings settings() {
     MasterSettings s =
         MasterSettings.local(port)
             .withHost(host)
+            .withTls(tls.identity())
             .withRetention(new RetentionPolicy(retentionAge, retentionRuns));
     return s.withTokens(tokens());
   }

@@ -4,11 +4,13 @@ import io.etcron.master.auth.TokenSource;
 import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.store.EtcdSettings;
+import io.etcron.tls.TlsIdentity;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A master's settings. Immutable; each value is checked when the record is made ({@link
@@ -19,6 +21,7 @@ import java.util.Objects;
  * @param port port to listen on (0: any free port)
  * @param tokens bearer tokens (fixed, or a file re-read when it changes); required unless bound to
  *     loopback
+ * @param tls the certificate and key of HTTPS; none: plain HTTP
  * @param namespace etcd key namespace
  * @param retention how long runs are kept
  * @param requestTimeout bound on each etcd request
@@ -28,6 +31,7 @@ public record MasterSettings(
     String host,
     int port,
     TokenSource tokens,
+    Optional<TlsIdentity> tls,
     String namespace,
     RetentionPolicy retention,
     Duration requestTimeout,
@@ -39,6 +43,7 @@ public record MasterSettings(
 
   public MasterSettings {
     Objects.requireNonNull(tokens, "tokens");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(clock, "clock");
     if (host == null || host.isBlank()) {
@@ -63,6 +68,7 @@ public record MasterSettings(
         DEFAULT_HOST,
         port,
         Tokens.none(),
+        Optional.empty(),
         EtcdSettings.DEFAULT_NAMESPACE,
         RetentionPolicy.DEFAULT,
         EtcdSettings.DEFAULT_REQUEST_TIMEOUT,
@@ -70,15 +76,19 @@ public record MasterSettings(
   }
 
   public MasterSettings withTokens(TokenSource t) {
-    return new MasterSettings(host, port, t, namespace, retention, requestTimeout, clock);
+    return new MasterSettings(host, port, t, tls, namespace, retention, requestTimeout, clock);
   }
 
   public MasterSettings withHost(String h) {
-    return new MasterSettings(h, port, tokens, namespace, retention, requestTimeout, clock);
+    return new MasterSettings(h, port, tokens, tls, namespace, retention, requestTimeout, clock);
+  }
+
+  public MasterSettings withTls(Optional<TlsIdentity> t) {
+    return new MasterSettings(host, port, tokens, t, namespace, retention, requestTimeout, clock);
   }
 
   public MasterSettings withRetention(RetentionPolicy r) {
-    return new MasterSettings(host, port, tokens, namespace, r, requestTimeout, clock);
+    return new MasterSettings(host, port, tokens, tls, namespace, r, requestTimeout, clock);
   }
 
   /**

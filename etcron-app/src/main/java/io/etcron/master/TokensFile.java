@@ -146,14 +146,13 @@ public final class TokensFile implements TokenSource, AutoCloseable {
     // seen = permissions + '\n' + contents: the contents start after the first line
     List<String> lines = text.substring(text.indexOf('\n') + 1).lines().toList();
     List<String> specs = new ArrayList<>();
-    Tokens tokens = Tokens.none();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
       try {
-        tokens = tokens.and(Tokens.parse(List.of(line)));
+        Tokens.parse(List.of(line)); // to name the line at fault
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "the tokens file " + file + " line " + (i + 1) + ": " + e.getMessage());
@@ -167,7 +166,7 @@ public final class TokensFile implements TokenSource, AutoCloseable {
               + " holds no tokens: add NAME:ROLE:SECRET lines (or NAME:ROLE:sha256:HEX, see"
               + " etcron token hash)");
     }
-    return new Snapshot(tokens, seen);
+    return new Snapshot(Tokens.parse(specs), seen);
   }
 
   /** The file's permissions and contents, to tell a change. */

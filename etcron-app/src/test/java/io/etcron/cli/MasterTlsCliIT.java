@@ -198,6 +198,43 @@ class MasterTlsCliIT {
   }
 
   @Test
+  void a_standalone_serves_https_and_says_so() throws Exception {
+    int port = StandaloneIT.freePort();
+    int etcdPort = StandaloneIT.freePorts();
+    String[] args = {
+      "standalone",
+      "--data",
+      dir.resolve("standalone").toString(),
+      "--port",
+      "" + port,
+      "--etcd-port",
+      "" + etcdPort,
+      "--tls-cert",
+      certs.file("server-ec.pem").toString(),
+      "--tls-key",
+      certs.file("server-ec.key").toString()
+    };
+    try (CliProcess standalone = CliProcess.start(Map.of(), args)) {
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  !standalone.process().isAlive()
+                      || standalone.output().contains("etcron is running"));
+      assertThat(standalone.output())
+          .as(standalone.output())
+          .contains("etcron is running: https://127.0.0.1:" + port + "/");
+      CliProcess.Result workers =
+          CliProcess.run(
+              TIMEOUT, Map.of(), "workers", "--server", "https://127.0.0.1:" + port, "--ca", ca());
+      assertThat(workers.exit()).as(workers.output()).isZero();
+      assertThat(workers.output()).contains("CAPACITY");
+      standalone.process().destroy();
+      standalone.waitFor(TIMEOUT);
+    }
+  }
+
+  @Test
   void a_tokens_file_others_may_read_is_refused_at_start() throws Exception {
     Path f = tokensFile("alice:admin:" + SECRET, "rw-r--r--");
     assertRefused(

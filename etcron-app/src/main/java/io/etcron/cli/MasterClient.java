@@ -97,12 +97,21 @@ final class MasterClient {
               + base
               + " (is `etcron standalone` or `etcron master` running? set --server or ETCRON_SERVER)");
     } catch (IOException e) {
+      String why = String.valueOf(e.getMessage());
+      if (base.startsWith("http://") && why.startsWith("parsing HTTP")) {
+        // What a TLS port answers a plain HTTP request with: an alert, not a status line.
+        throw new CliException(
+            ExitCodes.USAGE,
+            "the master at "
+                + base
+                + " does not answer plain HTTP: if it serves HTTPS, use https://");
+      }
       throw new CliException(
           ExitCodes.UNAVAILABLE,
           "talking to the master at "
               + base
               + " failed: "
-              + e.getMessage()
+              + why
               + (base.startsWith("http://") ? " (if the master serves HTTPS, use https://)" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -156,6 +165,10 @@ final class MasterClient {
           + base
           + " does not speak TLS: use http://, or start it with --tls-cert";
     }
-    return "the TLS handshake with the master at " + base + " failed: " + why;
+    return "the TLS handshake with the master at "
+        + base
+        + " failed: "
+        + why
+        + " (does it serve HTTPS? if not, use http://)";
   }
 }

@@ -88,7 +88,7 @@ final class Guard {
    * Host and port equal, and no http page for an https master. An https page for an http master is
    * the master behind a proxy that ends TLS, so the origin's scheme gives default ports.
    */
-  private static boolean sameOrigin(String origin, String scheme, String host) {
+  static boolean sameOrigin(String origin, String scheme, String host) {
     try {
       URI o = URI.create(origin);
       String theirs = o.getScheme();

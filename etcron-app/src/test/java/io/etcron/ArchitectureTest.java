@@ -166,4 +166,15 @@ class ArchitectureTest {
             "io.etcron.worker..", "io.etcron.master..", "io.etcron.claim..", "io.etcron.cli..")
         .check(CLASSES);
   }
+
+  @Test
+  void tls_material_needs_only_the_jdk() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.etcron.tls..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("io.etcron.tls..", "java..", "javax..")
+        .check(CLASSES);
+  }
 }

@@ -1,8 +1,13 @@
 package io.etcron.cli;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** How client commands reach the master: {@code --server}, {@code --token}, {@code -o}. */
+/**
+ * How client commands reach the master: {@code --server}, {@code --ca}, {@code --token}, {@code
+ * -o}.
+ */
 public final class ClientOptions {
   @Option(
       names = {"-s", "--server"},
@@ -10,6 +15,15 @@ public final class ClientOptions {
       description = "The master's URL (env ETCRON_SERVER, default http://127.0.0.1:8080).",
       defaultValue = "${env:ETCRON_SERVER:-http://127.0.0.1:8080}")
   String server;
+
+  @Option(
+      names = "--ca",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificate(s) to trust for an https:// server instead of the system's (env"
+              + " ETCRON_CA).",
+      defaultValue = "${env:ETCRON_CA}")
+  Path ca;
 
   @Option(
       names = "--token",
@@ -26,7 +40,7 @@ public final class ClientOptions {
   String output;
 
   MasterClient client() {
-    return new MasterClient(server, token);
+    return new MasterClient(server, token, Optional.ofNullable(ca));
   }
 
   boolean json() {

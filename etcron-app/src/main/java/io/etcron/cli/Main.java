@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       RunsCommand.class,
       WorkersCommand.class,
       CronCommand.class,
+      TokenCommand.class,
       LockCommand.class,
       BenchCommand.class,
       CompletionCommand.class,

@@ -2,6 +2,7 @@ package io.etcron.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcron.json.Json;
+import io.etcron.tls.Pem;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -9,20 +10,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 
-/** The CLI's client of the master's API: JSON in and out, errors as {@link CliException}. */
+/**
+ * The CLI's client of the master's API: JSON in and out, errors as {@link CliException}. Over https
+ * it speaks HTTP/2 or HTTP/1.1, whichever the master offers, and trusts the system's CAs or, with
+ * {@code --ca}, only the ones in that file.
+ */
 final class MasterClient {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   private final String base;
   private final String token;
+  private final Optional<Path> ca;
+  private final HttpClient http;
 
-  MasterClient(String base, String token) {
+  MasterClient(String base, String token, Optional<Path> ca) {
     this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     this.token = token;
+    this.ca = ca;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    ca.ifPresent(f -> b.sslContext(Pem.trusting(f, "the CA file (--ca)")));
+    this.http = b.build();
   }
 
   /** A response the master accepted (2xx). */
@@ -76,7 +87,9 @@ final class MasterClient {
     headers.forEach(b::header);
     HttpResponse<String> r;
     try {
-      r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (SSLException e) {
+      throw new CliException(ExitCodes.USAGE, tlsFailure(e));
     } catch (ConnectException | HttpTimeoutException e) {
       throw new CliException(
           ExitCodes.UNAVAILABLE,
@@ -84,8 +97,22 @@ final class MasterClient {
               + base
               + " (is `etcron standalone` or `etcron master` running? set --server or ETCRON_SERVER)");
     } catch (IOException e) {
+      String why = String.valueOf(e.getMessage());
+      if (base.startsWith("http://") && why.startsWith("parsing HTTP")) {
+        // What a TLS port answers a plain HTTP request with: an alert, not a status line.
+        throw new CliException(
+            ExitCodes.USAGE,
+            "the master at "
+                + base
+                + " does not answer plain HTTP: if it serves HTTPS, use https://");
+      }
       throw new CliException(
-          ExitCodes.UNAVAILABLE, "talking to the master at " + base + " failed: " + e.getMessage());
+          ExitCodes.UNAVAILABLE,
+          "talking to the master at "
+              + base
+              + " failed: "
+              + why
+              + (base.startsWith("http://") ? " (if the master serves HTTPS, use https://)" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILURE, "interrupted");
@@ -110,5 +137,38 @@ final class MasterClient {
     }
     int code = r.statusCode() >= 500 ? ExitCodes.UNAVAILABLE : ExitCodes.REFUSED;
     throw new CliException(code, message);
+  }
+
+  /** What went wrong in the TLS handshake, and what to do about it. */
+  private String tlsFailure(SSLException e) {
+    String why = e.getMessage();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      why = t.getMessage() != null ? t.getMessage() : why;
+      if (t instanceof java.security.cert.CertPathValidatorException
+          || t instanceof java.security.cert.CertPathBuilderException) {
+        return "the master at "
+            + base
+            + " presents a certificate not signed by "
+            + ca.map(f -> "the CA in --ca " + f).orElse("a CA this machine trusts")
+            + ": give --ca FILE (or ETCRON_CA) with the PEM certificate of the CA that signed it";
+      }
+    }
+    if (why != null && (why.contains("subject alternative") || why.contains("No name matching"))) {
+      return "the master's certificate is not made out for the host in "
+          + base
+          + " ("
+          + why
+          + "): use a name or address the certificate names";
+    }
+    if (why != null && why.contains("Unsupported or unrecognized SSL message")) {
+      return "the master at "
+          + base
+          + " does not speak TLS: use http://, or start it with --tls-cert";
+    }
+    return "the TLS handshake with the master at "
+        + base
+        + " failed: "
+        + why
+        + " (does it serve HTTPS? if not, use http://)";
   }
 }

@@ -3,14 +3,14 @@ package io.etcron.cli;
 import io.etcd.jetcd.Client;
 import io.etcron.master.Master;
 import io.etcron.master.MasterSettings;
+import io.etcron.master.TokensFile;
+import io.etcron.master.auth.TokenSource;
 import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.RunStore;
 import io.etcron.store.EtcdSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,13 +53,16 @@ final class MasterCommand implements Callable<Integer> {
       names = "--token",
       paramLabel = "NAME:ROLE:SECRET",
       description =
-          "A bearer token; ROLE is viewer, operator or admin. Repeatable; env ETCRON_TOKENS holds a comma-separated list.")
+          "A bearer token; ROLE is viewer, operator or admin; SECRET may be sha256:HEX (etcron"
+              + " token hash). Repeatable; env ETCRON_TOKENS holds a comma-separated list.")
   List<String> tokens = new ArrayList<>();
 
   @Option(
       names = "--tokens-file",
       paramLabel = "FILE",
-      description = "A file with one NAME:ROLE:SECRET per line.")
+      description =
+          "A file with one NAME:ROLE:SECRET (or NAME:ROLE:sha256:HEX) per line, private to its"
+              + " owner (chmod 600); re-read when it changes.")
   Path tokensFile;
 
   @Option(
@@ -73,6 +76,7 @@ final class MasterCommand implements Callable<Integer> {
       description = "Keep at most this many runs per job (default ${DEFAULT-VALUE}).")
   int retentionRuns = RetentionPolicy.DEFAULT.maxRunsPerJob();
 
+  @Mixin TlsOptions tls;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
@@ -80,40 +84,43 @@ final class MasterCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConfigFile.apply(spec, Optional.ofNullable(config), System::getenv);
     Shutdown shutdown = new Shutdown();
+    MasterSettings settings = settings();
+    if (settings.tokens() instanceof AutoCloseable reloads) {
+      shutdown.add(reloads);
+    }
     start(
         shutdown,
         etcd.settings(),
         server,
-        settings(),
+        settings,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     shutdown.await();
     return ExitCodes.OK;
   }
 
+  /** The settings, with the TLS files and the tokens file read and checked. */
   MasterSettings settings() {
-    return MasterSettings.local(port)
-        .withHost(host)
-        .withTokens(tokens())
-        .withRetention(new RetentionPolicy(retentionAge, retentionRuns));
+    MasterSettings s =
+        MasterSettings.local(port)
+            .withHost(host)
+            .withTls(tls.identity())
+            .withRetention(new RetentionPolicy(retentionAge, retentionRuns));
+    return s.withTokens(tokens());
   }
 
-  Tokens tokens() {
+  /** The fixed tokens and, with --tokens-file, the file's (re-read when it changes). */
+  TokenSource tokens() {
+    Tokens fixed = fixedTokens();
+    return tokensFile == null ? fixed : TokensFile.open(tokensFile, fixed);
+  }
+
+  /** The tokens of --token and ETCRON_TOKENS. */
+  Tokens fixedTokens() {
     List<String> all = new ArrayList<>(tokens);
     String env = System.getenv("ETCRON_TOKENS");
     if (env != null && !env.isBlank()) {
       all.addAll(
           Arrays.stream(env.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
-    }
-    if (tokensFile != null) {
-      try {
-        Files.readAllLines(tokensFile).stream()
-            .map(String::trim)
-            .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-            .forEach(all::add);
-      } catch (IOException e) {
-        throw new IllegalArgumentException(
-            "cannot read the tokens file " + tokensFile + ": " + e.getMessage());
-      }
     }
     return Tokens.parse(all);
   }

@@ -61,6 +61,7 @@ final class StandaloneCommand implements Callable<Integer> {
   @Option(names = "--tags", split = ",", description = "Tags the worker offers.")
   List<String> tags = List.of();
 
+  @Mixin TlsOptions tls;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
@@ -68,6 +69,7 @@ final class StandaloneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConfigFile.apply(spec, Optional.ofNullable(config), System::getenv);
     PrintWriter out = spec.commandLine().getOut();
+    MasterSettings settings = MasterSettings.local(port).withTls(tls.identity());
     Shutdown shutdown = new Shutdown();
     EtcdSettings etcdSettings;
     if (etcd.explicit()) {
@@ -94,8 +96,7 @@ final class StandaloneCommand implements Callable<Integer> {
       etcdSettings = EtcdSettings.of(local.endpoints());
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Master master =
-        MasterCommand.start(shutdown, etcdSettings, server, MasterSettings.local(port), registry);
+    Master master = MasterCommand.start(shutdown, etcdSettings, server, settings, registry);
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;
@@ -103,9 +104,13 @@ final class StandaloneCommand implements Callable<Integer> {
     workerOptions.ttl = Duration.ofSeconds(10);
     WorkerCommand.start(shutdown, etcdSettings, server, workerOptions, registry);
     out.println();
-    out.println("etcron is running: http://127.0.0.1:" + master.port() + "/");
+    out.println("etcron is running: " + master.url());
     out.println("  etcd       " + etcdSettings.endpointList());
     out.println("  run store  " + server.jdbcUrl().replaceAll(";.*", ""));
+    if (settings.tls().isPresent()) {
+      out.println(
+          "  CLI        ETCRON_SERVER=" + master.url() + " ETCRON_CA=<the CA of --tls-cert>");
+    }
     out.println(
         "  try        ./etcron job apply -f examples/hello.yaml && ./etcron runs --job hello");
     out.println("Press Ctrl-C to stop.");

@@ -91,6 +91,15 @@ public interface JobStore {
    */
   void kill(JobName name, String actor);
 
+  /**
+   * Adds an entry about no job to the audit trail, e.g. an address refused for failed sign-ins.
+   *
+   * @param actor who (a client address)
+   * @param action what, e.g. {@code sign-in-refused}
+   * @param detail what happened, in words
+   */
+  void record(String actor, String action, String detail);
+
   /** The newest audit entries, for one job or all, newest first, at most {@code limit}. */
   List<AuditEntry> audit(Optional<JobName> job, int limit);
 }

@@ -27,12 +27,15 @@ public final class Master implements AutoCloseable {
   private final WorkerDirectory workers;
   private final RunSweeper sweeper;
   private final MasterServer http;
+  private final String url;
 
-  private Master(JobStore jobs, WorkerDirectory workers, RunSweeper sweeper, MasterServer http) {
+  private Master(
+      JobStore jobs, WorkerDirectory workers, RunSweeper sweeper, MasterServer http, String url) {
     this.jobs = jobs;
     this.workers = workers;
     this.sweeper = sweeper;
     this.http = http;
+    this.url = url;
   }
 
   /**
@@ -58,11 +61,13 @@ public final class Master implements AutoCloseable {
                 owner())
             .start();
     MasterServer http;
+    MasterServer.Endpoint at =
+        new MasterServer.Endpoint(
+            settings.host(), settings.port(), settings.tokens(), settings.tls(), settings.clock());
     try {
       http =
           MasterServer.start(
-              new MasterServer.Endpoint(
-                  settings.host(), settings.port(), settings.tokens(), settings.clock()),
+              at,
               new MasterServer.Backends(
                   jobs, runs, workers::list, readiness(client, keys), metrics));
     } catch (RuntimeException e) {
@@ -70,8 +75,14 @@ public final class Master implements AutoCloseable {
       workers.close();
       throw e;
     }
-    log.info("master listening on http://{}:{}/", settings.host(), http.port());
-    return new Master(jobs, workers, sweeper, http);
+    log.info(
+        "master listening on {}{}",
+        MasterServer.url(at, http.port()),
+        settings
+            .tls()
+            .map(t -> " (HTTP/2 and HTTP/1.1, certificate " + t.subject() + ")")
+            .orElse(""));
+    return new Master(jobs, workers, sweeper, http, MasterServer.url(at, http.port()));
   }
 
   /** etcd answers a read within a second; the answer is kept for a second. */
@@ -104,6 +115,11 @@ public final class Master implements AutoCloseable {
 
   public int port() {
     return http.port();
+  }
+
+  /** Its base URL, e.g. {@code https://127.0.0.1:8443/}. */
+  public String url() {
+    return url;
   }
 
   public JobStore jobs() {

@@ -1,13 +1,16 @@
 package io.etcron.master;
 
+import io.etcron.master.auth.TokenSource;
 import io.etcron.master.auth.Tokens;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.store.EtcdSettings;
+import io.etcron.tls.TlsIdentity;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A master's settings. Immutable; each value is checked when the record is made ({@link
@@ -16,7 +19,9 @@ import java.util.Objects;
  *
  * @param host address to bind (127.0.0.1 by default)
  * @param port port to listen on (0: any free port)
- * @param tokens bearer tokens; required unless bound to loopback
+ * @param tokens bearer tokens (fixed, or a file re-read when it changes); required unless bound to
+ *     loopback
+ * @param tls the certificate and key of HTTPS; none: plain HTTP
  * @param namespace etcd key namespace
  * @param retention how long runs are kept
  * @param requestTimeout bound on each etcd request
@@ -25,7 +30,8 @@ import java.util.Objects;
 public record MasterSettings(
     String host,
     int port,
-    Tokens tokens,
+    TokenSource tokens,
+    Optional<TlsIdentity> tls,
     String namespace,
     RetentionPolicy retention,
     Duration requestTimeout,
@@ -37,6 +43,7 @@ public record MasterSettings(
 
   public MasterSettings {
     Objects.requireNonNull(tokens, "tokens");
+    Objects.requireNonNull(tls, "tls");
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(clock, "clock");
     if (host == null || host.isBlank()) {
@@ -61,22 +68,27 @@ public record MasterSettings(
         DEFAULT_HOST,
         port,
         Tokens.none(),
+        Optional.empty(),
         EtcdSettings.DEFAULT_NAMESPACE,
         RetentionPolicy.DEFAULT,
         EtcdSettings.DEFAULT_REQUEST_TIMEOUT,
         Clock.systemUTC());
   }
 
-  public MasterSettings withTokens(Tokens t) {
-    return new MasterSettings(host, port, t, namespace, retention, requestTimeout, clock);
+  public MasterSettings withTokens(TokenSource t) {
+    return new MasterSettings(host, port, t, tls, namespace, retention, requestTimeout, clock);
   }
 
   public MasterSettings withHost(String h) {
-    return new MasterSettings(h, port, tokens, namespace, retention, requestTimeout, clock);
+    return new MasterSettings(h, port, tokens, tls, namespace, retention, requestTimeout, clock);
+  }
+
+  public MasterSettings withTls(Optional<TlsIdentity> t) {
+    return new MasterSettings(host, port, tokens, t, namespace, retention, requestTimeout, clock);
   }
 
   public MasterSettings withRetention(RetentionPolicy r) {
-    return new MasterSettings(host, port, tokens, namespace, r, requestTimeout, clock);
+    return new MasterSettings(host, port, tokens, tls, namespace, r, requestTimeout, clock);
   }
 
   /**
@@ -85,7 +97,7 @@ public record MasterSettings(
    * @throws IllegalArgumentException when the master would expose job control without tokens
    */
   public MasterSettings validate() {
-    if (tokens.isEmpty() && !isLoopback(host)) {
+    if (tokens.current().isEmpty() && !isLoopback(host)) {
       throw new IllegalArgumentException(
           "the master would listen on "
               + host

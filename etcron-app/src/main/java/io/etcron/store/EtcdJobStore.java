@@ -320,6 +320,16 @@ public final class EtcdJobStore implements JobStore {
     }
   }
 
+  @Override
+  public void record(String actor, String action, String detail) {
+    Instant now = clock.instant();
+    AuditEntry entry =
+        new AuditEntry(now, actor, action, "", 0, 0, Optional.empty(), Optional.of(detail));
+    await(
+        client.getKVClient().put(bytes(auditKey(now)), bytes(Json.write(entry))),
+        "write the audit trail");
+  }
+
   /** The newest entries first; pages back through the trail until {@code limit} are found. */
   @Override
   public List<AuditEntry> audit(Optional<JobName> job, int limit) {
@@ -343,7 +353,8 @@ public final class EtcdJobStore implements JobStore {
               "read the audit trail");
       revision = response.getHeader().getRevision();
       for (KeyValue kv : response.getKvs()) {
-        AuditEntry e = Json.read(string(kv.getValue()), AuditEntry.class);
+        // Tolerant: an entry a newer master wrote may have fields this one does not know.
+        AuditEntry e = Json.readStored(string(kv.getValue()), AuditEntry.class);
         if (job.isEmpty() || job.get().value().equals(e.job())) {
           entries.add(withVersion(e, kv));
           if (entries.size() >= limit) {
@@ -373,7 +384,8 @@ public final class EtcdJobStore implements JobStore {
         e.job(),
         e.previousVersion(),
         writes ? kv.getModRevision() : 0,
-        e.definition());
+        e.definition(),
+        e.detail());
   }
 
   private Versioned require(JobName name) {
@@ -390,13 +402,15 @@ public final class EtcdJobStore implements JobStore {
       String actor, String action, String job, long previousVersion, Optional<JobSpec> definition) {
     Instant now = clock.instant();
     // The entry's own mod revision is the job's new version: written in the same transaction.
-    String key =
-        keys.audits()
-            + Keys.pad(now)
-            + "-"
-            + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
     AuditEntry entry = new AuditEntry(now, actor, action, job, previousVersion, 0, definition);
-    return Op.put(bytes(key), bytes(Json.write(entry)), PutOption.DEFAULT);
+    return Op.put(bytes(auditKey(now)), bytes(Json.write(entry)), PutOption.DEFAULT);
+  }
+
+  private String auditKey(Instant now) {
+    return keys.audits()
+        + Keys.pad(now)
+        + "-"
+        + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
   }
 
   private <T> T await(CompletableFuture<T> future, String what) {

@@ -3,8 +3,10 @@ package io.etcron.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.etcron.master.auth.TokenSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -89,11 +91,15 @@ class ConfigFileTest {
   void tokens_are_a_list_in_the_file() throws Exception {
     Path f = yaml("token:\n  - a:admin:0123456789abcdef\n  - v:viewer:fedcba9876543210\n");
     MasterCommand listed = parse(f, Map.of("ETCRON_TOKEN", "not-a-token-spec"));
-    assertThat(listed.tokens().lookup("fedcba9876543210").orElseThrow().name()).isEqualTo("v");
+    assertThat(listed.tokens().current().lookup("fedcba9876543210").orElseThrow().name())
+        .isEqualTo("v");
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "a:admin:0123456789abcdef\n");
+    Files.setPosixFilePermissions(tokens, PosixFilePermissions.fromString("rw-------"));
     MasterCommand m = parse(yaml("tokens-file: " + tokens + "\n"), Map.of());
-    assertThat(m.tokens().lookup("0123456789abcdef")).isPresent();
+    try (var file = (AutoCloseable) m.tokens()) {
+      assertThat(((TokenSource) file).current().lookup("0123456789abcdef")).isPresent();
+    }
     assertThat(List.of(m.tokensFile)).containsExactly(tokens);
   }
 

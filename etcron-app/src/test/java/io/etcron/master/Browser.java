@@ -23,6 +23,11 @@ final class Browser implements AutoCloseable {
   private final Path screenshots;
 
   Browser() {
+    this(new String[0]);
+  }
+
+  /** With more Chromium arguments, e.g. a certificate to accept. */
+  Browser(String... more) {
     try {
       ChromeOptions o = new ChromeOptions();
       o.setBinary("/usr/bin/chromium");
@@ -38,6 +43,7 @@ final class Browser implements AutoCloseable {
           "--window-size=1500,1300",
           "--user-data-dir=" + Files.createTempDirectory("chrome"),
           "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost");
+      o.addArguments(more);
       ChromeDriverService service =
           new ChromeDriverService.Builder()
               .usingDriverExecutable(new File("/usr/bin/chromedriver"))

@@ -2,16 +2,28 @@ package io.etcron.master.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * The master's bearer tokens, each with a name and a role, written {@code name:role:secret}.
- * Secrets are compared in constant time. Immutable.
+ * The master's bearer tokens, each with a name and a role, written {@code name:role:secret} or
+ * {@code name:role:sha256:<64 hex digits>} (the SHA-256 of the secret, so that the file does not
+ * hold the secret itself; {@code etcron token hash} prints it). A secret written {@code sha256:…}
+ * is always read as a hash. Only hashes are kept in memory; a presented token is hashed and
+ * compared with every entry in constant time. Immutable; a fixed {@link TokenSource}.
  */
-public final class Tokens {
-  private record Entry(Principal principal, byte[] secret) {}
+public final class Tokens implements TokenSource {
+  /** Shortest secret accepted. */
+  public static final int MIN_SECRET = 16;
+
+  private static final String HASHED = "sha256:";
+  private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
+
+  private record Entry(Principal principal, byte[] hash) {}
 
   private final List<Entry> entries;
 
@@ -24,7 +36,7 @@ public final class Tokens {
   }
 
   /**
-   * Parses {@code name:role:secret} specs.
+   * Parses {@code name:role:secret} and {@code name:role:sha256:<hex>} specs.
    *
    * @throws IllegalArgumentException naming the bad spec (without its secret)
    */
@@ -32,38 +44,92 @@ public final class Tokens {
     List<Entry> entries = new ArrayList<>();
     for (String spec : specs) {
       String[] parts = spec.split(":", 3);
-      if (parts.length != 3 || parts[0].isBlank() || parts[2].length() < 16) {
+      String name = parts.length > 0 ? parts[0] : "";
+      if (parts.length != 3 || name.isBlank()) {
         throw new IllegalArgumentException(
             "token \""
-                + (parts.length > 0 ? parts[0] : "")
-                + "\" must be written name:role:secret with a secret of"
-                + " at least 16 characters (e.g. ops:operator:$(openssl rand -hex 16))");
+                + name
+                + "\" must be written name:role:secret (e.g. ops:operator:$(openssl rand -hex 16))"
+                + " or name:role:sha256:HEX");
       }
-      if (parts[0].chars().anyMatch(c -> c == ':' || Character.isISOControl(c))
-          || parts[0].length() > 64) {
+      if (name.chars().anyMatch(Character::isISOControl) || name.length() > 64) {
         throw new IllegalArgumentException(
-            "token name \""
-                + parts[0]
-                + "\" must be at most 64 characters without control characters");
+            "token name \"" + name + "\" must be at most 64 characters without control characters");
       }
-      entries.add(
-          new Entry(
-              new Principal(parts[0], Role.parse(parts[1])),
-              parts[2].getBytes(StandardCharsets.UTF_8)));
+      entries.add(new Entry(new Principal(name, Role.parse(parts[1])), hashOf(name, parts[2])));
     }
     return new Tokens(entries);
+  }
+
+  private static byte[] hashOf(String name, String secret) {
+    if (secret.startsWith(HASHED)) {
+      String hex = secret.substring(HASHED.length());
+      if (!HEX64.matcher(hex).matches()) {
+        throw new IllegalArgumentException(
+            "token \""
+                + name
+                + "\": a hashed secret is sha256: and 64 hex digits (etcron token hash prints it)");
+      }
+      return HexFormat.of().parseHex(hex);
+    }
+    if (secret.length() < MIN_SECRET) {
+      throw new IllegalArgumentException(
+          "token \""
+              + name
+              + "\" needs a secret of at least "
+              + MIN_SECRET
+              + " characters (e.g. $(openssl rand -hex 16))");
+    }
+    return sha256(secret);
+  }
+
+  /** {@code sha256:<hex>}: how {@code secret} is written hashed in a token spec. */
+  public static String hashed(String secret) {
+    if (secret.length() < MIN_SECRET) {
+      throw new IllegalArgumentException(
+          "a secret must be at least " + MIN_SECRET + " characters (e.g. openssl rand -hex 16)");
+    }
+    return HASHED + HexFormat.of().formatHex(sha256(secret));
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  @Override
+  public Tokens current() {
+    return this;
   }
 
   public boolean isEmpty() {
     return entries.isEmpty();
   }
 
-  /** The principal whose secret is {@code secret}, if any. */
+  /** How many tokens there are. */
+  public int size() {
+    return entries.size();
+  }
+
+  /** These tokens and {@code more}. */
+  public Tokens and(Tokens more) {
+    List<Entry> all = new ArrayList<>(entries);
+    all.addAll(more.entries);
+    return new Tokens(all);
+  }
+
+  /**
+   * The principal whose secret is {@code secret}, if any. Hashes the secret once and compares it
+   * with every entry, matched or not, in constant time.
+   */
   public Optional<Principal> lookup(String secret) {
-    byte[] given = secret.getBytes(StandardCharsets.UTF_8);
+    byte[] given = sha256(secret);
     Principal found = null;
     for (Entry e : entries) {
-      if (MessageDigest.isEqual(e.secret(), given)) {
+      if (MessageDigest.isEqual(e.hash(), given) && found == null) {
         found = e.principal();
       }
     }

@@ -15,6 +15,7 @@ enum ApiError {
   WRONG_TYPE(HttpStatus.BAD_REQUEST, "wrong_type"),
   METHOD_OVERRIDE(HttpStatus.BAD_REQUEST, "method_override_refused"),
   UNAUTHORIZED(HttpStatus.UNAUTHORIZED, "unauthorized"),
+  TOO_MANY_SIGN_INS(HttpStatus.TOO_MANY_REQUESTS, "too_many_sign_ins"),
   FORBIDDEN(HttpStatus.FORBIDDEN, "forbidden"),
   CROSS_ORIGIN(HttpStatus.FORBIDDEN, "cross_origin_refused"),
   HOST_REFUSED(HttpStatus.FORBIDDEN, "host_refused"),

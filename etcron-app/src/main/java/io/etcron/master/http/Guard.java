@@ -15,8 +15,9 @@ import java.util.Set;
  * <ul>
  *   <li>a method-override header ({@code X-HTTP-Method-Override} and its cousins) is refused, so a
  *       GET can never act as a DELETE behind a proxy that filters by method;
- *   <li>a state-changing request from another site's page ({@code Origin} not this master, or
- *       {@code Sec-Fetch-Site: cross-site}) is refused: no cross-site request forgery;
+ *   <li>a state-changing request from another site's page ({@code Origin} not this master's scheme,
+ *       host and port, or {@code Sec-Fetch-Site: cross-site}) is refused: no cross-site request
+ *       forgery;
  *   <li>without tokens (loopback mode), a {@code Host} other than a loopback name or address is
  *       refused: a page whose DNS name is rebound to 127.0.0.1 cannot reach the API.
  * </ul>
@@ -41,7 +42,7 @@ final class Guard {
             h, h + " is not honoured: send the request with the method you mean");
       }
     }
-    String host = Optional.ofNullable(ctx.header("Host")).orElse("");
+    String host = authority(ctx);
     if (loopbackOnly && !isLoopback(authorityHost(host))) {
       throw ApiError.HOST_REFUSED.at(
           "Host",
@@ -53,7 +54,7 @@ final class Guard {
     if (!SAFE.contains(ctx.req().getMethod().toUpperCase(Locale.ROOT))) {
       String origin = ctx.header("Origin");
       boolean crossSite = "cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"));
-      if (crossSite || (origin != null && !sameOrigin(origin, host))) {
+      if (crossSite || (origin != null && !sameOrigin(origin, ctx.scheme(), host))) {
         throw ApiError.CROSS_ORIGIN.at(
             "Origin",
             "a "
@@ -65,13 +66,48 @@ final class Guard {
     }
   }
 
-  private static boolean sameOrigin(String origin, String host) {
+  /**
+   * The authority the request is addressed to: its {@code Host} header, or over HTTP/2, which has
+   * none, the {@code :authority} Jetty exposes as the server name and port.
+   */
+  private static String authority(Context ctx) {
+    String host = ctx.header("Host");
+    if (host != null) {
+      return host;
+    }
+    String name = ctx.req().getServerName();
+    if (name == null || name.isEmpty()) {
+      return "";
+    }
+    return (name.contains(":") && !name.startsWith("[") ? "[" + name + "]" : name)
+        + ":"
+        + ctx.req().getServerPort();
+  }
+
+  /**
+   * Host and port equal, and no http page for an https master. An https page for an http master is
+   * the master behind a proxy that ends TLS, so the origin's scheme gives default ports.
+   */
+  static boolean sameOrigin(String origin, String scheme, String host) {
     try {
       URI o = URI.create(origin);
-      return o.getRawAuthority() != null && o.getRawAuthority().equalsIgnoreCase(host);
+      String theirs = o.getScheme();
+      if (theirs == null
+          || o.getRawAuthority() == null
+          || (scheme.equalsIgnoreCase("https") && !theirs.equalsIgnoreCase("https"))) {
+        return false;
+      }
+      return withPort(o.getRawAuthority(), theirs).equalsIgnoreCase(withPort(host, theirs));
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** {@code authority} with its scheme's default port when it names none. */
+  private static String withPort(String authority, String scheme) {
+    boolean hasPort =
+        authority.startsWith("[") ? authority.contains("]:") : authority.contains(":");
+    return hasPort ? authority : authority + (scheme.equalsIgnoreCase("https") ? ":443" : ":80");
   }
 
   /** The host part of {@code host[:port]} or {@code [v6][:port]}. */

@@ -2,15 +2,17 @@ package io.etcron.master.http;
 
 import io.etcron.job.JobStore;
 import io.etcron.json.Json;
-import io.etcron.master.auth.Tokens;
+import io.etcron.master.auth.TokenSource;
 import io.etcron.run.RunStore;
 import io.etcron.store.WorkerInfo;
+import io.etcron.tls.TlsIdentity;
 import io.javalin.Javalin;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.security.RouteRole;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
@@ -29,10 +31,13 @@ public final class MasterServer implements AutoCloseable {
    *
    * @param host address to bind
    * @param port port (0: any free one)
-   * @param tokens bearer tokens; none means loopback mode (every caller is admin)
+   * @param tokens bearer tokens, read at each request; none at start means loopback mode (every
+   *     caller is admin)
+   * @param tls the certificate and key to serve HTTPS with (HTTP/2 and HTTP/1.1); none: plain HTTP
    * @param clock the master's clock
    */
-  public record Endpoint(String host, int port, Tokens tokens, Clock clock) {}
+  public record Endpoint(
+      String host, int port, TokenSource tokens, Optional<TlsIdentity> tls, Clock clock) {}
 
   /**
    * What the API serves from.
@@ -74,7 +79,7 @@ public final class MasterServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    Auth auth = new Auth(at.tokens());
+    Auth auth = new Auth(at.tokens(), SignInLimiter.standard(), SignInAudit.standard(from.jobs()));
     Guard guard = new Guard(!auth.required());
     String[] openApi = new String[1];
     List<Route> routes =
@@ -91,6 +96,12 @@ public final class MasterServer implements AutoCloseable {
               config.jetty.host = at.host();
               config.jetty.port = at.port();
               config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+              at.tls()
+                  .ifPresent(
+                      tls ->
+                          config.jetty.addConnector(
+                              (server, http) ->
+                                  Https.connector(server, http, at.host(), at.port(), tls)));
               config.startup.showJavalinBanner = false;
               config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
               config.http.maxRequestSize = MAX_BODY;
@@ -120,6 +131,12 @@ public final class MasterServer implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return app.port();
+  }
+
+  /** Its base URL, e.g. {@code https://127.0.0.1:8443/}. */
+  public static String url(Endpoint at, int port) {
+    String host = at.host().contains(":") ? "[" + at.host() + "]" : at.host();
+    return (at.tls().isPresent() ? "https" : "http") + "://" + host + ":" + port + "/";
   }
 
   /** The route table. */

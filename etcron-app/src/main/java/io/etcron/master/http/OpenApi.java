@@ -104,7 +104,7 @@ final class OpenApi {
   static List<Integer> errors(Route r) {
     List<Integer> s = new ArrayList<>(List.of(400, 403));
     if (r.role() != Role.PUBLIC) {
-      s.add(401);
+      s.addAll(List.of(401, 429));
     }
     if (r.path().contains("{")) {
       s.add(404);

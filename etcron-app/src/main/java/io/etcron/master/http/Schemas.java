@@ -254,17 +254,19 @@ final class Schemas {
         "at",
         dateTime(),
         "actor",
-        str("token name"),
+        str("token name; for sign-in-refused the client address"),
         "action",
-        str("create, update, delete, pause, resume, trigger, kill"),
+        str("create, update, delete, pause, resume, trigger, kill, sign-in-refused"),
         "job",
-        str("job name"),
+        str("job name; empty for an entry about no job"),
         "previousVersion",
         integer(0),
         "version",
         integer(0),
         "definition",
-        ref("JobSpec"));
+        ref("JobSpec"),
+        "detail",
+        str("what happened, for an entry about no job"));
   }
 
   private static Map<String, Object> error() {

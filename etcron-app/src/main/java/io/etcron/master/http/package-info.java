@@ -5,7 +5,10 @@
  * RunsApi}, {@code ClusterApi}) are small, and {@code ErrorMapper} maps every failure once to a
  * JSON error {@code {error, message, field?, fields?}}.
  *
- * <p>May depend on the domain, the stores' value types, {@code master.auth} and the JSON mapper;
- * never on {@code io.etcron.master} itself, the worker or the CLI.
+ * <p>{@code Https} is the TLS connector (HTTP/2 and HTTP/1.1 by ALPN); {@code SignInLimiter} and
+ * {@code SignInAudit} bound and record failed sign-ins.
+ *
+ * <p>May depend on the domain, the stores' value types, {@code master.auth}, {@code tls} and the
+ * JSON mapper; never on {@code io.etcron.master} itself, the worker or the CLI.
  */
 package io.etcron.master.http;

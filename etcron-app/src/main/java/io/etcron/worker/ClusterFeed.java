@@ -28,6 +28,10 @@ final class ClusterFeed implements AutoCloseable {
   private final Client client;
   private final Keys keys;
   private final Duration requestTimeout;
+
+  /** A first listing that takes longer than this is logged with its size. */
+  private static final Duration SLOW_LISTING = Duration.ofSeconds(1);
+
   private final CursorView cursors;
   private final Members members;
   private final Scheduler scheduler;
@@ -73,9 +77,15 @@ final class ClusterFeed implements AutoCloseable {
 
   private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout)
       throws InterruptedException {
+    long start = System.nanoTime();
     PrefixMirror m = PrefixMirror.start(client, prefix, listener, requestTimeout);
     mirrors.add(m);
-    if (!m.awaitSynced(timeout)) {
+    boolean synced = m.awaitSynced(timeout);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    if (synced && took.compareTo(SLOW_LISTING) > 0) {
+      log.info("listed {} keys of {} in {} ms", m.size(), prefix, took.toMillis());
+    }
+    if (!synced) {
       if (m.size() > 0) {
         // etcd answered: the listing is applied too slowly (a heap too small, a starved CPU).
         throw new IllegalStateException(

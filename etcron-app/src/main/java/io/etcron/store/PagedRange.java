@@ -141,8 +141,13 @@ public final class PagedRange {
     List<KeyValue> kept = new ArrayList<>();
     long at = 0;
     int scanned = 0;
+    // The first read asks for what is wanted (and one more, to know whether the page is the last):
+    // a page without a filter costs one small read. Each further read asks four times as many,
+    // up to a full page, so a filter that keeps little gets there in a few reads.
+    int ask = want + 1;
     while (true) {
-      int limit = Math.min(pageKeys, Math.max(1, maxScan - scanned));
+      int limit = Math.min(Math.min(ask, pageKeys), Math.max(1, maxScan - scanned));
+      ask = (int) Math.min((long) ask * 4, pageKeys);
       GetResponse response;
       try {
         response = read(from, end, at, limit, prefix);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcron.bench.BenchJobs;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -103,6 +105,61 @@ class PrefixMirrorPagingIT {
     assertThat(jobs).hasSize(KEYS);
     assertThat(jobs.get(0).job().name().value()).isEqualTo("j000000");
     assertThat(jobs.get(KEYS - 1).job().name().value()).isEqualTo(String.format("j%06d", KEYS - 1));
+  }
+
+  @Test
+  void a_slice_reads_what_its_page_needs_and_resumes_where_it_stopped() throws Exception {
+    Client c = etcd.client();
+    fill(c, "/s/");
+    // etcd's own client, with the keys each range asks for written down.
+    List<Long> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    KV kvClient = c.getKVClient();
+    KV counting =
+        (KV)
+            java.lang.reflect.Proxy.newProxyInstance(
+                KV.class.getClassLoader(),
+                new Class<?>[] {KV.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("get") && args.length == 2) {
+                    asked.add(((GetOption) args[1]).getLimit());
+                  }
+                  return method.invoke(kvClient, args);
+                });
+    PagedRange range = PagedRange.of(counting, Duration.ofSeconds(5));
+    PagedRange.Slice first = range.slice("/s/jobs/", Optional.empty(), 100, 10_000, kv -> true);
+    // No filter: one read of the page and one key more (to know it is not the last), not a
+    // listing page of thousands.
+    assertThat(asked).containsExactly(101L);
+    assertThat(first.kept()).hasSize(100);
+    assertThat(Keys.string(first.kept().get(99).getKey())).isEqualTo("/s/jobs/j000099");
+    PagedRange.Slice second = range.slice("/s/jobs/", first.resumeAfter(), 100, 10_000, kv -> true);
+    assertThat(Keys.string(second.kept().get(0).getKey())).isEqualTo("/s/jobs/j000100");
+
+    // A filter that keeps one key in a thousand reads on, in growing reads, within the bound.
+    PagedRange.Slice sparse =
+        range.slice(
+            "/s/jobs/",
+            Optional.empty(),
+            5,
+            10_000,
+            kv -> Keys.string(kv.getKey()).endsWith("000"));
+    assertThat(sparse.kept())
+        .extracting(kv -> Keys.string(kv.getKey()))
+        .containsExactly(
+            "/s/jobs/j000000",
+            "/s/jobs/j001000",
+            "/s/jobs/j002000",
+            "/s/jobs/j003000",
+            "/s/jobs/j004000");
+    PagedRange.Slice bounded =
+        range.slice(
+            "/s/jobs/",
+            Optional.empty(),
+            50,
+            10_000,
+            kv -> Keys.string(kv.getKey()).endsWith("000"));
+    assertThat(bounded.kept()).hasSize(10); // j000000 .. j009000: 10 000 keys read, no more
+    assertThat(bounded.resumeAfter()).isPresent();
   }
 
   @Test

@@ -76,6 +76,12 @@ final class MasterCommand implements Callable<Integer> {
       description = "Keep at most this many runs per job (default ${DEFAULT-VALUE}).")
   int retentionRuns = RetentionPolicy.DEFAULT.maxRunsPerJob();
 
+  @Option(
+      names = "--audit-retention",
+      converter = DurationConverter.class,
+      description = "Delete audit entries older than this (default 365d).")
+  Duration auditRetention = RetentionPolicy.DEFAULT.auditMaxAge();
+
   @Mixin TlsOptions tls;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
@@ -104,7 +110,7 @@ final class MasterCommand implements Callable<Integer> {
         MasterSettings.local(port)
             .withHost(host)
             .withTls(tls.identity())
-            .withRetention(new RetentionPolicy(retentionAge, retentionRuns));
+            .withRetention(new RetentionPolicy(retentionAge, retentionRuns, auditRetention));
     return s.withTokens(tokens());
   }
 

@@ -1,5 +1,6 @@
 package io.etcron.job;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -100,6 +101,26 @@ public interface JobStore {
    */
   void record(String actor, String action, String detail);
 
-  /** The newest audit entries, for one job or all, newest first, at most {@code limit}. */
-  List<AuditEntry> audit(Optional<JobName> job, int limit);
+  /**
+   * A page of the audit trail, newest first.
+   *
+   * @param nextCursor where the next (older) page starts, if entries may remain
+   */
+  record AuditPage(List<AuditEntry> entries, Optional<String> nextCursor) {}
+
+  /**
+   * Audit entries, for one job or all, newest first: at most {@code limit}, older than the entry
+   * {@code cursor} names (from the newest if empty). A request reads a bounded number of entries,
+   * so a filter that matches little answers a short page and a cursor to go on with.
+   *
+   * @throws IllegalArgumentException when {@code cursor} is not one this store gave
+   */
+  AuditPage audit(Optional<JobName> job, Optional<String> cursor, int limit);
+
+  /**
+   * Deletes at most {@code max} of the oldest audit entries written before {@code before}.
+   *
+   * @return how many were deleted
+   */
+  int pruneAudit(Instant before, int max);
 }

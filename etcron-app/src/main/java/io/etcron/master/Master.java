@@ -55,6 +55,7 @@ public final class Master implements AutoCloseable {
                 client,
                 settings.namespace(),
                 runs,
+                jobs,
                 workers,
                 settings.retention(),
                 settings.clock(),

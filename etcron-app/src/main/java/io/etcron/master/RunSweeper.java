@@ -1,6 +1,7 @@
 package io.etcron.master;
 
 import io.etcd.jetcd.Client;
+import io.etcron.job.JobStore;
 import io.etcron.lock.Election;
 import io.etcron.lock.HeldLock;
 import io.etcron.lock.LockException;
@@ -22,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The duties one master does for the cluster, on the master that wins the {@code run-sweeper}
- * election: marks RUNNING runs of workers that are gone as LOST, and applies the retention policy.
- * A worker counts as gone when it has been missing from {@code workers/} for two sweeps in a row,
- * so a registration that the mirror has not seen yet is never mistaken for a death. Runs on one
- * named thread; campaigns again when its leadership is lost.
+ * election: marks RUNNING runs of workers that are gone as LOST, and applies the retention policy
+ * to runs and the audit trail. A worker counts as gone when it has been missing from {@code
+ * workers/} for two sweeps in a row, so a registration that the mirror has not seen yet is never
+ * mistaken for a death. Runs on one named thread; campaigns again when its leadership is lost.
  */
 public final class RunSweeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunSweeper.class);
@@ -35,6 +36,7 @@ public final class RunSweeper implements AutoCloseable {
   private final Client client;
   private final String namespace;
   private final RunStore runs;
+  private final JobStore jobs;
   private final WorkerDirectory workers;
   private final RetentionPolicy retention;
   private final Clock clock;
@@ -50,10 +52,12 @@ public final class RunSweeper implements AutoCloseable {
       Client client,
       String namespace,
       RunStore runs,
+      JobStore jobs,
       WorkerDirectory workers,
       RetentionPolicy retention,
       Clock clock,
       String owner) {
+    this.jobs = jobs;
     this.client = client;
     this.namespace = namespace;
     this.runs = runs;
@@ -74,6 +78,25 @@ public final class RunSweeper implements AutoCloseable {
   /** Whether this master leads the sweeping now. */
   public boolean isLeader() {
     return leader;
+  }
+
+  /** Audit entries deleted per sweep at most, in requests of a bounded size. */
+  static final int AUDIT_PRUNE_MAX = 10_000;
+
+  private static final int AUDIT_PRUNE_CHUNK = 1_000;
+
+  /** Deletes audit entries older than the retention, in bounded chunks; how many. */
+  private int pruneAudit() {
+    Instant before = clock.instant().minus(retention.auditMaxAge());
+    int total = 0;
+    while (total < AUDIT_PRUNE_MAX) {
+      int n = jobs.pruneAudit(before, AUDIT_PRUNE_CHUNK);
+      total += n;
+      if (n < AUDIT_PRUNE_CHUNK) {
+        break;
+      }
+    }
+    return total;
   }
 
   private void runUntilClosed() {
@@ -102,6 +125,10 @@ public final class RunSweeper implements AutoCloseable {
             int deleted = runs.applyRetention(retention, clock.instant());
             if (deleted > 0) {
               log.info("retention deleted {} runs", deleted);
+            }
+            int audits = pruneAudit();
+            if (audits > 0) {
+              log.info("retention deleted {} audit entries", audits);
             }
             lastRetention = clock.instant();
           }

@@ -330,13 +330,33 @@ public final class EtcdJobStore implements JobStore {
         "write the audit trail");
   }
 
-  /** The newest entries first; pages back through the trail until {@code limit} are found. */
+  /** Audit entries read per request at most, whatever the job filter keeps. */
+  static final int MAX_AUDIT_SCAN = 10_000;
+
+  private static final java.util.regex.Pattern AUDIT_CURSOR =
+      java.util.regex.Pattern.compile("[0-9]{19}-[0-9a-f]{6}");
+
+  /**
+   * The newest entries first. etcd has no descending range without a sort, which reads the range it
+   * sorts: each read is bounded by the cursor above, and the trail itself by its retention.
+   */
   @Override
-  public List<AuditEntry> audit(Optional<JobName> job, int limit) {
+  public AuditPage audit(Optional<JobName> job, Optional<String> cursor, int limit) {
+    ByteSequence end =
+        cursor
+            .map(
+                c -> {
+                  if (!AUDIT_CURSOR.matcher(c).matches()) {
+                    throw new IllegalArgumentException(
+                        "cursor: \"" + c + "\" is not a cursor of the audit trail");
+                  }
+                  return bytes(keys.audits() + c);
+                })
+            .orElse(io.etcd.jetcd.options.OptionsUtil.prefixEndOf(bytes(keys.audits())));
     List<AuditEntry> entries = new ArrayList<>();
-    ByteSequence end = io.etcd.jetcd.options.OptionsUtil.prefixEndOf(bytes(keys.audits()));
     long revision = 0;
-    while (entries.size() < limit) {
+    int scanned = 0;
+    while (true) {
       GetResponse response =
           await(
               client
@@ -348,27 +368,63 @@ public final class EtcdJobStore implements JobStore {
                           .withRevision(revision)
                           .withSortField(GetOption.SortTarget.KEY)
                           .withSortOrder(GetOption.SortOrder.DESCEND)
-                          .withLimit(Math.min(AUDIT_PAGE, Math.max(limit, 1)))
+                          .withLimit(Math.min(AUDIT_PAGE, MAX_AUDIT_SCAN - scanned))
                           .build()),
               "read the audit trail");
       revision = response.getHeader().getRevision();
-      for (KeyValue kv : response.getKvs()) {
+      List<KeyValue> kvs = response.getKvs();
+      for (int i = 0; i < kvs.size(); i++) {
+        KeyValue kv = kvs.get(i);
+        scanned++;
         // Tolerant: an entry a newer master wrote may have fields this one does not know.
         AuditEntry e = Json.readStored(string(kv.getValue()), AuditEntry.class);
         if (job.isEmpty() || job.get().value().equals(e.job())) {
           entries.add(withVersion(e, kv));
-          if (entries.size() >= limit) {
-            break;
-          }
+        }
+        boolean last = i == kvs.size() - 1 && !response.isMore();
+        if (entries.size() >= limit || scanned >= MAX_AUDIT_SCAN) {
+          return new AuditPage(
+              entries,
+              last ? Optional.empty() : Optional.of(Keys.name(keys.audits(), string(kv.getKey()))));
         }
       }
-      if (!response.isMore() || response.getKvs().isEmpty()) {
-        break;
+      if (!response.isMore() || kvs.isEmpty()) {
+        return new AuditPage(entries, Optional.empty());
       }
-      // The next page holds the keys before the oldest one read (keys sort by time).
-      end = response.getKvs().get(response.getKvs().size() - 1).getKey();
+      // The next read holds the keys before the oldest one read (keys sort by time).
+      end = kvs.get(kvs.size() - 1).getKey();
     }
-    return entries;
+  }
+
+  @Override
+  public int pruneAudit(Instant before, int max) {
+    ByteSequence from = bytes(keys.audits());
+    ByteSequence cutoff = bytes(keys.audits() + Keys.pad(before));
+    List<KeyValue> old =
+        await(
+                client
+                    .getKVClient()
+                    .get(
+                        from,
+                        GetOption.builder()
+                            .withRange(cutoff)
+                            .withKeysOnly(true)
+                            .withLimit(max)
+                            .build()),
+                "read the audit trail")
+            .getKvs();
+    if (old.isEmpty()) {
+      return 0;
+    }
+    byte[] last = old.get(old.size() - 1).getKey().getBytes();
+    ByteSequence afterLast = ByteSequence.from(java.util.Arrays.copyOf(last, last.length + 1));
+    return (int)
+        await(
+                client
+                    .getKVClient()
+                    .delete(from, DeleteOption.builder().withRange(afterLast).build()),
+                "prune the audit trail")
+            .getDeleted();
   }
 
   private static AuditEntry withVersion(AuditEntry e, KeyValue kv) {

@@ -4,8 +4,10 @@ import io.etcron.job.JobStore;
 import io.etcron.master.auth.Principal;
 import io.etcron.store.WorkerInfo;
 import io.javalin.http.Context;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -33,7 +35,17 @@ final class ClusterApi {
 
   void audit(Context ctx) {
     var job = Params.name(ctx, "job");
-    ctx.json(Map.of("entries", jobs.audit(job, Params.intParam(ctx, "limit", 100, 1, 1000))));
+    var cursor = Optional.ofNullable(ctx.queryParam("cursor")).filter(c -> !c.isBlank());
+    JobStore.AuditPage page;
+    try {
+      page = jobs.audit(job, cursor, Params.intParam(ctx, "limit", 100, 1, 1000));
+    } catch (IllegalArgumentException e) {
+      throw ApiError.BAD_REQUEST.at("cursor", e.getMessage());
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("entries", page.entries());
+    page.nextCursor().ifPresent(c -> body.put("nextCursor", c));
+    ctx.json(body);
   }
 
   void me(Context ctx) {

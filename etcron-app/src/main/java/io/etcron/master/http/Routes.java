@@ -160,7 +160,9 @@ final class Routes {
                 "The audit trail of job changes, newest first",
                 cluster::audit)
             .withQuery(
-                text("job", "only this job's entries"), number("limit", 1, 1000, "default 100"))
+                text("job", "only this job's entries"),
+                number("limit", 1, 1000, "default 100"),
+                text("cursor", "the nextCursor of the previous page"))
             .answering(200, "AuditList"),
         Route.of(
                 GET,

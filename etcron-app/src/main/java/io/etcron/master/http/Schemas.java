@@ -95,7 +95,9 @@ final class Schemas {
     s.put("Worker", worker());
     s.put("WorkerList", object(List.of("workers"), "workers", array(ref("Worker"))));
     s.put("Audit", audit());
-    s.put("AuditList", object(List.of("entries"), "entries", array(ref("Audit"))));
+    s.put(
+        "AuditList",
+        object(List.of("entries"), "entries", array(ref("Audit")), "nextCursor", str("next page")));
     s.put(
         "Me",
         object(

@@ -12,9 +12,9 @@ export async function workersPage(nav) {
       h('thead', {}, h('tr', {}, ['Id', 'Host', 'Pid', 'Tags', 'Capacity', 'Running', 'Lease', 'Up since', 'Version'].map(t => h('th', {}, t)))),
       body)));
   const refresh = async () => {
-    let workers;
+    let workers, nextCursor;
     try {
-      ({ workers } = await get('/api/v1/workers'));
+      ({ workers, nextCursor } = await get('/api/v1/workers'));
     } catch (e) {
       stale.replaceChildren(staleNote(e, shownAt));
       if (!shownAt) throw e;
@@ -31,7 +31,9 @@ export async function workersPage(nav) {
         ? h('span', { class: 'badge bg-warning text-dark' }, 'draining')
         : h('span', { class: 'badge bg-success' }, 'live')),
       h('td', { title: when(w.startedAt) }, ago(w.startedAt)), h('td', {}, w.version)))
-      : [h('tr', {}, h('td', { colspan: 9, class: 'text-muted' }, 'No live worker: start one with ./etcron worker'))]));
+      : [h('tr', {}, h('td', { colspan: 9, class: 'text-muted' }, 'No live worker: start one with ./etcron worker'))]),
+      ...(nextCursor ? [h('tr', {}, h('td', { colspan: 9, class: 'text-muted', id: 'workers-more' },
+        `The first ${workers.length} workers by id; the API pages the rest (GET /api/v1/workers?cursor=…)`))] : []));
   };
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 5000);

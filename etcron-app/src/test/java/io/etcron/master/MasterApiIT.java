@@ -7,13 +7,18 @@ import io.etcron.master.auth.Tokens;
 import io.etcron.master.http.Route;
 import io.etcron.run.InMemoryRunStore;
 import io.etcron.store.Keys;
+import io.etcron.store.WorkerInfo;
 import io.etcron.testing.EtcdExtension;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +63,40 @@ class MasterApiIT {
 
   static String job(String schedule, String command) {
     return "{\"schedule\":\"" + schedule + "\",\"command\":\"" + command + "\"}";
+  }
+
+  @Test
+  void workers_page_by_id_with_a_cursor() throws Exception {
+    for (String id : List.of("pw-c", "pw-a", "pw-e", "pw-b", "pw-d")) {
+      WorkerInfo w =
+          new WorkerInfo(id, "h", 1, "t", Set.of(), 1, Instant.EPOCH, List.of(), "1", false);
+      etcd.client()
+          .getKVClient()
+          .put(Keys.bytes(Keys.of("/etcron/").worker(id)), Keys.bytes(io.etcron.json.Json.write(w)))
+          .get(5, TimeUnit.SECONDS);
+    }
+    List<String> ids = new ArrayList<>();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> admin.get("/api/v1/workers").json().get("workers").size() >= 5);
+    String cursor = "";
+    int pages = 0;
+    while (cursor != null) {
+      JsonNode page = admin.get("/api/v1/workers?limit=2&cursor=" + cursor).json();
+      page.get("workers").forEach(w -> ids.add(w.get("id").asText()));
+      cursor = page.has("nextCursor") ? page.get("nextCursor").asText() : null;
+      pages++;
+    }
+    assertThat(ids)
+        .filteredOn(i -> i.startsWith("pw-"))
+        .containsExactly("pw-a", "pw-b", "pw-c", "pw-d", "pw-e");
+    assertThat(pages).isGreaterThanOrEqualTo(3);
+    for (String id : List.of("pw-a", "pw-b", "pw-c", "pw-d", "pw-e")) {
+      etcd.client()
+          .getKVClient()
+          .delete(Keys.bytes(Keys.of("/etcron/").worker(id)))
+          .get(5, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.etcron.job.JobStore;
 import io.etcron.master.auth.Principal;
 import io.etcron.store.WorkerInfo;
 import io.javalin.http.Context;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,22 @@ final class ClusterApi {
     this.authRequired = authRequired;
   }
 
+  /** Live workers by id, a page at a time ({@code limit}, default and at most 1 000). */
   void workers(Context ctx) {
-    ctx.json(Map.of("workers", workers.get()));
+    int limit = Params.intParam(ctx, "limit", 1000, 1, 1000);
+    String after = Optional.ofNullable(ctx.queryParam("cursor")).orElse("");
+    List<WorkerInfo> page =
+        workers.get().stream()
+            .filter(w -> w.id().compareTo(after) > 0)
+            .sorted(Comparator.comparing(WorkerInfo::id))
+            .limit(limit + 1L)
+            .toList();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("workers", page.size() > limit ? page.subList(0, limit) : page);
+    if (page.size() > limit) {
+      body.put("nextCursor", page.get(limit - 1).id());
+    }
+    ctx.json(body);
   }
 
   void audit(Context ctx) {

@@ -151,7 +151,10 @@ final class Routes {
                 required(text("job", "one job name or several, comma-separated")),
                 text("since", "ISO-8601 instant or a duration ago, default 24h"))
             .answering(200, "StatsByJob"),
-        Route.of(GET, "/api/v1/workers", Role.VIEWER, "Live workers", cluster::workers)
+        Route.of(GET, "/api/v1/workers", Role.VIEWER, "Live workers, by id", cluster::workers)
+            .withQuery(
+                number("limit", 1, 1000, "default 1000"),
+                text("cursor", "the nextCursor of the previous page"))
             .answering(200, "WorkerList"),
         Route.of(
                 GET,

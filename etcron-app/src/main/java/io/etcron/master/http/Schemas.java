@@ -93,7 +93,10 @@ final class Schemas {
             "local",
             array(str("local time with zone"))));
     s.put("Worker", worker());
-    s.put("WorkerList", object(List.of("workers"), "workers", array(ref("Worker"))));
+    s.put(
+        "WorkerList",
+        object(
+            List.of("workers"), "workers", array(ref("Worker")), "nextCursor", str("next page")));
     s.put("Audit", audit());
     s.put(
         "AuditList",

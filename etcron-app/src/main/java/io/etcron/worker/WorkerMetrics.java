@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -27,10 +30,19 @@ public final class WorkerMetrics {
   private final DistributionSummary lateness;
   private final Timer claimLatency;
   private final Timer keepAlive;
-  private final java.util.Map<RunState, Counter> outcomes =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Timer> durations =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<RunState, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+
+  /**
+   * Jobs with meters of their own at most; the runs of further jobs are counted under the job
+   * {@value #OTHER_JOBS}. A worker runs up to 100 000 jobs: one timer each would grow its heap by a
+   * few hundred MB and every scrape by as many series.
+   */
+  static final int MAX_JOB_METERS = 1_000;
+
+  /** The job label of the runs of jobs beyond {@link #MAX_JOB_METERS}. */
+  static final String OTHER_JOBS = "_other";
 
   public WorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -137,8 +149,8 @@ public final class WorkerMetrics {
                     .description("Runs ended, by outcome")
                     .register(registry))
         .increment();
-    durations
-        .computeIfAbsent(
+    perJob(
+            durations,
             job,
             j ->
                 Timer.builder("etcron.run.duration")
@@ -146,6 +158,27 @@ public final class WorkerMetrics {
                     .description("Run durations per job")
                     .register(registry))
         .record(duration);
+    if (state == RunState.FAILED || state == RunState.TIMED_OUT || state == RunState.LOST) {
+      perJob(
+              failures,
+              job,
+              j ->
+                  Counter.builder("etcron.job.failures")
+                      .tag("job", j)
+                      .description("Runs per job that failed, timed out or were lost")
+                      .register(registry))
+          .increment();
+    }
+  }
+
+  /** The meter of {@code job}, or of {@link #OTHER_JOBS} once {@link #MAX_JOB_METERS} exist. */
+  private static <M> M perJob(Map<String, M> meters, String job, Function<String, M> make) {
+    M known = meters.get(job);
+    if (known != null) {
+      return known;
+    }
+    String label = meters.size() < MAX_JOB_METERS ? job : OTHER_JOBS;
+    return meters.computeIfAbsent(label, make);
   }
 
   /** Gauge of some value owned by the worker. */

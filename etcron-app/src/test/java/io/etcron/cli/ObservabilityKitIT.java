@@ -63,12 +63,20 @@ class ObservabilityKitIT {
               () -> !server.process().isAlive() || server.output().contains("etcron is running"));
       assertThat(server.process().isAlive()).as(server.output()).isTrue();
       Path job = data.resolve("job.yaml");
-      Files.writeString(job, "name: observed\nschedule: \"@every 1s\"\ncommand: \"true\"\n");
+      Files.writeString(
+          job,
+          "name: observed\nschedule: \"@every 1s\"\ncommand: \"true\"\n---\n"
+              + "name: failing\nschedule: \"@every 1s\"\ncommand: \"false\"\n");
       Map<String, String> cli = Map.of("ETCRON_SERVER", "http://127.0.0.1:" + port);
       assertThat(CliProcess.run(TIMEOUT, cli, "job", "apply", "-f", job.toString()).exit())
           .isZero();
       // Counters with labels (runs by outcome) appear with the first run that ends.
-      await().atMost(TIMEOUT).until(() -> scrape(port).contains("etcron_runs_total{"));
+      await()
+          .atMost(TIMEOUT)
+          .until(
+              () ->
+                  scrape(port).contains("etcron_runs_total{")
+                      && scrape(port).contains("etcron_job_failures_total{"));
       Files.writeString(scrape, scrape(port));
       server.process().destroy();
       server.waitFor(TIMEOUT);
@@ -118,8 +126,8 @@ class ObservabilityKitIT {
       String message = entry.get("formattedMessage").asText();
       if (message.equals("run started") || message.equals("run ended")) {
         assertThat(entry.get("level").asText()).isEqualTo("INFO");
-        assertThat(kv.get("job")).isEqualTo("observed");
-        assertThat(kv.get("run")).startsWith("observed@");
+        assertThat(kv.get("job")).isIn("observed", "failing");
+        assertThat(kv.get("run")).startsWith(kv.get("job") + "@");
         assertThat(kv.get("worker")).isNotBlank();
         (message.equals("run started") ? started : ended).merge(kv.get("run"), 1, Integer::sum);
       }

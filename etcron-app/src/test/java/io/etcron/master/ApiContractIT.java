@@ -234,7 +234,7 @@ class ApiContractIT {
     assertThat(unknown.json().get("error").asText()).isEqualTo("not_found");
   }
 
-  /** Needs the job store's fix: the update wrote cursor/<name> twice in one transaction. */
+  /** Needs the job store's fix: the update wrote {@code cursor/<name>} twice in one transaction. */
   @Test
   void re_applying_a_paused_job_without_paused_unpauses_it() throws Exception {
     local.put("/api/v1/jobs/reapply", job("true"));

@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * @param retryBackoff pause before the first retry; doubles for each further one
  * @param tags a worker must have all of them to run the job
  * @param paused a paused job does not fire (manual runs still run)
+ * @param runAs the account the command runs as; empty for the worker's own
  */
 public record Job(
     JobName name,
@@ -48,7 +49,8 @@ public record Job(
     int retries,
     Duration retryBackoff,
     Set<String> tags,
-    boolean paused) {
+    boolean paused,
+    Optional<RunAs> runAs) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -82,7 +84,9 @@ public record Job(
         retries,
         Durations.format(retryBackoff),
         tags.isEmpty() ? null : new ArrayList<>(new java.util.TreeSet<>(tags)),
-        paused);
+        paused,
+        runAs.map(RunAs::user).orElse(null),
+        runAs.flatMap(RunAs::group).orElse(null));
   }
 
   /** The same job, paused or not. */
@@ -103,6 +107,7 @@ public record Job(
         retries,
         retryBackoff,
         tags,
-        p);
+        p,
+        runAs);
   }
 }

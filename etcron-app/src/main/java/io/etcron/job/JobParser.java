@@ -70,6 +70,7 @@ final class JobParser {
         duration("retryBackoff", spec.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1))
             .orElse(Job.DEFAULT_RETRY_BACKOFF);
     Set<String> tags = tags();
+    Optional<RunAs> runAs = runAs();
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -89,7 +90,8 @@ final class JobParser {
         retries,
         backoff,
         tags,
-        Boolean.TRUE.equals(spec.paused()));
+        Boolean.TRUE.equals(spec.paused()),
+        runAs);
   }
 
   private void error(String field, String message) {
@@ -281,5 +283,31 @@ final class JobParser {
       }
     }
     return Set.copyOf(tags);
+  }
+
+  private Optional<RunAs> runAs() {
+    String user = spec.user();
+    String group = spec.group();
+    boolean noUser = user == null || user.isEmpty();
+    if (group != null && !group.isEmpty()) {
+      String problem = RunAs.problem(group);
+      if (problem != null) {
+        error("group", problem);
+      } else if (noUser) {
+        error("group", "needs a user: set user too (the group is the one the user runs with)");
+      }
+    }
+    if (noUser) {
+      return Optional.empty();
+    }
+    String problem = RunAs.problem(user);
+    if (problem != null) {
+      error("user", problem);
+      return Optional.empty();
+    }
+    Optional<String> g = Optional.ofNullable(group).filter(x -> !x.isEmpty());
+    return g.isPresent() && RunAs.problem(g.get()) != null
+        ? Optional.empty()
+        : Optional.of(new RunAs(user, g));
   }
 }

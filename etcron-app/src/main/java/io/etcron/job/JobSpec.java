@@ -7,6 +7,8 @@ import java.util.Map;
  * A job as written by a user (JSON or YAML), before validation: every field may be missing.
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
+ * Fields added later ({@code user}, {@code group}) come last: a stored job written before them
+ * reads with them absent.
  */
 public record JobSpec(
     String name,
@@ -24,7 +26,9 @@ public record JobSpec(
     Integer retries,
     String retryBackoff,
     List<String> tags,
-    Boolean paused) {
+    Boolean paused,
+    String user,
+    String group) {
 
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
@@ -44,6 +48,8 @@ public record JobSpec(
         retries,
         retryBackoff,
         tags,
-        paused);
+        paused,
+        user,
+        group);
   }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,12 @@ class JobTest {
           "retries",
           "retryBackoff",
           "tags",
-          "paused");
+          "paused",
+          "user",
+          "group");
 
   static JobSpec spec(String name, String command, String schedule) {
-    return new JobSpec(
-        name, null, command, null, null, schedule, null, null, null, null, null, null, null, null,
-        null, null);
+    return JobSpecs.spec(name, schedule, command);
   }
 
   @Test
@@ -69,12 +70,61 @@ class JobTest {
             3,
             "30s",
             List.of("linux", "big"),
-            true);
+            true,
+            "nobody",
+            "nogroup");
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
     assertThat(job.tags()).containsExactlyInAnyOrder("linux", "big");
     assertThat(job.withPaused(false).paused()).isFalse();
+    assertThat(job.withPaused(false).runAs()).isEqualTo(job.runAs());
+    assertThat(job.runAs()).contains(new RunAs("nobody", Optional.of("nogroup")));
+  }
+
+  @Test
+  void a_user_and_group_are_posix_names_or_numeric_ids() {
+    for (String good :
+        List.of("nobody", "_apt", "www-data", "a1_b-c", "0", "65534", "u".repeat(32))) {
+      Job job = Job.from(JobSpecs.of("j", "@daily", "true").user(good).group(good).build(), NOW);
+      assertThat(job.runAs()).contains(new RunAs(good, Optional.of(good)));
+    }
+    for (String bad :
+        List.of("Alice", "-x", "1a:b", "a b", "u".repeat(33), "a/b", "99999999999", "4294967295")) {
+      assertThatThrownBy(() -> Job.from(JobSpecs.of("j", "@daily", "true").user(bad).build(), NOW))
+          .isInstanceOfSatisfying(
+              InvalidJobException.class,
+              e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("user"))
+          .hasMessageContaining("is not a user or group name");
+      assertThatThrownBy(
+              () ->
+                  Job.from(
+                      JobSpecs.of("j", "@daily", "true").user("nobody").group(bad).build(), NOW))
+          .isInstanceOfSatisfying(
+              InvalidJobException.class,
+              e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("group"));
+    }
+  }
+
+  @Test
+  void a_job_stored_before_user_and_group_existed_still_reads() {
+    String stored = "{\"name\":\"old\",\"command\":\"true\",\"schedule\":\"@daily\",\"retries\":0}";
+    Job job = Job.from(io.etcron.json.Json.readStored(stored, JobSpec.class), NOW);
+    assertThat(job.runAs()).isEmpty();
+    assertThat(io.etcron.json.Json.write(job.toSpec())).doesNotContain("user", "group");
+  }
+
+  @Test
+  void a_group_needs_a_user_and_no_user_means_the_workers_own() {
+    assertThat(Job.from(spec("j", "true", "@daily"), NOW).runAs()).isEmpty();
+    assertThat(Job.from(JobSpecs.of("j", "@daily", "true").user("nobody").build(), NOW).runAs())
+        .contains(new RunAs("nobody", Optional.empty()));
+    assertThatThrownBy(
+            () -> Job.from(JobSpecs.of("j", "@daily", "true").group("nogroup").build(), NOW))
+        .hasMessageContaining("group: needs a user");
+    assertThat(new RunAs("0", Optional.empty()).root()).isTrue();
+    assertThat(new RunAs("root", Optional.of("users")).root()).isTrue();
+    assertThat(new RunAs("nobody", Optional.of("root")).root()).isFalse();
   }
 
   @Test
@@ -96,7 +146,9 @@ class JobTest {
             11,
             "2h",
             List.of("a/b"),
-            null);
+            null,
+            "Bad User",
+            "-g");
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -118,7 +170,9 @@ class JobTest {
                       "timeout",
                       "retries",
                       "retryBackoff",
-                      "tags");
+                      "tags",
+                      "user",
+                      "group");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -163,6 +217,8 @@ class JobTest {
       "\u0000",
       "\u0007",
       "ü",
+      "nobody",
+      "65534",
       "@every 1s",
       "@daily",
       "0 61 * * * *",
@@ -210,7 +266,9 @@ class JobTest {
               random.nextBoolean() ? random.nextInt(30) - 10 : null,
               pick(random, strings, null),
               random.nextBoolean() ? tags : null,
-              random.nextBoolean() ? random.nextBoolean() : null);
+              random.nextBoolean() ? random.nextBoolean() : null,
+              pick(random, strings, null),
+              pick(random, strings, null));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

@@ -200,23 +200,12 @@ class WebUiIT {
         .jobs()
         .put(
             io.etcron.job.Job.from(
-                new io.etcron.job.JobSpec(
-                    "xss",
-                    "<img src=x onerror=window.pwned=2>",
-                    "echo '<script>window.pwned=1</script><b id=bold>bold</b>'",
-                    null,
-                    null,
-                    "@every 1h",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null),
+                io.etcron.job.JobSpecs.of(
+                        "xss",
+                        "@every 1h",
+                        "echo '<script>window.pwned=1</script><b id=bold>bold</b>'")
+                    .description("<img src=x onerror=window.pwned=2>")
+                    .build(),
                 java.time.Instant.now()),
             io.etcron.job.JobStore.ANY_VERSION,
             "test");

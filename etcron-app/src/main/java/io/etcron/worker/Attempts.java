@@ -238,6 +238,7 @@ final class Attempts {
             : result
                 .signal()
                 .map(s -> "killed by signal " + s)
+                .or(result::notStarted)
                 .orElse("exit code " + result.exitCode());
     return ended(running, state, Optional.of(result), reason, ended);
   }
@@ -271,7 +272,8 @@ final class Attempts {
         job.workingDir().map(Path::of),
         (offset, bytes, length) -> sink.output(id, offset, bytes, length),
         Optional.of(run.session::remaining),
-        sink.exitNote(running));
+        sink.exitNote(running),
+        job.runAs());
   }
 
   static Duration backoff(Job job, int attempt) {

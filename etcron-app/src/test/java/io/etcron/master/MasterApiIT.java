@@ -164,6 +164,34 @@ class MasterApiIT {
   }
 
   @Test
+  void a_malformed_user_or_group_is_a_422_naming_the_field() throws Exception {
+    var r =
+        admin.put(
+            "/api/v1/jobs/as",
+            "{\"schedule\":\"@daily\",\"command\":\"id\",\"user\":\"Bad User\","
+                + "\"group\":\"-wheel\"}");
+    assertThat(r.status()).isEqualTo(422);
+    List<String> fields = new ArrayList<>();
+    r.json().get("fields").forEach(f -> fields.add(f.get("field").asText()));
+    assertThat(fields).containsExactlyInAnyOrder("user", "group");
+    assertThat(r.body()).contains("user: \\\"Bad User\\\" is not a user or group name");
+    var ok =
+        admin.put(
+            "/api/v1/jobs/as",
+            "{\"schedule\":\"@daily\",\"command\":\"id\",\"user\":\"nobody\","
+                + "\"group\":\"65534\"}");
+    assertThat(ok.status()).as(ok.body()).isIn(200, 201);
+    var stored = admin.get("/api/v1/jobs/as").json().get("spec");
+    assertThat(stored.get("user").asText()).isEqualTo("nobody");
+    assertThat(stored.get("group").asText()).isEqualTo("65534");
+    assertThat(
+            admin
+                .put("/api/v1/jobs/as", "{\"schedule\":\"@daily\",\"command\":\"id\",\"user\":7}")
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void every_invalid_field_comes_back_with_its_message() throws Exception {
     var r =
         admin.put(

@@ -22,6 +22,7 @@ import java.util.Map;
  */
 final class Schemas {
   private static final String NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+  private static final String ACCOUNT = "^([a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$";
 
   private Schemas() {}
 
@@ -169,6 +170,25 @@ final class Schemas {
     p.put("retryBackoff", str("duration, doubles per retry"));
     p.put("tags", Map.of("type", "array", "maxItems", 20, "items", Map.of("type", "string")));
     p.put("paused", bool());
+    p.put(
+        "user",
+        Map.of(
+            "type",
+            "string",
+            "pattern",
+            ACCOUNT,
+            "description",
+            "run the command as this user of the worker's host (name or uid); the worker must be"
+                + " root and allow it (--run-as-users; root only when listed)"));
+    p.put(
+        "group",
+        Map.of(
+            "type",
+            "string",
+            "pattern",
+            ACCOUNT,
+            "description",
+            "with user: run with this group (name or gid) instead of the user's primary one"));
     return Map.of(
         "type",
         "object",

@@ -4,7 +4,7 @@ import { jobHref } from './router.js';
 import { model, jobEnum } from './model.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
-  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'paused'];
+  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused'];
 
 /** Create (name == null) or edit a job; field errors from the API appear next to each field. */
 export async function jobFormPage(nav, name) {
@@ -53,6 +53,10 @@ export async function jobFormPage(nav, name) {
         field('env', 'Environment', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-env' },
           Object.entries(spec.env || {}).map(([k, v]) => `${k}=${v}`).join('\n')), 'One KEY=value per line.'),
         field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
+        h('div', { class: 'row' },
+          h('div', { class: 'col' }, field('user', 'Run as user', text('user', spec.user, { placeholder: "the worker's own" }),
+            'A user of the worker host (name or uid); the worker must be root and allow it.')),
+          h('div', { class: 'col' }, field('group', 'Group', text('group', spec.group, { placeholder: "the user's primary group" })))),
         field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
         h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
         h('a', { class: 'btn btn-link', href: name ? jobHref(name) : '#/jobs' }, 'Cancel')),

@@ -113,6 +113,7 @@ class WebUiIT {
     byId("f-name").sendKeys("ui-job");
     byId("f-command").sendKeys("for i in 1 2 3 4; do echo line-$i; sleep 1; done");
     byId("f-schedule").sendKeys("0 61 * * * *");
+    byId("f-user").sendKeys("Bad User");
     browser.wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("error-schedule"), "minute 61 is out of range 0-59"));
@@ -121,7 +122,9 @@ class WebUiIT {
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("flash-message"), "fix the fields"));
     assertThat(byId("error-schedule").getText()).contains("minute 61 is out of range 0-59");
+    assertThat(byId("error-user").getText()).contains("is not a user or group name");
     browser.screenshot("job-form-with-error");
+    byId("f-user").clear();
 
     WebElement schedule = byId("f-schedule");
     schedule.clear();

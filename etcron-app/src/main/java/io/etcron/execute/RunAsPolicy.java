@@ -1,5 +1,6 @@
 package io.etcron.execute;
 
+import io.etcron.job.Limits;
 import io.etcron.job.RunAs;
 import java.util.Optional;
 import java.util.Set;
@@ -58,7 +59,7 @@ public final class RunAsPolicy {
       throw new RunRefusedException(
           "jobs may run as root only on a worker whose --run-as-users lists root");
     }
-    return new Confinement(runAs, rootListed);
+    return new Confinement(runAs, rootListed, Limits.NONE);
   }
 
   @Override

@@ -78,7 +78,7 @@ public final class ShellExecutor implements Executor, AutoCloseable {
    */
   @Override
   public Execution start(ExecutionRequest request) {
-    Confinement confinement = runAs.confine(request.runAs());
+    Confinement confinement = runAs.confine(request.runAs()).limited(request.limits());
     Optional<Duration> budget = request.leaseLeft().map(Supplier::get);
     if (budget.isPresent() && (budget.get().isNegative() || budget.get().isZero())) {
       throw new IllegalStateException("the lease guarding this run has ended: not starting it");

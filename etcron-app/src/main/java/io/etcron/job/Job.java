@@ -32,6 +32,7 @@ import java.util.TreeMap;
  * @param tags a worker must have all of them to run the job
  * @param paused a paused job does not fire (manual runs still run)
  * @param runAs the account the command runs as; empty for the worker's own
+ * @param limits resource limits of the command
  */
 public record Job(
     JobName name,
@@ -50,7 +51,8 @@ public record Job(
     Duration retryBackoff,
     Set<String> tags,
     boolean paused,
-    Optional<RunAs> runAs) {
+    Optional<RunAs> runAs,
+    Limits limits) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -86,7 +88,13 @@ public record Job(
         tags.isEmpty() ? null : new ArrayList<>(new java.util.TreeSet<>(tags)),
         paused,
         runAs.map(RunAs::user).orElse(null),
-        runAs.flatMap(RunAs::group).orElse(null));
+        runAs.flatMap(RunAs::group).orElse(null),
+        limits.isNone()
+            ? null
+            : new JobSpec.LimitsSpec(
+                limits.cpuSeconds().orElse(null),
+                limits.openFiles().orElse(null),
+                limits.memoryBytes().map(Limits::formatSize).orElse(null)));
   }
 
   /** The same job, paused or not. */
@@ -108,6 +116,7 @@ public record Job(
         retryBackoff,
         tags,
         p,
-        runAs);
+        runAs,
+        limits);
   }
 }

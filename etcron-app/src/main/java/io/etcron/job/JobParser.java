@@ -71,6 +71,7 @@ final class JobParser {
             .orElse(Job.DEFAULT_RETRY_BACKOFF);
     Set<String> tags = tags();
     Optional<RunAs> runAs = runAs();
+    Limits limits = limits();
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -91,7 +92,8 @@ final class JobParser {
         backoff,
         tags,
         Boolean.TRUE.equals(spec.paused()),
-        runAs);
+        runAs,
+        limits);
   }
 
   private void error(String field, String message) {
@@ -309,5 +311,46 @@ final class JobParser {
     return g.isPresent() && RunAs.problem(g.get()) != null
         ? Optional.empty()
         : Optional.of(new RunAs(user, g));
+  }
+
+  private Limits limits() {
+    JobSpec.LimitsSpec l = spec.limits();
+    if (l == null) {
+      return Limits.NONE;
+    }
+    Optional<Long> cpu = whole("limits", "cpuSeconds", l.cpuSeconds(), Limits.MAX_CPU_SECONDS);
+    Optional<Long> files = whole("limits", "openFiles", l.openFiles(), Limits.MAX_OPEN_FILES);
+    Optional<Long> memory = Optional.empty();
+    if (l.memory() != null && !l.memory().isEmpty()) {
+      try {
+        long bytes = Limits.parseSize(l.memory());
+        if (bytes < Limits.MIN_MEMORY || bytes > Limits.MAX_MEMORY) {
+          error(
+              "limits",
+              "memory "
+                  + l.memory()
+                  + " is out of range "
+                  + Limits.formatSize(Limits.MIN_MEMORY)
+                  + "-"
+                  + Limits.formatSize(Limits.MAX_MEMORY));
+        } else {
+          memory = Optional.of(bytes);
+        }
+      } catch (IllegalArgumentException e) {
+        error("limits", "memory " + e.getMessage());
+      }
+    }
+    return new Limits(cpu, files, memory);
+  }
+
+  private Optional<Long> whole(String field, String key, Long value, long max) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value < 1 || value > max) {
+      error(field, key + " " + value + " is out of range 1-" + max);
+      return Optional.empty();
+    }
+    return Optional.of(value);
   }
 }

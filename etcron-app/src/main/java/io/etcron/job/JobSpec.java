@@ -7,8 +7,8 @@ import java.util.Map;
  * A job as written by a user (JSON or YAML), before validation: every field may be missing.
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
- * Fields added later ({@code user}, {@code group}) come last: a stored job written before them
- * reads with them absent.
+ * Fields added later ({@code user}, {@code group}, {@code limits}) come last: a stored job written
+ * before them reads with them absent.
  */
 public record JobSpec(
     String name,
@@ -28,7 +28,17 @@ public record JobSpec(
     List<String> tags,
     Boolean paused,
     String user,
-    String group) {
+    String group,
+    LimitsSpec limits) {
+
+  /**
+   * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
+   *
+   * @param cpuSeconds CPU seconds
+   * @param openFiles open file descriptors
+   * @param memory address space, a size such as {@code "512MiB"}
+   */
+  public record LimitsSpec(Long cpuSeconds, Long openFiles, String memory) {}
 
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
@@ -50,6 +60,7 @@ public record JobSpec(
         tags,
         paused,
         user,
-        group);
+        group,
+        limits);
   }
 }

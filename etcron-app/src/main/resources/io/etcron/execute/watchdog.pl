@@ -17,15 +17,24 @@
 # groups, as initgroups does), then the gid, then the uid, checks that it cannot become root again,
 # and only then execs. The watchdog itself stays root: it must still kill the group and write the
 # exit note.
+# With --rlimit cpu=N|nofile=N|as=N (repeated), the child sets those rlimits on itself with
+# prlimit(1) (util-linux) before it changes user, so that root may raise a hard limit; one the
+# kernel refuses ends the run unstarted the same way, with prlimit's reason.
 # No modules: it starts for every run, and loading POSIX and Time::HiRes cost more than the rest
 # (POSIX is loaded by the child of a run that changes user only).
 # Time comes from /proc/uptime (CLOCK_BOOTTIME, 10 ms steps): monotonic, and it keeps counting
 # while the machine is suspended, as the lease's expiry in etcd does.
 
-my ($control, $exit_note, $user, $group, $allow_root);
-while (@ARGV && $ARGV[0] =~ /^--(control|exit|user|group|allow-root)$/) {
+my ($control, $exit_note, $user, $group, $allow_root, @rlimits);
+while (@ARGV && $ARGV[0] =~ /^--(control|exit|user|group|allow-root|rlimit)$/) {
   shift @ARGV;
   if ($1 eq 'control') { $control = shift @ARGV; }
+  elsif ($1 eq 'rlimit') {
+    my $limit = shift @ARGV;
+    die "watchdog: --rlimit takes cpu=N, nofile=N or as=N\n"
+      unless defined $limit && $limit =~ /^(cpu|nofile|as)=(\d{1,19})$/;
+    push(@rlimits, [$1, $2]);
+  }
   elsif ($1 eq 'exit') { $exit_note = shift @ARGV; }
   elsif ($1 eq 'user') { $user = shift @ARGV; }
   elsif ($1 eq 'group') { $group = shift @ARGV; }
@@ -114,6 +123,8 @@ if ($pid == 0) {
   close($wake_r);
   close($wake_w);
   open(STDIN, '<', '/dev/null') unless defined $control;
+  require POSIX if @switch;    # before the limits: a small address space may not fit it
+  limit(@rlimits) if @rlimits;
   become(@switch) if @switch;
   # setsid(1) calls setsid() and execs in place (a forked child leads no group yet), so the
   # command keeps this pid and leads a session and process group of its own: one signal reaches
@@ -123,11 +134,24 @@ if ($pid == 0) {
   exit(127);
 }
 
+# In the child: the rlimits, soft = hard (the CPU's hard limit one second later, so that SIGXCPU,
+# not SIGKILL, says why the command ended).
+sub limit {
+  my %name = (cpu => 'cpuSeconds', nofile => 'openFiles', as => 'memory');
+  my @args = map { "--$_->[0]=$_->[1]:" . ($_->[0] eq 'cpu' ? $_->[1] + 1 : $_->[1]) } @_;
+  # Only digits and fixed words in this line (checked above): the shell sees nothing else.
+  my $out = qx{prlimit --pid=$$ @args 2>&1};
+  return if $? == 0;
+  $out =~ s/\s+$//;
+  $out =~ s/\n/; /g;
+  refuse("the kernel refused the limits "
+    . join(', ', map { "$name{$_->[0]}=$_->[1]" } @_) . ": $out");
+}
+
 # In the child: groups, then gid, then uid (each step needs the rights the next one drops), then
 # the proof that root cannot be regained. Any failure ends the child before the exec.
 sub become {
   my ($uid, $gid, $name, $home, @groups) = @_;
-  require POSIX;
   my $fail = sub {
     print STDERR "etcron: not started: cannot run as \"$user\" (uid $uid, gid $gid): $_[0]\n";
     POSIX::_exit(126);

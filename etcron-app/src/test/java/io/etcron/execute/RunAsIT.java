@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.etcron.job.Limits;
 import io.etcron.job.RunAs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class RunAsIT {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            new Confinement(Optional.of(NOBODY), false),
+            new Confinement(Optional.of(NOBODY), false, Limits.NONE),
             List.of("/bin/sh", "-c", "id -G")));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
@@ -165,7 +166,7 @@ class RunAsIT {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            new Confinement(Optional.of(new RunAs("0", Optional.empty())), false),
+            new Confinement(Optional.of(new RunAs("0", Optional.empty())), false, Limits.NONE),
             List.of("/bin/sh", "-c", "echo ran"));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -187,7 +188,7 @@ class RunAsIT {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            new Confinement(Optional.of(new RunAs("daemon", Optional.empty())), false),
+            new Confinement(Optional.of(new RunAs("daemon", Optional.empty())), false, Limits.NONE),
             List.of("/bin/sh", "-c", "echo ran")));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -204,7 +205,7 @@ class RunAsIT {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            new Confinement(Optional.of(NOBODY), false),
+            new Confinement(Optional.of(NOBODY), false, Limits.NONE),
             List.of("/bin/sh", "-c", "id -u")));
     Process q = new ProcessBuilder(own).redirectErrorStream(true).start();
     assertThat(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
@@ -224,7 +225,7 @@ class RunAsIT {
             Optional.empty(),
             Optional.of(Duration.ofMillis(800)),
             Optional.empty(),
-            new Confinement(Optional.of(NOBODY), false),
+            new Confinement(Optional.of(NOBODY), false, Limits.NONE),
             b -> b.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD));
     assertThat(tree.waitFor()).isEqualTo(128 + 9);
     long grandchild = Long.parseLong(Files.readString(pid).trim());

@@ -20,6 +20,7 @@ public final class JobSpecs {
   private String startingDeadline;
   private String user;
   private String group;
+  private JobSpec.LimitsSpec limits;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -104,6 +105,12 @@ public final class JobSpecs {
     return this;
   }
 
+  /** Resource limits. */
+  public JobSpecs limits(Long cpuSeconds, Long openFiles, String memory) {
+    this.limits = new JobSpec.LimitsSpec(cpuSeconds, openFiles, memory);
+    return this;
+  }
+
   public JobSpec build() {
     return new JobSpec(
         name,
@@ -123,6 +130,7 @@ public final class JobSpecs {
         tags,
         null,
         user,
-        group);
+        group,
+        limits);
   }
 }

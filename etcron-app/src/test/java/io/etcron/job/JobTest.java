@@ -35,7 +35,8 @@ class JobTest {
           "tags",
           "paused",
           "user",
-          "group");
+          "group",
+          "limits");
 
   static JobSpec spec(String name, String command, String schedule) {
     return JobSpecs.spec(name, schedule, command);
@@ -72,7 +73,8 @@ class JobTest {
             List.of("linux", "big"),
             true,
             "nobody",
-            "nogroup");
+            "nogroup",
+            new JobSpec.LimitsSpec(60L, 1024L, "512MiB"));
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
@@ -80,6 +82,9 @@ class JobTest {
     assertThat(job.withPaused(false).paused()).isFalse();
     assertThat(job.withPaused(false).runAs()).isEqualTo(job.runAs());
     assertThat(job.runAs()).contains(new RunAs("nobody", Optional.of("nogroup")));
+    assertThat(job.limits())
+        .isEqualTo(new Limits(Optional.of(60L), Optional.of(1024L), Optional.of(512L << 20)));
+    assertThat(job.toSpec().limits()).isEqualTo(new JobSpec.LimitsSpec(60L, 1024L, "512MiB"));
   }
 
   @Test
@@ -107,11 +112,41 @@ class JobTest {
   }
 
   @Test
+  void limits_are_checked_and_sizes_read_in_powers_of_1024() {
+    assertThat(Limits.parseSize("512MiB")).isEqualTo(512L << 20);
+    assertThat(Limits.parseSize("2G")).isEqualTo(2L << 30);
+    assertThat(Limits.parseSize("1048576")).isEqualTo(1L << 20);
+    assertThat(Limits.formatSize(3L << 30)).isEqualTo("3GiB");
+    assertThat(Limits.formatSize((1L << 20) + 1)).isEqualTo("1048577B");
+    Job job = Job.from(JobSpecs.of("j", "@daily", "true").limits(null, 256L, "2g").build(), NOW);
+    assertThat(job.limits().memoryBytes()).contains(2L << 30);
+    assertThat(job.toSpec().limits()).isEqualTo(new JobSpec.LimitsSpec(null, 256L, "2GiB"));
+    assertThat(Job.from(spec("j", "true", "@daily"), NOW).limits()).isEqualTo(Limits.NONE);
+    assertThatThrownBy(
+            () ->
+                Job.from(
+                    JobSpecs.of("j", "@daily", "true").limits(0L, 1L << 31, "12 parsecs").build(),
+                    NOW))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e -> assertThat(e.errors()).extracting(FieldError::field).containsOnly("limits"))
+        .hasMessageContaining("limits: cpuSeconds 0 is out of range")
+        .hasMessageContaining("limits: openFiles 2147483648 is out of range")
+        .hasMessageContaining("limits: memory \"12 parsecs\" is not a size");
+    assertThatThrownBy(
+            () ->
+                Job.from(
+                    JobSpecs.of("j", "@daily", "true").limits(null, null, "1KiB").build(), NOW))
+        .hasMessageContaining("limits: memory 1KiB is out of range 1MiB-1024TiB");
+  }
+
+  @Test
   void a_job_stored_before_user_and_group_existed_still_reads() {
     String stored = "{\"name\":\"old\",\"command\":\"true\",\"schedule\":\"@daily\",\"retries\":0}";
     Job job = Job.from(io.etcron.json.Json.readStored(stored, JobSpec.class), NOW);
     assertThat(job.runAs()).isEmpty();
-    assertThat(io.etcron.json.Json.write(job.toSpec())).doesNotContain("user", "group");
+    assertThat(job.limits()).isEqualTo(Limits.NONE);
+    assertThat(io.etcron.json.Json.write(job.toSpec())).doesNotContain("user", "group", "limits");
   }
 
   @Test
@@ -148,7 +183,8 @@ class JobTest {
             List.of("a/b"),
             null,
             "Bad User",
-            "-g");
+            "-g",
+            new JobSpec.LimitsSpec(0L, -1L, "lots"));
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -172,7 +208,8 @@ class JobTest {
                       "retryBackoff",
                       "tags",
                       "user",
-                      "group");
+                      "group",
+                      "limits");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -268,7 +305,13 @@ class JobTest {
               random.nextBoolean() ? tags : null,
               random.nextBoolean() ? random.nextBoolean() : null,
               pick(random, strings, null),
-              pick(random, strings, null));
+              pick(random, strings, null),
+              random.nextBoolean()
+                  ? null
+                  : new JobSpec.LimitsSpec(
+                      random.nextBoolean() ? (long) random.nextInt(100) - 10 : null,
+                      random.nextBoolean() ? (long) random.nextInt(5000) - 10 : null,
+                      pick(random, strings, null)));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

@@ -87,4 +87,28 @@ class RunAsWorkerIT {
       assertThat(marker).doesNotExist();
     }
   }
+
+  @Test
+  void a_jobs_limits_apply_to_its_command_run_as_its_user() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      h.put(
+          JobSpecs.of("limited", "@every 1h", "id -u; ulimit -n")
+              .user("nobody")
+              .limits(null, 256L, null)
+              .build());
+      Run run = ended(h, "limited");
+      assertThat(run.state()).as(run.outputTail()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(run.outputTail()).isEqualTo("65534\n256\n");
+
+      h.put(
+          JobSpecs.of("spinner", "@every 1h", "while :; do :; done")
+              .limits(1L, null, null)
+              .build());
+      Run spun = ended(h, "spinner");
+      assertThat(spun.state()).isEqualTo(RunState.FAILED);
+      assertThat(spun.reason())
+          .isEqualTo("killed by signal 24 (SIGXCPU: its limit of 1 CPU seconds was used up)");
+    }
+  }
 }

@@ -192,6 +192,32 @@ class MasterApiIT {
   }
 
   @Test
+  void limits_are_stored_and_checked() throws Exception {
+    var ok =
+        admin.put(
+            "/api/v1/jobs/limited",
+            "{\"schedule\":\"@daily\",\"command\":\"true\","
+                + "\"limits\":{\"cpuSeconds\":60,\"openFiles\":1024,\"memory\":\"512m\"}}");
+    assertThat(ok.status()).as(ok.body()).isIn(200, 201);
+    var limits = admin.get("/api/v1/jobs/limited").json().at("/spec/limits");
+    assertThat(limits.toString())
+        .isEqualTo("{\"cpuSeconds\":60,\"openFiles\":1024,\"memory\":\"512MiB\"}");
+    var bad =
+        admin.put(
+            "/api/v1/jobs/limited",
+            "{\"schedule\":\"@daily\",\"command\":\"true\",\"limits\":{\"openFiles\":0}}");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().at("/fields/0/field").asText()).isEqualTo("limits");
+    assertThat(
+            admin
+                .put(
+                    "/api/v1/jobs/limited",
+                    "{\"schedule\":\"@daily\",\"command\":\"true\",\"limits\":{\"nproc\":1}}")
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void every_invalid_field_comes_back_with_its_message() throws Exception {
     var r =
         admin.put(

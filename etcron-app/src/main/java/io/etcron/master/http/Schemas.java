@@ -189,6 +189,36 @@ final class Schemas {
             ACCOUNT,
             "description",
             "with user: run with this group (name or gid) instead of the user's primary one"));
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put(
+        "cpuSeconds",
+        Map.of(
+            "type",
+            "integer",
+            "minimum",
+            1,
+            "maximum",
+            366L * 24 * 3600,
+            "description",
+            "RLIMIT_CPU: SIGXCPU when used up"));
+    limits.put(
+        "openFiles",
+        Map.of(
+            "type", "integer", "minimum", 1, "maximum", 1L << 30, "description", "RLIMIT_NOFILE"));
+    limits.put(
+        "memory",
+        str("RLIMIT_AS: a size such as 512MiB or 2G (powers of 1024) or bytes; 1MiB-1024TiB"));
+    p.put(
+        "limits",
+        Map.of(
+            "type",
+            "object",
+            "additionalProperties",
+            false,
+            "description",
+            "rlimits set before the command starts; a value the kernel refuses fails the run",
+            "properties",
+            limits));
     return Map.of(
         "type",
         "object",

@@ -30,6 +30,7 @@ export async function jobFormPage(nav, name) {
     h('option', { value: '', selected: !value }, 'default'),
     options.map(o => h('option', { value: o, selected: o === value }, o)));
   const preview = h('div', { class: 'preview small', id: 'preview' });
+  const LIMITS = ['cpuSeconds', 'openFiles', 'memory'];
 
   const form = h('form', { id: 'job-form', novalidate: true },
     h('div', { class: 'row' },
@@ -57,10 +58,17 @@ export async function jobFormPage(nav, name) {
           h('div', { class: 'col' }, field('user', 'Run as user', text('user', spec.user, { placeholder: "the worker's own" }),
             'A user of the worker host (name or uid); the worker must be root and allow it.')),
           h('div', { class: 'col' }, field('group', 'Group', text('group', spec.group, { placeholder: "the user's primary group" })))),
+        h('div', { class: 'row' },
+          h('div', { class: 'col' }, field('limits.cpuSeconds', 'CPU seconds', text('limits.cpuSeconds', spec.limits?.cpuSeconds, { type: 'number' }))),
+          h('div', { class: 'col' }, field('limits.openFiles', 'Open files', text('limits.openFiles', spec.limits?.openFiles, { type: 'number' }))),
+          h('div', { class: 'col' }, field('limits.memory', 'Memory', text('limits.memory', spec.limits?.memory, { placeholder: 'e.g. 512MiB' })))),
+        h('div', { class: 'field-error mb-2', id: 'error-limits' }),
         field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
         h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
         h('a', { class: 'btn btn-link', href: name ? jobHref(name) : '#/jobs' }, 'Cancel')),
       h('div', { class: 'col-md-5' }, h('h6', {}, 'Next fire times'), preview)));
+
+  errors.limits = form.querySelector('#error-limits');
 
   let timer;
   const refreshPreview = async () => {
@@ -91,6 +99,12 @@ export async function jobFormPage(nav, name) {
     ev.preventDefault();
     Object.values(errors).forEach(e => (e.textContent = ''));
     const body = collect(inputs);
+    for (const key of LIMITS) {
+      const v = inputs['limits.' + key].value.trim();
+      if (!v) continue;
+      body.limits = body.limits || {};
+      body.limits[key] = key === 'memory' || !Number.isInteger(Number(v)) ? v : Number(v);
+    }
     const jobName = name || body.name;
     try {
       const headers = version ? { 'If-Match': version } : { 'If-None-Match': '*' };

@@ -114,6 +114,7 @@ class WebUiIT {
     byId("f-command").sendKeys("for i in 1 2 3 4; do echo line-$i; sleep 1; done");
     byId("f-schedule").sendKeys("0 61 * * * *");
     byId("f-user").sendKeys("Bad User");
+    byId("f-limits.openFiles").sendKeys("0");
     browser.wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("error-schedule"), "minute 61 is out of range 0-59"));
@@ -123,8 +124,11 @@ class WebUiIT {
             By.id("flash-message"), "fix the fields"));
     assertThat(byId("error-schedule").getText()).contains("minute 61 is out of range 0-59");
     assertThat(byId("error-user").getText()).contains("is not a user or group name");
+    assertThat(byId("error-limits").getText()).contains("openFiles 0 is out of range");
     browser.screenshot("job-form-with-error");
     byId("f-user").clear();
+    byId("f-limits.openFiles").clear();
+    byId("f-limits.openFiles").sendKeys("512");
 
     WebElement schedule = byId("f-schedule");
     schedule.clear();
@@ -134,6 +138,8 @@ class WebUiIT {
     click("save");
     browser.wait.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-job"));
+    assertThat(browser.driver.findElement(By.tagName("table")).getText())
+        .contains("Limits {\"openFiles\":512}");
 
     open("/jobs");
     click("trigger-ui-job");

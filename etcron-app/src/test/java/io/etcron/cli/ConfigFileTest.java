@@ -83,6 +83,21 @@ class ConfigFileTest {
   }
 
   @Test
+  void a_bad_run_as_users_entry_stops_the_worker_with_one_line() {
+    CommandLine cl = Main.commandLine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cl.setErr(new java.io.PrintWriter(err));
+    int code =
+        cl.execute("worker", "--run-as-users", "nobody,Bad User", "--etcd", "http://127.0.0.1:1");
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .isEqualTo(
+            "etcron: --run-as-users: \"Bad User\" is not a user or group name"
+                + " ([a-z_][a-z0-9_-]{0,31}) nor a numeric id"
+                + System.lineSeparator());
+  }
+
+  @Test
   void without_a_file_the_defaults_come_from_the_settings() {
     MasterCommand m = parse(null, Map.of());
     assertThat(m.port).isEqualTo(io.etcron.master.MasterSettings.DEFAULT_PORT);

@@ -44,7 +44,7 @@ while (@ARGV && $ARGV[0] =~ /^--(control|exit|user|group|allow-root|rlimit)$/) {
 # between choosing it and this start), "<ms>" from now, or "-" for none.
 my $budget = shift @ARGV;
 die "usage: watchdog [--control FIFO] [--exit FILE] [--user U [--group G] [--allow-root]]"
-  . " [--rlimit cpu|nofile|as=N]... @MS|MS|- COMMAND...\n"
+  . " [--rlimit cpu|nofile|as=N]... \@MS|MS|- COMMAND...\n"
   unless defined $budget && @ARGV;
 
 # The command does not start: the reason goes to its output, and 126 ("cannot execute") to the run.

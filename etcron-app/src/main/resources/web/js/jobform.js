@@ -4,7 +4,7 @@ import { jobHref } from './router.js';
 import { model, jobEnum } from './model.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
-  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'paused'];
+  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused'];
 
 /** Create (name == null) or edit a job; field errors from the API appear next to each field. */
 export async function jobFormPage(nav, name) {
@@ -30,6 +30,7 @@ export async function jobFormPage(nav, name) {
     h('option', { value: '', selected: !value }, 'default'),
     options.map(o => h('option', { value: o, selected: o === value }, o)));
   const preview = h('div', { class: 'preview small', id: 'preview' });
+  const LIMITS = ['cpuSeconds', 'openFiles', 'memory'];
 
   const form = h('form', { id: 'job-form', novalidate: true },
     h('div', { class: 'row' },
@@ -53,10 +54,21 @@ export async function jobFormPage(nav, name) {
         field('env', 'Environment', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-env' },
           Object.entries(spec.env || {}).map(([k, v]) => `${k}=${v}`).join('\n')), 'One KEY=value per line.'),
         field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
+        h('div', { class: 'row' },
+          h('div', { class: 'col' }, field('user', 'Run as user', text('user', spec.user, { placeholder: "the worker's own" }),
+            'A user of the worker host (name or uid); the worker must be root and allow it.')),
+          h('div', { class: 'col' }, field('group', 'Group', text('group', spec.group, { placeholder: "the user's primary group" })))),
+        h('div', { class: 'row' },
+          h('div', { class: 'col' }, field('limits.cpuSeconds', 'CPU seconds', text('limits.cpuSeconds', spec.limits?.cpuSeconds, { type: 'number' }))),
+          h('div', { class: 'col' }, field('limits.openFiles', 'Open files', text('limits.openFiles', spec.limits?.openFiles, { type: 'number' }))),
+          h('div', { class: 'col' }, field('limits.memory', 'Memory', text('limits.memory', spec.limits?.memory, { placeholder: 'e.g. 512MiB' })))),
+        h('div', { class: 'field-error mb-2', id: 'error-limits' }),
         field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
         h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
         h('a', { class: 'btn btn-link', href: name ? jobHref(name) : '#/jobs' }, 'Cancel')),
       h('div', { class: 'col-md-5' }, h('h6', {}, 'Next fire times'), preview)));
+
+  errors.limits = form.querySelector('#error-limits');
 
   let timer;
   const refreshPreview = async () => {
@@ -87,6 +99,12 @@ export async function jobFormPage(nav, name) {
     ev.preventDefault();
     Object.values(errors).forEach(e => (e.textContent = ''));
     const body = collect(inputs);
+    for (const key of LIMITS) {
+      const v = inputs['limits.' + key].value.trim();
+      if (!v) continue;
+      body.limits = body.limits || {};
+      body.limits[key] = key === 'memory' || !Number.isInteger(Number(v)) ? v : Number(v);
+    }
     const jobName = name || body.name;
     try {
       const headers = version ? { 'If-Match': version } : { 'If-None-Match': '*' };

@@ -9,7 +9,9 @@ import io.etcron.json.Json;
 import io.etcron.store.Keys;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -65,22 +67,16 @@ public final class BenchJobs {
 
   /** A job running {@code true} on {@code schedule}, with {@code policy} (null: the default). */
   public static JobSpec spec(String name, String schedule, String policy, String description) {
-    return new JobSpec(
-        name,
-        description,
-        "true",
-        null,
-        null,
-        schedule,
-        null,
-        policy,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null);
+    Map<String, Object> fields = new HashMap<>();
+    fields.put("name", name);
+    fields.put("schedule", schedule);
+    fields.put("command", "true");
+    if (policy != null) {
+      fields.put("concurrency", policy);
+    }
+    if (description != null) {
+      fields.put("description", description);
+    }
+    return Json.MAPPER.convertValue(fields, JobSpec.class);
   }
 }

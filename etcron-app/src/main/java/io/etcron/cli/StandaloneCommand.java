@@ -61,6 +61,14 @@ final class StandaloneCommand implements Callable<Integer> {
   @Option(names = "--tags", split = ",", description = "Tags the worker offers.")
   List<String> tags = List.of();
 
+  @Option(
+      names = "--run-as-users",
+      split = ",",
+      paramLabel = "LIST",
+      description =
+          "Users jobs may name in their user field (as for etcron worker); default any but root.")
+  List<String> runAsUsers;
+
   @Mixin TlsOptions tls;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
@@ -100,6 +108,7 @@ final class StandaloneCommand implements Callable<Integer> {
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;
+    workerOptions.runAsUsers = runAsUsers;
     workerOptions.drainTimeout = Duration.ofSeconds(10);
     workerOptions.ttl = Duration.ofSeconds(10);
     WorkerCommand.start(shutdown, etcdSettings, server, workerOptions, registry);

@@ -1,6 +1,7 @@
 package io.etcron.cli;
 
 import io.etcd.jetcd.Client;
+import io.etcron.execute.RunAsPolicy;
 import io.etcron.execute.Watchdog;
 import io.etcron.run.RunStore;
 import io.etcron.run.RunStoreException;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -55,6 +57,15 @@ final class WorkerCommand implements Callable<Integer> {
       defaultValue = "16",
       description = "Runs at once (default ${DEFAULT-VALUE}).")
   int capacity;
+
+  @Option(
+      names = "--run-as-users",
+      split = ",",
+      paramLabel = "LIST",
+      description =
+          "Users (names or uids) jobs may name in their user field, comma-separated; root only"
+              + " when listed. Default: any user of this host but root.")
+  List<String> runAsUsers;
 
   @Option(
       names = "--drain-timeout",
@@ -108,6 +119,7 @@ final class WorkerCommand implements Callable<Integer> {
       WorkerCommand options,
       MeterRegistry registry)
       throws InterruptedException {
+    RunAsPolicy runAs = runAs(options.runAsUsers); // a bad list fails before anything starts
     if (options.executor == null || options.executor.equals("shell")) {
       Watchdog.check();
     }
@@ -138,9 +150,23 @@ final class WorkerCommand implements Callable<Integer> {
             .metrics(registry)
             .executor(
                 options.executor == null || options.executor.equals("shell")
-                    ? new io.etcron.execute.ShellExecutor()
+                    ? new io.etcron.execute.ShellExecutor(runAs)
                     : noop(options.executor))
             .start());
+  }
+
+  /**
+   * The policy of {@code --run-as-users}.
+   *
+   * @throws IllegalArgumentException naming an entry that is not a user name or uid
+   */
+  static RunAsPolicy runAs(List<String> users) {
+    if (users == null) {
+      return RunAsPolicy.ANY_BUT_ROOT;
+    }
+    Set<String> named = new HashSet<>();
+    users.stream().map(String::trim).filter(u -> !u.isEmpty()).forEach(named::add);
+    return RunAsPolicy.only(named);
   }
 
   private static io.etcron.execute.Executor noop(String name) {

@@ -1,5 +1,7 @@
 package io.etcron.execute;
 
+import io.etcron.job.Limits;
+import io.etcron.job.RunAs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +20,8 @@ import java.util.function.Supplier;
  *     new reading. Empty: no deadline (the command still dies with the JVM).
  * @param exitNote a file where the exit code of a command that ended by itself is written, so that
  *     it outlives the worker: its next life reports the end
+ * @param runAs the account the command runs as, if not the worker's own
+ * @param limits rlimits of the command
  */
 public record ExecutionRequest(
     String command,
@@ -25,11 +29,32 @@ public record ExecutionRequest(
     Optional<Path> workingDir,
     OutputListener output,
     Optional<Supplier<Duration>> leaseLeft,
-    Optional<Path> exitNote) {
+    Optional<Path> exitNote,
+    Optional<RunAs> runAs,
+    Limits limits) {
 
-  /** A request with no lease deadline. */
+  /** A request with no lease deadline, as the worker's own account. */
   public ExecutionRequest(
       String command, Map<String, String> env, Optional<Path> workingDir, OutputListener output) {
-    this(command, env, workingDir, output, Optional.empty(), Optional.empty());
+    this(
+        command,
+        env,
+        workingDir,
+        output,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Limits.NONE);
+  }
+
+  /** The same request, run as {@code account}. */
+  public ExecutionRequest as(RunAs account) {
+    return new ExecutionRequest(
+        command, env, workingDir, output, leaseLeft, exitNote, Optional.of(account), limits);
+  }
+
+  /** The same request, with {@code l} as its rlimits. */
+  public ExecutionRequest limited(Limits l) {
+    return new ExecutionRequest(command, env, workingDir, output, leaseLeft, exitNote, runAs, l);
   }
 }

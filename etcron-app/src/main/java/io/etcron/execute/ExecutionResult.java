@@ -13,7 +13,25 @@ import java.util.Optional;
 public record ExecutionResult(
     int exitCode, Optional<Integer> signal, String outputTail, long outputSize) {
 
+  /** Exit code of a watchdog that did not start the command (as a shell's "cannot execute"). */
+  public static final int NOT_STARTED = 126;
+
+  private static final String NOT_STARTED_LINE = "etcron: not started: ";
+
   public boolean succeeded() {
     return exitCode == 0;
+  }
+
+  /**
+   * Why the watchdog did not start the command (no such user, a user this worker may not run as),
+   * when that is how it ended: its only output is then the watchdog's one line saying so.
+   */
+  public Optional<String> notStarted() {
+    if (exitCode != NOT_STARTED
+        || !outputTail.startsWith(NOT_STARTED_LINE)
+        || outputTail.indexOf('\n') != outputTail.length() - 1) {
+      return Optional.empty();
+    }
+    return Optional.of("not started: " + outputTail.substring(NOT_STARTED_LINE.length()).trim());
   }
 }

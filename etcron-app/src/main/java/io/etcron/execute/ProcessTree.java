@@ -54,12 +54,15 @@ public final class ProcessTree {
       Optional<Path> workingDir,
       Optional<Duration> leaseLeft,
       Consumer<ProcessBuilder> configure) {
-    return start(command, env, workingDir, leaseLeft, Optional.empty(), configure);
+    return start(
+        command, env, workingDir, leaseLeft, Optional.empty(), Confinement.NONE, configure);
   }
 
   /**
    * As {@link #start(List, Map, Optional, Optional, Consumer)}; the watchdog also writes the exit
-   * code of a command that ended by itself to {@code exitNote}, where it outlives this JVM.
+   * code of a command that ended by itself to {@code exitNote}, where it outlives this JVM, and
+   * runs the command as {@code confinement}'s account. A command that cannot run as that account
+   * does not start: the watchdog exits with 126 and says why on the output.
    */
   public static ProcessTree start(
       List<String> command,
@@ -67,9 +70,10 @@ public final class ProcessTree {
       Optional<Path> workingDir,
       Optional<Duration> leaseLeft,
       Optional<Path> exitNote,
+      Confinement confinement,
       Consumer<ProcessBuilder> configure) {
     ProcessBuilder builder =
-        builder(Watchdog.command(Optional.empty(), exitNote, leaseLeft, command), env);
+        builder(Watchdog.command(Optional.empty(), exitNote, leaseLeft, confinement, command), env);
     workingDir.ifPresent(dir -> builder.directory(dir.toFile()));
     configure.accept(builder);
     builder.redirectInput(ProcessBuilder.Redirect.PIPE);
@@ -94,7 +98,10 @@ public final class ProcessTree {
       RandomAccessFile channel = new RandomAccessFile(fifo.toFile(), "rw");
       OutputStream control = new java.io.FileOutputStream(channel.getFD());
       ProcessBuilder builder =
-          builder(Watchdog.command(Optional.of(fifo), Optional.empty(), leaseLeft, command), env);
+          builder(
+              Watchdog.command(
+                  Optional.of(fifo), Optional.empty(), leaseLeft, Confinement.NONE, command),
+              env);
       builder.inheritIO();
       Process p = launch(builder, command);
       return new ProcessTree(p, control, dir);

@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * ({@link ProcessTree}), stdout and stderr merged, output kept by an {@link OutputCapture} and
  * streamed to the request's listener. One reader thread per running command, and one thread, {@code
  * etcron-watchdog-feed}, that tells every command's watchdog how long its lease is still valid,
- * every {@link #FEED_EVERY}. Thread-safe.
+ * every {@link #FEED_EVERY}. A request naming an account runs as it if the executor's {@link
+ * RunAsPolicy} allows it. Thread-safe.
  */
 public final class ShellExecutor implements Executor, AutoCloseable {
   private static final AtomicInteger READERS = new AtomicInteger();
@@ -29,6 +30,7 @@ public final class ShellExecutor implements Executor, AutoCloseable {
   public static final Duration FEED_EVERY = Duration.ofMillis(200);
 
   private final int outputLimit;
+  private final RunAsPolicy runAs;
   private final Map<ProcessTree, Supplier<Duration>> fed = new ConcurrentHashMap<>();
   private final ScheduledExecutorService feeder =
       Executors.newSingleThreadScheduledExecutor(
@@ -46,11 +48,21 @@ public final class ShellExecutor implements Executor, AutoCloseable {
           });
 
   public ShellExecutor() {
-    this(OutputCapture.DEFAULT_LIMIT);
+    this(OutputCapture.DEFAULT_LIMIT, RunAsPolicy.ANY_BUT_ROOT);
+  }
+
+  /** An executor whose runs may name the accounts {@code runAs} allows. */
+  public ShellExecutor(RunAsPolicy runAs) {
+    this(OutputCapture.DEFAULT_LIMIT, runAs);
   }
 
   public ShellExecutor(int outputLimit) {
+    this(outputLimit, RunAsPolicy.ANY_BUT_ROOT);
+  }
+
+  private ShellExecutor(int outputLimit, RunAsPolicy runAs) {
     this.outputLimit = outputLimit;
+    this.runAs = runAs;
     feeder.scheduleWithFixedDelay(
         this::feedAll, FEED_EVERY.toMillis(), FEED_EVERY.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -59,8 +71,14 @@ public final class ShellExecutor implements Executor, AutoCloseable {
     fed.forEach((tree, left) -> tree.feed(left.get()));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws RunRefusedException when the request names an account the policy does not allow
+   */
   @Override
   public Execution start(ExecutionRequest request) {
+    Confinement confinement = runAs.confine(request.runAs()).limited(request.limits());
     Optional<Duration> budget = request.leaseLeft().map(Supplier::get);
     if (budget.isPresent() && (budget.get().isNegative() || budget.get().isZero())) {
       throw new IllegalStateException("the lease guarding this run has ended: not starting it");
@@ -72,6 +90,7 @@ public final class ShellExecutor implements Executor, AutoCloseable {
             request.workingDir(),
             budget,
             request.exitNote(),
+            confinement,
             b -> b.redirectErrorStream(true));
     request.leaseLeft().ifPresent(left -> fed.put(tree, left));
     OutputCapture capture = new OutputCapture(outputLimit);

@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * dies (its control channel reaches end of file). A worker frozen by SIGSTOP, a long GC pause or
  * {@code kill -9} therefore cannot leave a run alive past its lease: the guarantee does not depend
  * on the JVM being scheduled. It needs {@code perl} (no modules: Debian's essential {@code
- * perl-base} suffices), {@code setsid} and {@code /proc/uptime}, that is Linux.
+ * perl-base} suffices), {@code setsid} and {@code /proc/uptime}, that is Linux. A run with a {@link
+ * Confinement} account also loads Perl's core {@code POSIX} module, in the child only.
  */
 public final class Watchdog {
   private static final String SCRIPT = load();
@@ -30,11 +31,13 @@ public final class Watchdog {
    *
    * @param controlFifo where it is fed, else its standard input
    * @param exitNote where it writes the exit code of a command that ended by itself
+   * @param confinement the account the command runs as
    */
   static List<String> command(
       Optional<Path> controlFifo,
       Optional<Path> exitNote,
       Optional<Duration> leaseLeft,
+      Confinement confinement,
       List<String> command) {
     List<String> full = new ArrayList<>(List.of("perl", "-e", SCRIPT, "--"));
     controlFifo.ifPresent(
@@ -47,6 +50,7 @@ public final class Watchdog {
           full.add("--exit");
           full.add(f.toString());
         });
+    full.addAll(confinement.watchdogOptions());
     // An absolute deadline on the clock the watchdog reads: the JVM may be frozen between this
     // line and the watchdog's start (a relative budget would then start counting too late).
     full.add(leaseLeft.map(d -> "@" + (uptimeMillis() + Math.max(0, d.toMillis()))).orElse("-"));

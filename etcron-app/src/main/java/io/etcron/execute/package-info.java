@@ -1,6 +1,8 @@
 /**
  * Runs commands as child processes: in a process group of their own, with a timeout, a kill that
- * reaches the whole process tree, bounded output capture and a live output stream.
+ * reaches the whole process tree, bounded output capture and a live output stream; optionally as
+ * another account of the host and under rlimits ({@link io.etcron.execute.Confinement}), which the
+ * watchdog applies between fork and exec.
  *
  * <p>May depend on the domain packages; never on etcd, the run store's SQL or HTTP.
  */

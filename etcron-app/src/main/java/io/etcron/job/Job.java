@@ -31,6 +31,8 @@ import java.util.TreeMap;
  * @param retryBackoff pause before the first retry; doubles for each further one
  * @param tags a worker must have all of them to run the job
  * @param paused a paused job does not fire (manual runs still run)
+ * @param runAs the account the command runs as; empty for the worker's own
+ * @param limits resource limits of the command
  */
 public record Job(
     JobName name,
@@ -48,7 +50,9 @@ public record Job(
     int retries,
     Duration retryBackoff,
     Set<String> tags,
-    boolean paused) {
+    boolean paused,
+    Optional<RunAs> runAs,
+    Limits limits) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -82,7 +86,15 @@ public record Job(
         retries,
         Durations.format(retryBackoff),
         tags.isEmpty() ? null : new ArrayList<>(new java.util.TreeSet<>(tags)),
-        paused);
+        paused,
+        runAs.map(RunAs::user).orElse(null),
+        runAs.flatMap(RunAs::group).orElse(null),
+        limits.isNone()
+            ? null
+            : new JobSpec.LimitsSpec(
+                limits.cpuSeconds().orElse(null),
+                limits.openFiles().orElse(null),
+                limits.memoryBytes().map(Limits::formatSize).orElse(null)));
   }
 
   /** The same job, paused or not. */
@@ -103,6 +115,8 @@ public record Job(
         retries,
         retryBackoff,
         tags,
-        p);
+        p,
+        runAs,
+        limits);
   }
 }

@@ -70,6 +70,8 @@ final class JobParser {
         duration("retryBackoff", spec.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1))
             .orElse(Job.DEFAULT_RETRY_BACKOFF);
     Set<String> tags = tags();
+    Optional<RunAs> runAs = runAs();
+    Limits limits = limits();
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -89,7 +91,9 @@ final class JobParser {
         retries,
         backoff,
         tags,
-        Boolean.TRUE.equals(spec.paused()));
+        Boolean.TRUE.equals(spec.paused()),
+        runAs,
+        limits);
   }
 
   private void error(String field, String message) {
@@ -281,5 +285,72 @@ final class JobParser {
       }
     }
     return Set.copyOf(tags);
+  }
+
+  private Optional<RunAs> runAs() {
+    String user = spec.user();
+    String group = spec.group();
+    boolean noUser = user == null || user.isEmpty();
+    if (group != null && !group.isEmpty()) {
+      String problem = RunAs.problem(group);
+      if (problem != null) {
+        error("group", problem);
+      } else if (noUser) {
+        error("group", "needs a user: set user too (the group is the one the user runs with)");
+      }
+    }
+    if (noUser) {
+      return Optional.empty();
+    }
+    String problem = RunAs.problem(user);
+    if (problem != null) {
+      error("user", problem);
+      return Optional.empty();
+    }
+    Optional<String> g = Optional.ofNullable(group).filter(x -> !x.isEmpty());
+    return g.isPresent() && RunAs.problem(g.get()) != null
+        ? Optional.empty()
+        : Optional.of(new RunAs(user, g));
+  }
+
+  private Limits limits() {
+    JobSpec.LimitsSpec l = spec.limits();
+    if (l == null) {
+      return Limits.NONE;
+    }
+    Optional<Long> cpu = whole("limits", "cpuSeconds", l.cpuSeconds(), Limits.MAX_CPU_SECONDS);
+    Optional<Long> files = whole("limits", "openFiles", l.openFiles(), Limits.MAX_OPEN_FILES);
+    Optional<Long> memory = Optional.empty();
+    if (l.memory() != null && !l.memory().isEmpty()) {
+      try {
+        long bytes = Limits.parseSize(l.memory());
+        if (bytes < Limits.MIN_MEMORY || bytes > Limits.MAX_MEMORY) {
+          error(
+              "limits",
+              "memory "
+                  + l.memory()
+                  + " is out of range "
+                  + Limits.formatSize(Limits.MIN_MEMORY)
+                  + "-"
+                  + Limits.formatSize(Limits.MAX_MEMORY));
+        } else {
+          memory = Optional.of(bytes);
+        }
+      } catch (IllegalArgumentException e) {
+        error("limits", "memory " + e.getMessage());
+      }
+    }
+    return new Limits(cpu, files, memory);
+  }
+
+  private Optional<Long> whole(String field, String key, Long value, long max) {
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value < 1 || value > max) {
+      error(field, key + " " + value + " is out of range 1-" + max);
+      return Optional.empty();
+    }
+    return Optional.of(value);
   }
 }

@@ -7,6 +7,8 @@ import java.util.Map;
  * A job as written by a user (JSON or YAML), before validation: every field may be missing.
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
+ * Fields added later ({@code user}, {@code group}, {@code limits}) come last: a stored job written
+ * before them reads with them absent.
  */
 public record JobSpec(
     String name,
@@ -24,7 +26,19 @@ public record JobSpec(
     Integer retries,
     String retryBackoff,
     List<String> tags,
-    Boolean paused) {
+    Boolean paused,
+    String user,
+    String group,
+    LimitsSpec limits) {
+
+  /**
+   * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
+   *
+   * @param cpuSeconds CPU seconds
+   * @param openFiles open file descriptors
+   * @param memory address space, a size such as {@code "512MiB"}
+   */
+  public record LimitsSpec(Long cpuSeconds, Long openFiles, String memory) {}
 
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
@@ -44,6 +58,9 @@ public record JobSpec(
         retries,
         retryBackoff,
         tags,
-        paused);
+        paused,
+        user,
+        group,
+        limits);
   }
 }

@@ -35,6 +35,9 @@ final class Attempts {
   /** The longest pause between retries. */
   private static final Duration MAX_BACKOFF = Duration.ofHours(1);
 
+  /** Linux's signal for a CPU time rlimit used up. */
+  private static final int SIGXCPU = 24;
+
   /** The latest kill request of a job and its mod revision. */
   record KillMark(KillRequest request, long revision) {}
 
@@ -237,9 +240,20 @@ final class Attempts {
             ? ""
             : result
                 .signal()
-                .map(s -> "killed by signal " + s)
+                .map(s -> "killed by signal " + s + cpuLimit(run.fire.job(), s))
+                .or(result::notStarted)
                 .orElse("exit code " + result.exitCode());
     return ended(running, state, Optional.of(result), reason, ended);
+  }
+
+  /** Why signal {@code s} came, when it is SIGXCPU from the job's own CPU limit. */
+  private static String cpuLimit(Job job, int s) {
+    return s == SIGXCPU
+        ? job.limits()
+            .cpuSeconds()
+            .map(n -> " (SIGXCPU: its limit of " + n + " CPU seconds was used up)")
+            .orElse("")
+        : "";
   }
 
   private static Run ended(
@@ -271,7 +285,9 @@ final class Attempts {
         job.workingDir().map(Path::of),
         (offset, bytes, length) -> sink.output(id, offset, bytes, length),
         Optional.of(run.session::remaining),
-        sink.exitNote(running));
+        sink.exitNote(running),
+        job.runAs(),
+        job.limits());
   }
 
   static Duration backoff(Job job, int attempt) {

@@ -3,6 +3,7 @@ package io.etcron.worker;
 import io.etcd.jetcd.Client;
 import io.etcron.claim.Claimer;
 import io.etcron.execute.Executor;
+import io.etcron.execute.RunAsPolicy;
 import io.etcron.execute.ShellExecutor;
 import io.etcron.store.EtcdSettings;
 import io.etcron.store.WorkerInfo;
@@ -72,6 +73,7 @@ public record WorkerSettings(
     private int claimBatch = Claimer.DEFAULT_BATCH;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
+    private RunAsPolicy runAs = RunAsPolicy.ANY_BUT_ROOT;
     private io.micrometer.core.instrument.MeterRegistry meters =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
@@ -149,6 +151,14 @@ public record WorkerSettings(
       return this;
     }
 
+    /**
+     * Which accounts jobs may name for the default executor; default any user of the host but root.
+     */
+    public Builder runAs(RunAsPolicy policy) {
+      this.runAs = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
     /** How runs execute; default {@code /bin/sh -c}. */
     public Builder executor(Executor executor) {
       this.executor = executor;
@@ -206,7 +216,7 @@ public record WorkerSettings(
               requestTimeout,
               claimBatch,
               clock);
-      Executor exec = executor != null ? executor : new ShellExecutor();
+      Executor exec = executor != null ? executor : new ShellExecutor(runAs);
       return new Worker(settings, client, recorder, exec, new WorkerMetrics(meters)).start();
     }
 

@@ -10,20 +10,86 @@
 # With --exit FILE, a command that ended by itself (no signal sent to it, or it exited normally
 # anyway) also leaves its exit code in FILE (written aside, then renamed): the worker may be dead
 # by then, and its next life reports the end from there.
-# No modules: it starts for every run, and loading POSIX and Time::HiRes cost more than the rest.
+# With --user NAME|UID (and --group NAME|GID), the command runs as that account: the watchdog,
+# root, looks it up before starting anything (a missing account, root without --allow-root, or a
+# watchdog that is not root and asked for another account: "etcron: not started: ..." and exit
+# 126), and the child sets the groups (the given or primary group plus the user's supplementary
+# groups, as initgroups does), then the gid, then the uid, checks that it cannot become root again,
+# and only then execs. The watchdog itself stays root: it must still kill the group and write the
+# exit note.
+# With --rlimit cpu=N|nofile=N|as=N (repeated), the child sets those rlimits on itself with
+# prlimit(1) (util-linux) before it changes user, so that root may raise a hard limit; one the
+# kernel refuses ends the run unstarted the same way, with prlimit's reason.
+# No modules: it starts for every run, and loading POSIX and Time::HiRes cost more than the rest
+# (POSIX is loaded by the child of a run that changes user only).
 # Time comes from /proc/uptime (CLOCK_BOOTTIME, 10 ms steps): monotonic, and it keeps counting
 # while the machine is suspended, as the lease's expiry in etcd does.
 
-my ($control, $exit_note);
-while (@ARGV && $ARGV[0] =~ /^--(control|exit)$/) {
+my ($control, $exit_note, $user, $group, $allow_root, @rlimits);
+while (@ARGV && $ARGV[0] =~ /^--(control|exit|user|group|allow-root|rlimit)$/) {
   shift @ARGV;
-  if ($1 eq 'control') { $control = shift @ARGV; } else { $exit_note = shift @ARGV; }
+  if ($1 eq 'control') { $control = shift @ARGV; }
+  elsif ($1 eq 'rlimit') {
+    my $limit = shift @ARGV;
+    die "watchdog: --rlimit takes cpu=N, nofile=N or as=N\n"
+      unless defined $limit && $limit =~ /^(cpu|nofile|as)=(\d{1,19})$/;
+    push(@rlimits, [$1, $2]);
+  }
+  elsif ($1 eq 'exit') { $exit_note = shift @ARGV; }
+  elsif ($1 eq 'user') { $user = shift @ARGV; }
+  elsif ($1 eq 'group') { $group = shift @ARGV; }
+  else { $allow_root = 1; }
 }
 # The first deadline: "@<ms>" on /proc/uptime's clock (absolute: the worker may have been frozen
 # between choosing it and this start), "<ms>" from now, or "-" for none.
 my $budget = shift @ARGV;
-die "usage: watchdog [--control FIFO] [--exit FILE] @MS|MS|- COMMAND...\n"
+die "usage: watchdog [--control FIFO] [--exit FILE] [--user U [--group G] [--allow-root]]"
+  . " [--rlimit cpu|nofile|as=N]... \@MS|MS|- COMMAND...\n"
   unless defined $budget && @ARGV;
+
+# The command does not start: the reason goes to its output, and 126 ("cannot execute") to the run.
+sub refuse {
+  print STDERR "etcron: not started: $_[0]\n";
+  exit(126);
+}
+
+sub host {
+  open(my $h, '<', '/proc/sys/kernel/hostname') or return 'this host';
+  my $name = <$h>;
+  chomp $name;
+  return $name;
+}
+
+# The account to switch to, looked up before anything starts: (uid, gid, name, home, groups...).
+my @switch;
+if (defined $user) {
+  my @pw = $user =~ /^\d+$/ ? getpwuid($user) : getpwnam($user);
+  refuse("user \"$user\" does not exist on host " . host()) unless @pw;
+  my ($name, $uid, $gid, $home) = @pw[0, 2, 3, 7];
+  if (defined $group) {
+    my @gr = $group =~ /^\d+$/ ? getgrgid($group) : getgrnam($group);
+    refuse("group \"$group\" does not exist on host " . host()) unless @gr;
+    $gid = $gr[2];
+  }
+  refuse("user \"$user\" is root, and this worker's --run-as-users does not list root")
+    if $uid == 0 && !$allow_root;
+  if ($> != 0) {
+    my ($egid) = split(' ', $));
+    refuse("worker runs as uid $> and cannot run jobs as \"$user\""
+      . (defined $group ? " with group \"$group\"" : ''))
+      unless $uid == $> && $uid == $< && $gid == $egid;
+    # Already that account: nothing to switch.
+  } else {
+    my %seen = ($gid => 1);
+    my @groups = ($gid);
+    setgrent();
+    while (my @gr = getgrent()) {
+      push(@groups, $gr[2]) if !$seen{$gr[2]}++ && grep { $_ eq $name } split(' ', $gr[3]);
+    }
+    endgrent();
+    @switch = ($uid, $gid, $name, $home, @groups);
+  }
+}
 
 my $uptime;
 open($uptime, '<', '/proc/uptime') or die "watchdog: cannot read /proc/uptime: $!\n";
@@ -57,12 +123,48 @@ if ($pid == 0) {
   close($wake_r);
   close($wake_w);
   open(STDIN, '<', '/dev/null') unless defined $control;
+  require POSIX if @switch;    # before the limits: a small address space may not fit it
+  limit(@rlimits) if @rlimits;
+  become(@switch) if @switch;
   # setsid(1) calls setsid() and execs in place (a forked child leads no group yet), so the
   # command keeps this pid and leads a session and process group of its own: one signal reaches
   # its whole tree, and a terminal's job control does not.
   { exec { 'setsid' } 'setsid', @ARGV; }
   print STDERR "etcron: cannot run $ARGV[0]: $!\n";
   exit(127);
+}
+
+# In the child: the rlimits, soft = hard (the CPU's hard limit one second later, so that SIGXCPU,
+# not SIGKILL, says why the command ended).
+sub limit {
+  my %name = (cpu => 'cpuSeconds', nofile => 'openFiles', as => 'memory');
+  my @args = map { "--$_->[0]=$_->[1]:" . ($_->[0] eq 'cpu' ? $_->[1] + 1 : $_->[1]) } @_;
+  # Only digits and fixed words in this line (checked above): the shell sees nothing else.
+  my $out = qx{prlimit --pid=$$ @args 2>&1};
+  return if $? == 0;
+  $out =~ s/\s+$//;
+  $out =~ s/\n/; /g;
+  refuse("the kernel refused the limits "
+    . join(', ', map { "$name{$_->[0]}=$_->[1]" } @_) . ": $out");
+}
+
+# In the child: groups, then gid, then uid (each step needs the rights the next one drops), then
+# the proof that root cannot be regained. Any failure ends the child before the exec.
+sub become {
+  my ($uid, $gid, $name, $home, @groups) = @_;
+  my $fail = sub {
+    print STDERR "etcron: not started: cannot run as \"$user\" (uid $uid, gid $gid): $_[0]\n";
+    POSIX::_exit(126);
+  };
+  $) = join(' ', $gid, @groups);    # setgroups(@groups) and the effective gid
+  my %now = map { $_ => 1 } split(' ', $));
+  $fail->("setgroups: $!") if grep { !$now{$_} } @groups;
+  POSIX::setgid($gid) or $fail->("setgid: $!");
+  POSIX::setuid($uid) or $fail->("setuid: $!");
+  $fail->("the uid is $< / $>") unless $< == $uid && $> == $uid;
+  $fail->("the gid is $( / $)") unless (split(' ', $())[0] == $gid && (split(' ', $)))[0] == $gid;
+  $fail->("setuid(0) still succeeds after the switch") if $uid != 0 && POSIX::setuid(0);
+  @ENV{qw(USER LOGNAME HOME)} = ($name, $name, $home);
 }
 
 my $killed = 0;

@@ -56,6 +56,47 @@ class ConfigFileTest {
     assertThat(m.host).isEqualTo("127.0.0.2");
   }
 
+  private static WorkerCommand worker(Path config, Map<String, String> env, String... args) {
+    WorkerCommand w = worker(config, args);
+    ConfigFile.apply(w.spec, Optional.of(config), env::get);
+    return w;
+  }
+
+  @Test
+  void run_as_users_comes_from_the_flag_the_variable_or_the_file() throws Exception {
+    assertThat(worker(yaml("capacity: 2\n"), Map.of()).runAsUsers).isNull();
+    assertThat(worker(yaml("run-as-users: [nobody, backup]\n"), Map.of()).runAsUsers)
+        .containsExactly("nobody", "backup");
+    assertThat(
+            worker(yaml("worker:\n  run-as-users: nobody\n"), Map.of("ETCRON_RUN_AS_USERS", "a,b"))
+                .runAsUsers)
+        .containsExactly("a", "b");
+    assertThat(
+            worker(yaml("run-as-users: x\n"), Map.of(), "--run-as-users", "root,nobody").runAsUsers)
+        .containsExactly("root", "nobody");
+    assertThat(WorkerCommand.runAs(null).toString()).isEqualTo("any but root");
+    assertThat(WorkerCommand.runAs(List.of("nobody", " root ")).toString())
+        .isEqualTo("only nobody,root");
+    assertThatThrownBy(() -> WorkerCommand.runAs(List.of("Bad User")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--run-as-users: \"Bad User\" is not a user or group name");
+  }
+
+  @Test
+  void a_bad_run_as_users_entry_stops_the_worker_with_one_line() {
+    CommandLine cl = Main.commandLine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cl.setErr(new java.io.PrintWriter(err));
+    int code =
+        cl.execute("worker", "--run-as-users", "nobody,Bad User", "--etcd", "http://127.0.0.1:1");
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString())
+        .isEqualTo(
+            "etcron: --run-as-users: \"Bad User\" is not a user or group name"
+                + " ([a-z_][a-z0-9_-]{0,31}) nor a numeric id"
+                + System.lineSeparator());
+  }
+
   @Test
   void without_a_file_the_defaults_come_from_the_settings() {
     MasterCommand m = parse(null, Map.of());

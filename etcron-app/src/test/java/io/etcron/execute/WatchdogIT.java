@@ -90,6 +90,7 @@ class WatchdogIT {
             Optional.empty(),
             Optional.empty(),
             Optional.of(own),
+            Confinement.NONE,
             b -> b.redirectOutput(ProcessBuilder.Redirect.DISCARD));
     assertThat(exits.waitFor()).isEqualTo(5);
     assertThat(Files.readString(own).trim()).isEqualTo("5");
@@ -103,6 +104,7 @@ class WatchdogIT {
             Optional.empty(),
             Optional.empty(),
             Optional.of(killed),
+            Confinement.NONE,
             b -> b.redirectOutput(ProcessBuilder.Redirect.DISCARD));
     await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(ready));
     sleeper.kill(Duration.ZERO);
@@ -124,6 +126,7 @@ class WatchdogIT {
             Optional.empty(),
             Optional.empty(),
             Optional.of(Duration.ofMillis(300)),
+            Confinement.NONE,
             List.of("/bin/sh", "-c", "touch " + marker));
     long deadline = Watchdog.uptimeMillis() + 300;
     // The "freeze": the deadline passes before the watchdog process is started.

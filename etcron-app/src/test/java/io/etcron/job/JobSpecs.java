@@ -6,6 +6,7 @@ import java.util.List;
 /** Job specs and jobs for tests: the fields a test names, every other one at its default. */
 public final class JobSpecs {
   private String name;
+  private String description;
   private String command;
   private String schedule;
   private String timeZone;
@@ -16,6 +17,10 @@ public final class JobSpecs {
   private Integer retries;
   private String retryBackoff;
   private List<String> tags;
+  private String startingDeadline;
+  private String user;
+  private String group;
+  private JobSpec.LimitsSpec limits;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -36,6 +41,11 @@ public final class JobSpecs {
   /** The valid job of {@link #spec}, as of now. */
   public static Job job(String name, String schedule, String command) {
     return Job.from(spec(name, schedule, command), Instant.now());
+  }
+
+  public JobSpecs description(String text) {
+    this.description = text;
+    return this;
   }
 
   public JobSpecs timeZone(String zone) {
@@ -78,10 +88,33 @@ public final class JobSpecs {
     return this;
   }
 
+  public JobSpecs startingDeadline(String duration) {
+    this.startingDeadline = duration;
+    return this;
+  }
+
+  /** The user the command runs as. */
+  public JobSpecs user(String name) {
+    this.user = name;
+    return this;
+  }
+
+  /** The group the command runs as. */
+  public JobSpecs group(String name) {
+    this.group = name;
+    return this;
+  }
+
+  /** Resource limits. */
+  public JobSpecs limits(Long cpuSeconds, Long openFiles, String memory) {
+    this.limits = new JobSpec.LimitsSpec(cpuSeconds, openFiles, memory);
+    return this;
+  }
+
   public JobSpec build() {
     return new JobSpec(
         name,
-        null,
+        description,
         command,
         null,
         null,
@@ -90,11 +123,14 @@ public final class JobSpecs {
         concurrency,
         misfire,
         maxCatchUp,
-        null,
+        startingDeadline,
         timeout,
         retries,
         retryBackoff,
         tags,
-        null);
+        null,
+        user,
+        group,
+        limits);
   }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,13 @@ class JobTest {
           "retries",
           "retryBackoff",
           "tags",
-          "paused");
+          "paused",
+          "user",
+          "group",
+          "limits");
 
   static JobSpec spec(String name, String command, String schedule) {
-    return new JobSpec(
-        name, null, command, null, null, schedule, null, null, null, null, null, null, null, null,
-        null, null);
+    return JobSpecs.spec(name, schedule, command);
   }
 
   @Test
@@ -69,12 +71,95 @@ class JobTest {
             3,
             "30s",
             List.of("linux", "big"),
-            true);
+            true,
+            "nobody",
+            "nogroup",
+            new JobSpec.LimitsSpec(60L, 1024L, "512MiB"));
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
     assertThat(job.tags()).containsExactlyInAnyOrder("linux", "big");
     assertThat(job.withPaused(false).paused()).isFalse();
+    assertThat(job.withPaused(false).runAs()).isEqualTo(job.runAs());
+    assertThat(job.runAs()).contains(new RunAs("nobody", Optional.of("nogroup")));
+    assertThat(job.limits())
+        .isEqualTo(new Limits(Optional.of(60L), Optional.of(1024L), Optional.of(512L << 20)));
+    assertThat(job.toSpec().limits()).isEqualTo(new JobSpec.LimitsSpec(60L, 1024L, "512MiB"));
+  }
+
+  @Test
+  void a_user_and_group_are_posix_names_or_numeric_ids() {
+    for (String good :
+        List.of("nobody", "_apt", "www-data", "a1_b-c", "0", "65534", "u".repeat(32))) {
+      Job job = Job.from(JobSpecs.of("j", "@daily", "true").user(good).group(good).build(), NOW);
+      assertThat(job.runAs()).contains(new RunAs(good, Optional.of(good)));
+    }
+    for (String bad :
+        List.of("Alice", "-x", "1a:b", "a b", "u".repeat(33), "a/b", "99999999999", "4294967295")) {
+      assertThatThrownBy(() -> Job.from(JobSpecs.of("j", "@daily", "true").user(bad).build(), NOW))
+          .isInstanceOfSatisfying(
+              InvalidJobException.class,
+              e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("user"))
+          .hasMessageContaining("is not a user or group name");
+      assertThatThrownBy(
+              () ->
+                  Job.from(
+                      JobSpecs.of("j", "@daily", "true").user("nobody").group(bad).build(), NOW))
+          .isInstanceOfSatisfying(
+              InvalidJobException.class,
+              e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("group"));
+    }
+  }
+
+  @Test
+  void limits_are_checked_and_sizes_read_in_powers_of_1024() {
+    assertThat(Limits.parseSize("512MiB")).isEqualTo(512L << 20);
+    assertThat(Limits.parseSize("2G")).isEqualTo(2L << 30);
+    assertThat(Limits.parseSize("1048576")).isEqualTo(1L << 20);
+    assertThat(Limits.formatSize(3L << 30)).isEqualTo("3GiB");
+    assertThat(Limits.formatSize((1L << 20) + 1)).isEqualTo("1048577B");
+    Job job = Job.from(JobSpecs.of("j", "@daily", "true").limits(null, 256L, "2g").build(), NOW);
+    assertThat(job.limits().memoryBytes()).contains(2L << 30);
+    assertThat(job.toSpec().limits()).isEqualTo(new JobSpec.LimitsSpec(null, 256L, "2GiB"));
+    assertThat(Job.from(spec("j", "true", "@daily"), NOW).limits()).isEqualTo(Limits.NONE);
+    assertThatThrownBy(
+            () ->
+                Job.from(
+                    JobSpecs.of("j", "@daily", "true").limits(0L, 1L << 31, "12 parsecs").build(),
+                    NOW))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e -> assertThat(e.errors()).extracting(FieldError::field).containsOnly("limits"))
+        .hasMessageContaining("limits: cpuSeconds 0 is out of range")
+        .hasMessageContaining("limits: openFiles 2147483648 is out of range")
+        .hasMessageContaining("limits: memory \"12 parsecs\" is not a size");
+    assertThatThrownBy(
+            () ->
+                Job.from(
+                    JobSpecs.of("j", "@daily", "true").limits(null, null, "1KiB").build(), NOW))
+        .hasMessageContaining("limits: memory 1KiB is out of range 1MiB-1024TiB");
+  }
+
+  @Test
+  void a_job_stored_before_user_and_group_existed_still_reads() {
+    String stored = "{\"name\":\"old\",\"command\":\"true\",\"schedule\":\"@daily\",\"retries\":0}";
+    Job job = Job.from(io.etcron.json.Json.readStored(stored, JobSpec.class), NOW);
+    assertThat(job.runAs()).isEmpty();
+    assertThat(job.limits()).isEqualTo(Limits.NONE);
+    assertThat(io.etcron.json.Json.write(job.toSpec())).doesNotContain("user", "group", "limits");
+  }
+
+  @Test
+  void a_group_needs_a_user_and_no_user_means_the_workers_own() {
+    assertThat(Job.from(spec("j", "true", "@daily"), NOW).runAs()).isEmpty();
+    assertThat(Job.from(JobSpecs.of("j", "@daily", "true").user("nobody").build(), NOW).runAs())
+        .contains(new RunAs("nobody", Optional.empty()));
+    assertThatThrownBy(
+            () -> Job.from(JobSpecs.of("j", "@daily", "true").group("nogroup").build(), NOW))
+        .hasMessageContaining("group: needs a user");
+    assertThat(new RunAs("0", Optional.empty()).root()).isTrue();
+    assertThat(new RunAs("root", Optional.of("users")).root()).isTrue();
+    assertThat(new RunAs("nobody", Optional.of("root")).root()).isFalse();
   }
 
   @Test
@@ -96,7 +181,10 @@ class JobTest {
             11,
             "2h",
             List.of("a/b"),
-            null);
+            null,
+            "Bad User",
+            "-g",
+            new JobSpec.LimitsSpec(0L, -1L, "lots"));
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -118,7 +206,10 @@ class JobTest {
                       "timeout",
                       "retries",
                       "retryBackoff",
-                      "tags");
+                      "tags",
+                      "user",
+                      "group",
+                      "limits");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -163,6 +254,8 @@ class JobTest {
       "\u0000",
       "\u0007",
       "ü",
+      "nobody",
+      "65534",
       "@every 1s",
       "@daily",
       "0 61 * * * *",
@@ -210,7 +303,15 @@ class JobTest {
               random.nextBoolean() ? random.nextInt(30) - 10 : null,
               pick(random, strings, null),
               random.nextBoolean() ? tags : null,
-              random.nextBoolean() ? random.nextBoolean() : null);
+              random.nextBoolean() ? random.nextBoolean() : null,
+              pick(random, strings, null),
+              pick(random, strings, null),
+              random.nextBoolean()
+                  ? null
+                  : new JobSpec.LimitsSpec(
+                      random.nextBoolean() ? (long) random.nextInt(100) - 10 : null,
+                      random.nextBoolean() ? (long) random.nextInt(5000) - 10 : null,
+                      pick(random, strings, null)));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

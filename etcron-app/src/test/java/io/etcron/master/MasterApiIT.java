@@ -203,6 +203,60 @@ class MasterApiIT {
   }
 
   @Test
+  void a_malformed_user_or_group_is_a_422_naming_the_field() throws Exception {
+    var r =
+        admin.put(
+            "/api/v1/jobs/as",
+            "{\"schedule\":\"@daily\",\"command\":\"id\",\"user\":\"Bad User\","
+                + "\"group\":\"-wheel\"}");
+    assertThat(r.status()).isEqualTo(422);
+    List<String> fields = new ArrayList<>();
+    r.json().get("fields").forEach(f -> fields.add(f.get("field").asText()));
+    assertThat(fields).containsExactlyInAnyOrder("user", "group");
+    assertThat(r.body()).contains("user: \\\"Bad User\\\" is not a user or group name");
+    var ok =
+        admin.put(
+            "/api/v1/jobs/as",
+            "{\"schedule\":\"@daily\",\"command\":\"id\",\"user\":\"nobody\","
+                + "\"group\":\"65534\"}");
+    assertThat(ok.status()).as(ok.body()).isIn(200, 201);
+    var stored = admin.get("/api/v1/jobs/as").json().get("spec");
+    assertThat(stored.get("user").asText()).isEqualTo("nobody");
+    assertThat(stored.get("group").asText()).isEqualTo("65534");
+    assertThat(
+            admin
+                .put("/api/v1/jobs/as", "{\"schedule\":\"@daily\",\"command\":\"id\",\"user\":7}")
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void limits_are_stored_and_checked() throws Exception {
+    var ok =
+        admin.put(
+            "/api/v1/jobs/limited",
+            "{\"schedule\":\"@daily\",\"command\":\"true\","
+                + "\"limits\":{\"cpuSeconds\":60,\"openFiles\":1024,\"memory\":\"512m\"}}");
+    assertThat(ok.status()).as(ok.body()).isIn(200, 201);
+    var limits = admin.get("/api/v1/jobs/limited").json().at("/spec/limits");
+    assertThat(limits.toString())
+        .isEqualTo("{\"cpuSeconds\":60,\"openFiles\":1024,\"memory\":\"512MiB\"}");
+    var bad =
+        admin.put(
+            "/api/v1/jobs/limited",
+            "{\"schedule\":\"@daily\",\"command\":\"true\",\"limits\":{\"openFiles\":0}}");
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().at("/fields/0/field").asText()).isEqualTo("limits");
+    assertThat(
+            admin
+                .put(
+                    "/api/v1/jobs/limited",
+                    "{\"schedule\":\"@daily\",\"command\":\"true\",\"limits\":{\"nproc\":1}}")
+                .status())
+        .isEqualTo(400);
+  }
+
+  @Test
   void every_invalid_field_comes_back_with_its_message() throws Exception {
     var r =
         admin.put(

@@ -113,6 +113,8 @@ class WebUiIT {
     byId("f-name").sendKeys("ui-job");
     byId("f-command").sendKeys("for i in 1 2 3 4; do echo line-$i; sleep 1; done");
     byId("f-schedule").sendKeys("0 61 * * * *");
+    byId("f-user").sendKeys("Bad User");
+    byId("f-limits.openFiles").sendKeys("0");
     browser.wait.until(
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("error-schedule"), "minute 61 is out of range 0-59"));
@@ -121,7 +123,12 @@ class WebUiIT {
         ExpectedConditions.textToBePresentInElementLocated(
             By.id("flash-message"), "fix the fields"));
     assertThat(byId("error-schedule").getText()).contains("minute 61 is out of range 0-59");
+    assertThat(byId("error-user").getText()).contains("is not a user or group name");
+    assertThat(byId("error-limits").getText()).contains("openFiles 0 is out of range");
     browser.screenshot("job-form-with-error");
+    byId("f-user").clear();
+    byId("f-limits.openFiles").clear();
+    byId("f-limits.openFiles").sendKeys("512");
 
     WebElement schedule = byId("f-schedule");
     schedule.clear();
@@ -131,6 +138,8 @@ class WebUiIT {
     click("save");
     browser.wait.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-job"));
+    assertThat(browser.driver.findElement(By.tagName("table")).getText())
+        .contains("Limits {\"openFiles\":512}");
 
     open("/jobs");
     click("trigger-ui-job");
@@ -200,23 +209,12 @@ class WebUiIT {
         .jobs()
         .put(
             io.etcron.job.Job.from(
-                new io.etcron.job.JobSpec(
-                    "xss",
-                    "<img src=x onerror=window.pwned=2>",
-                    "echo '<script>window.pwned=1</script><b id=bold>bold</b>'",
-                    null,
-                    null,
-                    "@every 1h",
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null,
-                    null),
+                io.etcron.job.JobSpecs.of(
+                        "xss",
+                        "@every 1h",
+                        "echo '<script>window.pwned=1</script><b id=bold>bold</b>'")
+                    .description("<img src=x onerror=window.pwned=2>")
+                    .build(),
                 java.time.Instant.now()),
             io.etcron.job.JobStore.ANY_VERSION,
             "test");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.etcron.claim.Claim;
 import io.etcron.claim.Fire;
 import io.etcron.job.Job;
-import io.etcron.job.JobSpec;
+import io.etcron.job.JobSpecs;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,23 +18,11 @@ class MisfirePlanTest {
   /** A job {@code @every 1s} with the given policy, catch-up bound and starting deadline. */
   private static Job job(String misfire, Integer maxCatchUp, String startingDeadline) {
     return Job.from(
-        new JobSpec(
-            "j",
-            null,
-            "true",
-            null,
-            null,
-            "@every 1s",
-            null,
-            null,
-            misfire,
-            maxCatchUp,
-            startingDeadline,
-            null,
-            null,
-            null,
-            null,
-            null),
+        JobSpecs.of("j", "@every 1s", "true")
+            .misfire(misfire)
+            .maxCatchUp(maxCatchUp)
+            .startingDeadline(startingDeadline)
+            .build(),
         Instant.EPOCH);
   }
 

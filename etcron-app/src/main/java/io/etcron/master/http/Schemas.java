@@ -22,6 +22,7 @@ import java.util.Map;
  */
 final class Schemas {
   private static final String NAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$";
+  private static final String ACCOUNT = "^([a-z_][a-z0-9_-]{0,31}|[0-9]{1,10})$";
 
   private Schemas() {}
 
@@ -174,6 +175,55 @@ final class Schemas {
     p.put("retryBackoff", str("duration, doubles per retry"));
     p.put("tags", Map.of("type", "array", "maxItems", 20, "items", Map.of("type", "string")));
     p.put("paused", bool());
+    p.put(
+        "user",
+        Map.of(
+            "type",
+            "string",
+            "pattern",
+            ACCOUNT,
+            "description",
+            "run the command as this user of the worker's host (name or uid); the worker must be"
+                + " root and allow it (--run-as-users; root only when listed)"));
+    p.put(
+        "group",
+        Map.of(
+            "type",
+            "string",
+            "pattern",
+            ACCOUNT,
+            "description",
+            "with user: run with this group (name or gid) instead of the user's primary one"));
+    Map<String, Object> limits = new LinkedHashMap<>();
+    limits.put(
+        "cpuSeconds",
+        Map.of(
+            "type",
+            "integer",
+            "minimum",
+            1,
+            "maximum",
+            366L * 24 * 3600,
+            "description",
+            "RLIMIT_CPU: SIGXCPU when used up"));
+    limits.put(
+        "openFiles",
+        Map.of(
+            "type", "integer", "minimum", 1, "maximum", 1L << 30, "description", "RLIMIT_NOFILE"));
+    limits.put(
+        "memory",
+        str("RLIMIT_AS: a size such as 512MiB or 2G (powers of 1024) or bytes; 1MiB-1024TiB"));
+    p.put(
+        "limits",
+        Map.of(
+            "type",
+            "object",
+            "additionalProperties",
+            false,
+            "description",
+            "rlimits set before the command starts; a value the kernel refuses fails the run",
+            "properties",
+            limits));
     return Map.of(
         "type",
         "object",

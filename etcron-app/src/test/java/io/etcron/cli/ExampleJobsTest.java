@@ -1,0 +1,36 @@
+package io.etcron.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.etcron.job.Job;
+import io.etcron.job.JobSpec;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The README's example job files are valid jobs. */
+class ExampleJobsTest {
+  private static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+
+  @Test
+  void every_example_job_validates() {
+    for (String file : List.of("../examples/jobs.yaml", "../examples/hello.yaml")) {
+      List<JobSpec> specs = JobFiles.read(file);
+      assertThat(specs).as(file).isNotEmpty();
+      specs.forEach(s -> Job.from(s, NOW));
+    }
+  }
+
+  @Test
+  void the_least_privilege_example_names_its_user_and_limits() {
+    Job job =
+        JobFiles.read("../examples/jobs.yaml").stream()
+            .filter(s -> s.name().equals("as-nobody"))
+            .map(s -> Job.from(s, NOW))
+            .findFirst()
+            .orElseThrow();
+    assertThat(job.runAs().orElseThrow().user()).isEqualTo("nobody");
+    assertThat(job.limits().openFiles()).contains(256L);
+    assertThat(job.limits().memoryBytes()).contains(512L << 20);
+  }
+}

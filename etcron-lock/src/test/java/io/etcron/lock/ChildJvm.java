@@ -66,6 +66,11 @@ final class ChildJvm implements AutoCloseable {
         "no line starting with " + prefix + " within " + timeout + "; saw " + seen);
   }
 
+  /** What the process printed so far that no {@link #awaitLine} took, for failure messages. */
+  String output() {
+    return String.join("\n", lines);
+  }
+
   void kill9() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);

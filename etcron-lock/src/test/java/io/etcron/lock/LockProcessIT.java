@@ -53,13 +53,13 @@ class LockProcessIT {
                 LockProcess.class,
                 etcd.endpoints(),
                 "race",
-                "5",
+                "10", // the race is about exclusion: a TTL a starved JVM cannot outlive
                 "race",
                 "" + rounds,
                 dir.resolve("p" + i).toString()));
       }
       for (ChildJvm child : children) {
-        assertThat(child.waitFor(Duration.ofSeconds(90))).isZero();
+        assertThat(child.waitFor(Duration.ofSeconds(90))).as(child.output()).isZero();
       }
     } finally {
       for (ChildJvm child : children) {

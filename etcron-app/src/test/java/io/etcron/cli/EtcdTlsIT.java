@@ -9,6 +9,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
 import io.etcron.etcd.EtcdCluster;
 import io.etcron.testing.PostgresServer;
+import io.etcron.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,70 +197,7 @@ class EtcdTlsIT {
 
   /** ca, server (for 127.0.0.1), client (signed by ca), other-ca, stray (signed by other-ca). */
   private static void makeCertificates() throws Exception {
-    ca("ca");
-    ca("other-ca");
-    signed("server", "ca", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
-    signed("client", "ca", "extendedKeyUsage=clientAuth\n");
-    signed("stray", "other-ca", "extendedKeyUsage=clientAuth\n");
-  }
-
-  private static void ca(String name) throws Exception {
-    newKey(name, "-x509", "-days", "1");
-  }
-
-  private static void signed(String name, String ca, String extensions) throws Exception {
-    newKey(name);
-    Files.writeString(dir.resolve(name + ".ext"), extensions);
-    openssl(
-        "x509",
-        "-req",
-        "-in",
-        name + ".csr",
-        "-CA",
-        ca + ".pem",
-        "-CAkey",
-        ca + ".key",
-        "-CAcreateserial",
-        "-out",
-        name + ".pem",
-        "-days",
-        "1",
-        "-extfile",
-        name + ".ext");
-  }
-
-  /** A P-256 key {@code name.key} and a request {@code name.csr}, or with -x509 a certificate. */
-  private static void newKey(String name, String... more) throws Exception {
-    boolean certificate = List.of(more).contains("-x509");
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "req",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-keyout",
-                name + ".key",
-                "-out",
-                name + (certificate ? ".pem" : ".csr"),
-                "-subj",
-                "/CN=" + name));
-    args.addAll(List.of(more));
-    openssl(args.toArray(String[]::new));
-  }
-
-  private static void openssl(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("openssl"));
-    for (String a : args) {
-      command.add(
-          a.endsWith(".key") || a.endsWith(".pem") || a.endsWith(".csr") || a.endsWith(".ext")
-              ? dir.resolve(a).toString()
-              : a);
-    }
-    OsCommand.Result r = OsCommand.run(Duration.ofSeconds(30), command.toArray(String[]::new));
-    assertThat(r.exit()).as(String.join(" ", command) + "\n" + r.output()).isZero();
+    TestCertificates.make(dir).client("client", "ca").client("stray", "other-ca");
   }
 
   private static void user(Auth auth, String name, String password, String role) throws Exception {

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * ca.key}, {@code other-ca.pem}, and server certificates for 127.0.0.1 and localhost signed by
  * {@code ca}, each with its key in one of the formats openssl writes: {@code server} (P-256,
  * PKCS#8), {@code server-rsa} (RSA, PKCS#1), {@code server-ec} (P-256, SEC1 with its parameters
- * block). Blocking (a few openssl runs); not thread-safe.
+ * block); and client certificates on request ({@link #client}). Blocking (a few openssl runs); not
+ * thread-safe.
  */
 public final class TestCertificates {
   private final Path dir;
@@ -35,6 +36,23 @@ public final class TestCertificates {
       c.signed(name, "ca");
     }
     return c;
+  }
+
+  /**
+   * Makes a client certificate {@code name.pem} with its key {@code name.key} (P-256, PKCS#8),
+   * signed by {@code ca} ({@code ca} or {@code other-ca}).
+   */
+  public TestCertificates client(String name, String ca) throws IOException, InterruptedException {
+    openssl(
+        "genpkey",
+        "-algorithm",
+        "EC",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-out",
+        name + ".key");
+    sign(name, ca, "extendedKeyUsage=clientAuth\n");
+    return this;
   }
 
   /** The file {@code name} in the directory, e.g. {@code ca.pem}. */
@@ -62,9 +80,12 @@ public final class TestCertificates {
   }
 
   private void signed(String name, String ca) throws IOException, InterruptedException {
-    Files.writeString(
-        dir.resolve(name + ".ext"),
-        "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+    sign(name, ca, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
+  }
+
+  private void sign(String name, String ca, String extensions)
+      throws IOException, InterruptedException {
+    Files.writeString(dir.resolve(name + ".ext"), extensions);
     openssl("req", "-new", "-key", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name);
     openssl(
         "x509",

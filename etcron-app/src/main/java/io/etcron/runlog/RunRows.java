@@ -45,7 +45,7 @@ final class RunRows {
   }
 
   private static Map<String, String> params(String json) {
-    return Json.readStored(json, PARAMS);
+    return json == null || json.equals("{}") ? Map.of() : Json.readStored(json, PARAMS);
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

@@ -1,5 +1,6 @@
-import { h, svg, ago, millis, when, label } from './dom.js';
-import { get, enc } from './api.js';
+import { h, svg, ago, millis, when, label, flash } from './dom.js';
+import { api, get, enc } from './api.js';
+import { runWithDialog } from './rundialog.js';
 import { may } from './auth.js';
 import { jobHref, runHref } from './router.js';
 import { runsTable } from './runs.js';
@@ -18,7 +19,8 @@ export async function jobPage(nav, name) {
   nav.mount(h('div', {},
     h('div', { class: 'd-flex align-items-center mb-2' },
       h('h4', { class: 'me-auto mb-0', id: 'job-title' }, name, s.paused ? h('span', { class: 'badge bg-secondary ms-2' }, 'paused') : ''),
-      may('admin') ? h('a', { class: 'btn btn-sm btn-outline-dark', href: `${jobHref(name)}/edit` }, 'Edit') : ''),
+      may('operator') ? runButtons(name) : '',
+      may('admin') ? h('a', { class: 'btn btn-sm btn-outline-dark ms-1', href: `${jobHref(name)}/edit` }, 'Edit') : ''),
     h('div', { class: 'row' },
       h('div', { class: 'col-md-6' }, h('table', { class: 'table table-sm' }, h('tbody', {}, rows))),
       h('div', { class: 'col-md-6' },
@@ -33,6 +35,23 @@ export async function jobPage(nav, name) {
     timeline(runs.runs),
     h('h6', { class: 'mt-3' }, 'Runs'),
     runsTable(runs.runs, false, s.timeZone)));
+}
+
+/** "Run now" and "Run with…": each asks for a manual run, then opens its page. */
+function runButtons(name) {
+  const opened = (runId) => { if (runId) location.hash = runHref(runId); };
+  return [
+    h('button', {
+      class: 'btn btn-sm btn-outline-primary ms-1', id: 'run-now', onclick: async () => {
+        try {
+          opened((await api('POST', `/api/v1/jobs/${enc(name)}/trigger`)).json.runId);
+        } catch (e) {
+          flash(`trigger ${name}: ${e.message}`);
+        }
+      },
+    }, 'Run now'),
+    h('button', { class: 'btn btn-sm btn-outline-primary ms-1', id: 'run-with', onclick: () => runWithDialog(name).then(opened) }, 'Run with…'),
+  ];
 }
 
 /** Recent runs on a time axis: each a bar from start to end (or a tick), coloured by outcome. */

@@ -1,5 +1,5 @@
 import { h, ago, millis, badge, when, label, bytes } from './dom.js';
-import { get, enc, token } from './api.js';
+import { get, enc, token, ApiError } from './api.js';
 import { jobHref, runHref } from './router.js';
 import { model, runStates } from './model.js';
 
@@ -71,9 +71,35 @@ function fact(k, r, zone) {
   return String(r[k]);
 }
 
+/**
+ * A run's record; a manual run asked for a moment ago has none until a worker claims it, so its
+ * page waits for it (while the page is open).
+ */
+async function record(nav, id, waiting) {
+  for (;;) {
+    try {
+      return await get('/api/v1/runs/' + enc(id));
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.status !== 404 || !id.endsWith('~manual') || nav.signal.aborted) throw e;
+      waiting();
+      await new Promise(r => setTimeout(r, 1000));
+    }
+  }
+}
+
+/** A manual run's parameters, as K=V rows. */
+function params(r) {
+  const entries = Object.entries(r.params || {});
+  if (!entries.length) return '';
+  return [h('h6', {}, 'Parameters'),
+    h('table', { class: 'table table-sm w-auto font-monospace', id: 'run-params' },
+      h('tbody', {}, entries.map(([k, v]) => h('tr', {}, h('th', { class: 'fw-normal' }, k), h('td', { class: 'param' }, v)))))];
+}
+
 /** One run: its record and its output, followed live while it runs. */
 export async function runPage(nav, id) {
-  const run = await get('/api/v1/runs/' + enc(id));
+  const run = await record(nav, id, () => nav.mount(h('p', { class: 'text-muted', id: 'run-waiting' },
+    `${id}: asked for; waiting for a worker to claim it…`)));
   const zone = await get('/api/v1/jobs/' + enc(run.job)).then(j => j.spec.timeZone, () => undefined);
   const output = h('pre', { class: 'output', id: 'output' });
   output.textContent = run.output || '';
@@ -87,7 +113,7 @@ export async function runPage(nav, id) {
   render(run);
   const live = h('span', { class: 'small text-muted ms-2', id: 'live' });
   nav.mount(h('div', {}, h('h4', { title: id }, runTitle(run, zone), ' ', status, live),
-    h('table', { class: 'table table-sm w-auto' }, facts), h('h6', {}, 'Output'), output));
+    h('table', { class: 'table table-sm w-auto' }, facts), params(run), h('h6', {}, 'Output'), output));
   if (run.state !== 'RUNNING') return;
 
   // Follow: the stream replays the stored output from offset 0, then what comes. After an

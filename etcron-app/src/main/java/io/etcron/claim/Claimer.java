@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   Else Get(cursor/J)
  * manual fire:
  *   If   CreateRevision(triggers/J/id) &gt; 0
- *   Then Delete(triggers/J/id), &lt;policy&gt;
+ *   Then Delete(triggers/J/id), &lt;policy&gt;   -- the request's value (its parameters) is the
+ *                                               fire's: written once, deleted by this claim
  * policy forbid:  Txn(If CreateRevision(locks/J) == 0 Then Put(locks/J, run, lease) Else Get(locks/J))
  * policy replace: Put(locks/J, run, lease), Put(kill/J, ...)  -- kills runs claimed before
  * policy allow:   nothing
@@ -327,7 +328,9 @@ public final class Claimer {
     Op evidence =
         Op.put(
             bytes(keys.claim(fire.runId().toString())),
-            bytes(Json.write(new ClaimRecord(worker, leaseId, fire.runId().toString()))),
+            bytes(
+                Json.write(
+                    new ClaimRecord(worker, leaseId, fire.runId().toString(), fire.params()))),
             PutOption.DEFAULT);
     if (fire.trigger() == Trigger.MANUAL) {
       ByteSequence request = bytes(fire.triggerKey().orElseThrow());

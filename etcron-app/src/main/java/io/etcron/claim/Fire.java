@@ -4,6 +4,7 @@ import io.etcron.job.Job;
 import io.etcron.run.RunId;
 import io.etcron.run.Trigger;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param previous the job's fire just before this one: claimed in order, this fire is claimable
  *     only once the cursor has reached it, so a worker whose clock runs ahead never overtakes it
  * @param catchUp claim even if earlier fires were never claimed (they become missed fires)
+ * @param params for a manual run, the variables it was asked with (read from the request's key,
+ *     which the claim deletes: whoever owns the run has them); empty otherwise
  */
 public record Fire(
     Job job,
@@ -25,31 +28,47 @@ public record Fire(
     Trigger trigger,
     Optional<String> triggerKey,
     Optional<Instant> previous,
-    boolean catchUp) {
+    boolean catchUp,
+    Map<String, String> params) {
+
+  public Fire {
+    params = Map.copyOf(params);
+  }
 
   /** A scheduled fire, claimable once the cursor has reached {@code previous}. */
   public static Fire scheduled(Job job, long version, Instant time, Optional<Instant> previous) {
-    return new Fire(job, version, time, Trigger.SCHEDULE, Optional.empty(), previous, false);
+    return new Fire(
+        job, version, time, Trigger.SCHEDULE, Optional.empty(), previous, false, Map.of());
   }
 
   /** A scheduled fire claimed whatever came before it (after a time with no worker). */
   public static Fire catchUp(Job job, long version, Instant time) {
-    return new Fire(job, version, time, Trigger.SCHEDULE, Optional.empty(), Optional.empty(), true);
+    return new Fire(
+        job, version, time, Trigger.SCHEDULE, Optional.empty(), Optional.empty(), true, Map.of());
   }
 
-  public static Fire manual(Job job, long version, Instant time, String triggerKey) {
+  /** A manual run asked for at {@code time} by the request {@code triggerKey}. */
+  public static Fire manual(
+      Job job, long version, Instant time, String triggerKey, Map<String, String> params) {
     return new Fire(
-        job, version, time, Trigger.MANUAL, Optional.of(triggerKey), Optional.empty(), false);
+        job,
+        version,
+        time,
+        Trigger.MANUAL,
+        Optional.of(triggerKey),
+        Optional.empty(),
+        false,
+        params);
   }
 
   /** The same fire under a newer definition of its job. */
   public Fire withJob(Job newer, long newVersion) {
-    return new Fire(newer, newVersion, time, trigger, triggerKey, previous, catchUp);
+    return new Fire(newer, newVersion, time, trigger, triggerKey, previous, catchUp, params);
   }
 
   /** The same fire, claimed whatever came before it. */
   public Fire asCatchUp() {
-    return new Fire(job, version, time, trigger, triggerKey, Optional.empty(), true);
+    return new Fire(job, version, time, trigger, triggerKey, Optional.empty(), true, params);
   }
 
   public String jobName() {

@@ -10,14 +10,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -305,7 +309,7 @@ final class JobCommand {
 
     @Override
     public Integer call() {
-      JsonNode answer = client.client().post(path(name) + "/" + verb).json();
+      JsonNode answer = send(client.client(), path(name) + "/" + verb);
       PrintWriter out = spec.commandLine().getOut();
       out.println(
           client.json()
@@ -313,6 +317,11 @@ final class JobCommand {
               : done.replace("%s", name).replace("%r", answer.path("runId").asText()));
       out.flush();
       return ExitCodes.OK;
+    }
+
+    /** POSTs the action; the answer's JSON. */
+    JsonNode send(MasterClient master, String path) {
+      return master.post(path).json();
     }
   }
 
@@ -339,10 +348,47 @@ final class JobCommand {
   @Command(
       name = "trigger",
       mixinStandardHelpOptions = true,
-      description = "Run a job once now, outside its schedule.")
+      description = {
+        "Run a job once now, outside its schedule.",
+        "--env adds a variable to that run's environment (over the job's env)."
+      })
   static final class Trigger extends Action {
+    @Option(
+        names = "--env",
+        paramLabel = "K=V",
+        description =
+            "a parameter of this run, added to its command's environment; repeatable. Names as"
+                + " in a job's env, not starting with ETCRON_")
+    List<String> env = new ArrayList<>();
+
     Trigger() {
       super("trigger", "job %s triggered: run %r");
+    }
+
+    @Override
+    JsonNode send(MasterClient master, String path) {
+      if (env.isEmpty()) {
+        return super.send(master, path);
+      }
+      return master.post(path, Map.of("env", parameters(spec, env))).json();
+    }
+
+    /**
+     * {@code K=V} arguments as variables; one without a name before its {@code =} is a usage error.
+     * A name given twice keeps its last value.
+     */
+    static Map<String, String> parameters(CommandSpec spec, List<String> args) {
+      Map<String, String> vars = new LinkedHashMap<>();
+      for (String a : args) {
+        int eq = a.indexOf('=');
+        if (eq <= 0) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--env \"" + a + "\" is not K=V: give a variable name, =, and its value");
+        }
+        vars.put(a.substring(0, eq), a.substring(eq + 1));
+      }
+      return vars;
     }
   }
 

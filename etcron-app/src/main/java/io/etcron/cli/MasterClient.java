@@ -59,6 +59,10 @@ final class MasterClient {
     return send("POST", path, "", Map.of());
   }
 
+  Answer post(String path, Object body) {
+    return send("POST", path, Json.write(body), Map.of());
+  }
+
   Answer delete(String path) {
     return send("DELETE", path, null, Map.of());
   }

@@ -140,6 +140,15 @@ final class RunsCommand implements Callable<Integer> {
             out.printf("%-14s %s%n", f + ":", r.get(f).asText());
           }
         }
+        // A manual run's parameters, one K=V a line, as `job trigger --env` took them.
+        var params = r.path("params").fields();
+        if (params.hasNext()) {
+          out.println("params:");
+        }
+        while (params.hasNext()) {
+          var p = params.next();
+          out.printf("  %s=%s%n", p.getKey(), p.getValue().asText());
+        }
         out.println("--- output (last 64 KiB) ---");
         out.print(r.path("output").asText());
       }

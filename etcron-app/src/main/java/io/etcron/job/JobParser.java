@@ -15,9 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * Validates a {@link JobSpec} field by field, collecting every error. Not thread-safe; use once.
@@ -25,14 +23,10 @@ import java.util.regex.Pattern;
 final class JobParser {
   static final int MAX_DESCRIPTION = 1_000;
   static final int MAX_COMMAND = 64 * 1024;
-  static final int MAX_ENV = 100;
-  static final int MAX_ENV_VALUE = 32 * 1024;
   static final int MAX_TAGS = 20;
 
   /** Zones already read: {@code ZoneId.of} builds new rules each time it is called. */
   private static final Interner<ZoneId> ZONES = new Interner<>(2_048);
-
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,255}");
 
   private final JobSpec spec;
   private final Instant now;
@@ -133,29 +127,7 @@ final class JobParser {
   }
 
   private Map<String, String> env() {
-    if (spec.env() == null) {
-      return Map.of();
-    }
-    if (spec.env().size() > MAX_ENV) {
-      error("env", "has " + spec.env().size() + " variables; at most " + MAX_ENV + " are allowed");
-      return Map.of();
-    }
-    Map<String, String> env = new TreeMap<>();
-    for (Map.Entry<String, String> e : spec.env().entrySet()) {
-      String k = e.getKey();
-      if (k == null || !ENV_NAME.matcher(k).matches()) {
-        error("env", "\"" + k + "\" is not a variable name ([A-Za-z_][A-Za-z0-9_]*)");
-      } else if (k.toUpperCase(Locale.ROOT).startsWith("ETCRON_")) {
-        error("env", k + " is reserved: etcron sets the ETCRON_ variables itself");
-      } else if (e.getValue() == null) {
-        error("env", k + " has no value");
-      } else if (e.getValue().indexOf('\0') >= 0 || e.getValue().length() > MAX_ENV_VALUE) {
-        error("env", k + " must be at most " + MAX_ENV_VALUE + " characters without NUL");
-      } else {
-        env.put(k, e.getValue());
-      }
-    }
-    return env;
+    return EnvVars.check(spec.env(), "env", k -> "env", errors);
   }
 
   private Optional<String> workingDir() {

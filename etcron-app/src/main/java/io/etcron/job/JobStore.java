@@ -2,6 +2,7 @@ package io.etcron.job;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -83,7 +84,19 @@ public interface JobStore {
    * @return the run id the triggered run will have
    * @throws JobNotFoundException when there is no such job
    */
-  String trigger(JobName name, String actor);
+  default String trigger(JobName name, String actor) {
+    return trigger(name, Map.of(), actor);
+  }
+
+  /**
+   * Asks for one extra run of the job now with {@code params} added to its command's environment
+   * (over the job's {@code env}); a worker claims it once, with them.
+   *
+   * @param params variables validated by {@link EnvVars#parameters}
+   * @return the run id the triggered run will have
+   * @throws JobNotFoundException when there is no such job
+   */
+  String trigger(JobName name, Map<String, String> params, String actor);
 
   /**
    * Asks the workers to kill every run of the job that is running now.

@@ -137,15 +137,16 @@ final class ClaimSweeper {
     if (runs.get(id).isEmpty()) {
       records.add(
           Run.notStarted(
-              RunState.LOST,
-              id,
-              claim.worker(),
-              kv.getCreateRevision(),
-              1,
-              "worker "
-                  + claim.worker()
-                  + " claimed this fire and ended before storing its first record",
-              clock.instant()));
+                  RunState.LOST,
+                  id,
+                  claim.worker(),
+                  kv.getCreateRevision(),
+                  1,
+                  "worker "
+                      + claim.worker()
+                      + " claimed this fire and ended before storing its first record",
+                  clock.instant())
+              .withParams(claim.params()));
       log.info("run {} is LOST: its claimer {} ended before recording it", id, claim.worker());
     }
     runs.upsertAll(records);

@@ -2,7 +2,10 @@ package io.etcron.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What happened to one fire. Immutable; the store keeps one row per id and only moves it forward
@@ -20,6 +23,8 @@ import java.util.Optional;
  * @param reason why it ended, when not obvious ("killed by alice", "timed out after 30s")
  * @param outputTail the last 64 KiB of stdout and stderr
  * @param outputSize bytes of output produced in all
+ * @param params the variables a manual run was asked with ({@code trigger {"env": {...}}}), in name
+ *     order; empty for a scheduled run
  */
 public record Run(
     RunId id,
@@ -33,7 +38,15 @@ public record Run(
     Optional<Integer> signal,
     String reason,
     String outputTail,
-    long outputSize) {
+    long outputSize,
+    Map<String, String> params) {
+
+  public Run {
+    params =
+        params == null || params.isEmpty()
+            ? Map.of()
+            : Collections.unmodifiableMap(new TreeMap<>(params));
+  }
 
   /** A run that starts its {@code attempt} now. */
   public static Run running(RunId id, String worker, long token, int attempt, Instant startedAt) {
@@ -49,7 +62,8 @@ public record Run(
         Optional.empty(),
         "",
         "",
-        0);
+        0,
+        Map.of());
   }
 
   /** A fire that did not run because the previous run still held the job. */
@@ -85,7 +99,8 @@ public record Run(
         Optional.empty(),
         reason,
         "",
-        0);
+        0,
+        Map.of());
   }
 
   /** This run ended as {@code end}. */
@@ -109,7 +124,8 @@ public record Run(
         sig,
         why,
         tail,
-        size);
+        size,
+        params);
   }
 
   /** This run, lost with its worker. */
@@ -126,7 +142,26 @@ public record Run(
         signal,
         why,
         outputTail,
-        outputSize);
+        outputSize,
+        params);
+  }
+
+  /** This run, asked for with {@code params} (a manual run's variables). */
+  public Run withParams(Map<String, String> params) {
+    return new Run(
+        id,
+        state,
+        startedAt,
+        endedAt,
+        worker,
+        fencingToken,
+        attempt,
+        exitCode,
+        signal,
+        reason,
+        outputTail,
+        outputSize,
+        params);
   }
 
   public String job() {
@@ -146,9 +181,9 @@ public record Run(
     return startedAt.flatMap(s -> endedAt.map(e -> Duration.between(s, e)));
   }
 
-  /** This run without its output, as listings show it. */
+  /** This run without its output and parameters, as listings show it. */
   public Run summary() {
-    return outputTail.isEmpty()
+    return outputTail.isEmpty() && params.isEmpty()
         ? this
         : new Run(
             id,
@@ -162,7 +197,8 @@ public record Run(
             signal,
             reason,
             "",
-            outputSize);
+            outputSize,
+            Map.of());
   }
 
   /**

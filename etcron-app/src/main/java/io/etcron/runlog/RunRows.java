@@ -1,5 +1,6 @@
 package io.etcron.runlog;
 
+import io.etcron.json.Json;
 import io.etcron.run.Run;
 import io.etcron.run.RunId;
 import io.etcron.run.RunState;
@@ -7,10 +8,18 @@ import io.etcron.run.Trigger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
-/** Reads a {@link Run} from a row of {@link SqlRunStore#SUMMARY} columns (plus output). */
+/**
+ * Reads a {@link Run} from a row of {@link SqlRunStore#SUMMARY} columns (plus output and
+ * parameters).
+ */
 final class RunRows {
+  @SuppressWarnings("unchecked")
+  private static final Class<Map<String, String>> PARAMS =
+      (Class<Map<String, String>>) (Class<?>) Map.class;
+
   private RunRows() {}
 
   static Run read(ResultSet rs, boolean withOutput) throws SQLException {
@@ -31,7 +40,12 @@ final class RunRows {
         integer(rs, "signal"),
         rs.getString("reason"),
         withOutput ? rs.getString("output_tail") : "",
-        rs.getLong("output_size"));
+        rs.getLong("output_size"),
+        withOutput ? params(rs.getString("params")) : Map.of());
+  }
+
+  private static Map<String, String> params(String json) {
+    return json == null || json.equals("{}") ? Map.of() : Json.readStored(json, PARAMS);
   }
 
   private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

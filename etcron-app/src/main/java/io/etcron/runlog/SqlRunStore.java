@@ -1,6 +1,7 @@
 package io.etcron.runlog;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.etcron.json.Json;
 import io.etcron.run.JobStats;
 import io.etcron.run.OutputSlice;
 import io.etcron.run.RetentionPolicy;
@@ -34,14 +35,14 @@ public final class SqlRunStore implements RunStore {
       "run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
           + " exit_code, signal, reason, output_size";
 
-  /** Rows in one multi-row upsert: 16 parameters a row, far below PostgreSQL's 65 535. */
+  /** Rows in one multi-row upsert: 17 parameters a row, far below PostgreSQL's 65 535. */
   static final int UPSERT_ROWS = 500;
 
   private static final String ROW =
       "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(128)), CAST(? AS BIGINT),"
           + " CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(16)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(200)),"
           + " CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS VARCHAR(4000)),"
-          + " CAST(? AS VARCHAR(200000)), CAST(? AS BIGINT), CAST(? AS BIGINT))";
+          + " CAST(? AS VARCHAR(200000)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(262144)))";
 
   /**
    * One statement that upserts {@code rows} runs (distinct ids). The incoming row replaces the
@@ -52,7 +53,7 @@ public final class SqlRunStore implements RunStore {
     return "MERGE INTO runs r USING (VALUES "
         + String.join(", ", java.util.Collections.nCopies(rows, ROW))
         + ") AS s(run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
-        + " exit_code, signal, reason, output_tail, output_size, updated_at)"
+        + " exit_code, signal, reason, output_tail, output_size, updated_at, params)"
         + " ON r.run_id = s.run_id"
         + " WHEN MATCHED AND (r.attempt < s.attempt OR (r.attempt = s.attempt AND (r.state = 'RUNNING'"
         // a presumed loss (no exit seen) is replaced by the command's reported end:
@@ -62,11 +63,13 @@ public final class SqlRunStore implements RunStore {
         + " AND (s.exit_code IS NOT NULL OR s.signal IS NOT NULL))))) THEN UPDATE SET"
         + " state = s.state, started_at = s.started_at, ended_at = s.ended_at, worker = s.worker,"
         + " fencing_token = s.fencing_token, attempt = s.attempt, exit_code = s.exit_code, signal = s.signal,"
-        + " reason = s.reason, output_tail = s.output_tail, output_size = s.output_size, updated_at = s.updated_at"
+        + " reason = s.reason, output_tail = s.output_tail, output_size = s.output_size, updated_at = s.updated_at,"
+        + " params = s.params"
         + " WHEN NOT MATCHED THEN INSERT (run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker,"
-        + " fencing_token, attempt, exit_code, signal, reason, output_tail, output_size, updated_at)"
+        + " fencing_token, attempt, exit_code, signal, reason, output_tail, output_size, updated_at, params)"
         + " VALUES (s.run_id, s.job, s.fire_time, s.trigger_kind, s.state, s.started_at, s.ended_at, s.worker,"
-        + " s.fencing_token, s.attempt, s.exit_code, s.signal, s.reason, s.output_tail, s.output_size, s.updated_at)";
+        + " s.fencing_token, s.attempt, s.exit_code, s.signal, s.reason, s.output_tail, s.output_size, s.updated_at,"
+        + " s.params)";
   }
 
   private static final String UPSERT_FULL = upsert(UPSERT_ROWS);
@@ -163,7 +166,7 @@ public final class SqlRunStore implements RunStore {
   }
 
   /**
-   * Binds the 16 columns of {@code r} from parameter {@code i}, in the order of {@link
+   * Binds the 17 columns of {@code r} from parameter {@code i}, in the order of {@link
    * #upsert(int)}; returns the next index. Public for the benchmark's same-run references.
    */
   public static int bindRow(PreparedStatement ps, int i, Run r, long now) throws SQLException {
@@ -183,6 +186,8 @@ public final class SqlRunStore implements RunStore {
     ps.setString(i++, r.outputTail());
     ps.setLong(i++, r.outputSize());
     ps.setLong(i++, now);
+    // Most runs have none: no JSON writer on the hot path of scheduled runs.
+    ps.setString(i++, r.params().isEmpty() ? "{}" : Json.write(r.params()));
     return i;
   }
 
@@ -210,7 +215,7 @@ public final class SqlRunStore implements RunStore {
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT " + SUMMARY + ", output_tail FROM runs WHERE run_id = ?")) {
+                  "SELECT " + SUMMARY + ", output_tail, params FROM runs WHERE run_id = ?")) {
             ps.setString(1, id.toString());
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next() ? Optional.of(RunRows.read(rs, true)) : Optional.empty();
@@ -341,7 +346,7 @@ public final class SqlRunStore implements RunStore {
           Optional<Run> run = Optional.empty();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT " + SUMMARY + ", output_tail FROM runs WHERE run_id = ?")) {
+                  "SELECT " + SUMMARY + ", output_tail, params FROM runs WHERE run_id = ?")) {
             ps.setString(1, id.toString());
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next()) {

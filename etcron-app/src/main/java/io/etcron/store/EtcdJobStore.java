@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -280,18 +281,45 @@ public final class EtcdJobStore implements JobStore {
   }
 
   @Override
-  public String trigger(JobName name, String actor) {
+  public String trigger(JobName name, Map<String, String> params, String actor) {
     String n = name.value();
+    ByteSequence jobKey = bytes(keys.job(n));
     Instant at = clock.instant();
-    ifJobExists(
-        n,
-        "trigger job " + n,
-        Op.put(
-            bytes(keys.trigger(n, at.toEpochMilli())),
-            bytes(Json.write(new TriggerRequest(at, actor))),
-            PutOption.DEFAULT),
-        auditPut(actor, "trigger", n, 0, Optional.empty()));
-    return n + "@" + at.toEpochMilli() + "~manual";
+    for (int attempt = 0; attempt < MAX_RETRIES; attempt++, at = at.plusMillis(1)) {
+      ByteSequence request = bytes(keys.trigger(n, at.toEpochMilli()));
+      TxnResponse response =
+          await(
+              client
+                  .getKVClient()
+                  .txn()
+                  .If(
+                      new Cmp(jobKey, Cmp.Op.GREATER, CmpTarget.createRevision(0)),
+                      // Create only: a worker may have read this request's parameters already,
+                      // so its value is never replaced; a second request in the same millisecond
+                      // takes the next one.
+                      new Cmp(request, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                  .Then(
+                      Op.put(
+                          request,
+                          bytes(Json.write(new TriggerRequest(at, actor, params))),
+                          PutOption.DEFAULT),
+                      auditPut(actor, "trigger", n, 0, Optional.empty()))
+                  .Else(Op.get(jobKey, GetOption.builder().withCountOnly(true).build()))
+                  .commit(),
+              "trigger job " + n);
+      if (response.isSucceeded()) {
+        return n + "@" + at.toEpochMilli() + "~manual";
+      }
+      if (response.getGetResponses().get(0).getCount() == 0) {
+        throw new JobNotFoundException(n);
+      }
+    }
+    throw new IllegalStateException(
+        "job "
+            + n
+            + " was triggered "
+            + MAX_RETRIES
+            + " times in the same milliseconds; try again");
   }
 
   @Override

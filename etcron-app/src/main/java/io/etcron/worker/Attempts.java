@@ -107,13 +107,14 @@ final class Attempts {
     if (refusal.isPresent()) {
       Run end =
           Run.notStarted(
-              run.refusedAs(),
-              run.fire.runId(),
-              worker,
-              run.fencingToken,
-              attempt,
-              refusal.get(),
-              started);
+                  run.refusedAs(),
+                  run.fire.runId(),
+                  worker,
+                  run.fencingToken,
+                  attempt,
+                  refusal.get(),
+                  started)
+              .withParams(run.fire.params());
       CompletableFuture<Void> stored = sink.durable(end);
       if (firstRecorded != null) {
         stored.thenRun(() -> firstRecorded.complete(null));
@@ -123,7 +124,9 @@ final class Attempts {
       stored.whenComplete((v, e) -> complete(ended, end, e));
       return;
     }
-    Run running = Run.running(run.fire.runId(), worker, run.fencingToken, attempt, started);
+    Run running =
+        Run.running(run.fire.runId(), worker, run.fencingToken, attempt, started)
+            .withParams(run.fire.params());
     if (firstRecorded != null) {
       sink.durable(running).thenRun(() -> firstRecorded.complete(null));
     } else {
@@ -272,6 +275,9 @@ final class Attempts {
     int attempt = running.attempt();
     Job job = run.fire.job();
     Map<String, String> env = new HashMap<>(job.env());
+    // A manual run's parameters go over the job's env; the ETCRON_ ones (which parameters may not
+    // name) over both.
+    env.putAll(run.fire.params());
     env.put("ETCRON_JOB", job.name().value());
     env.put("ETCRON_RUN_ID", run.fire.runId().toString());
     env.put("ETCRON_FIRE_TIME", run.fire.time().toString());

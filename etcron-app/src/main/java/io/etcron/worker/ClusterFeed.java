@@ -9,6 +9,7 @@ import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
 import io.etcron.store.PrefixMirror;
+import io.etcron.store.TriggerRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -185,7 +186,16 @@ final class ClusterFeed implements AutoCloseable {
       } catch (NumberFormatException e) {
         return;
       }
-      scheduler.manual(job, at, Keys.string(kv.getKey()));
+      TriggerRequest request;
+      try {
+        // Tolerant: a request of an older master has no env, a newer one's may have more fields.
+        request = Json.readStored(Keys.string(kv.getValue()), TriggerRequest.class);
+      } catch (RuntimeException e) {
+        // Running it without the parameters it was asked with could do harm: leave it.
+        log.warn("ignoring unreadable manual run request {}: {}", rest, e.getMessage());
+        return;
+      }
+      scheduler.manual(job, at, Keys.string(kv.getKey()), request.env());
     }
 
     @Override

@@ -120,7 +120,9 @@ final class Runs implements AutoCloseable {
         reason += "; " + plan.unrecorded() + " earlier fires were missed too";
       }
       recorded.add(
-          sink.durable(Run.missed(m.fire().runId(), worker, claim.fencingToken(), reason, now)));
+          sink.durable(
+              Run.missed(m.fire().runId(), worker, claim.fencingToken(), reason, now)
+                  .withParams(m.fire().params())));
     }
     metrics.missed(plan.missed().size());
     plan.skipped().ifPresent(f -> metrics.skipped());
@@ -130,13 +132,14 @@ final class Runs implements AutoCloseable {
                 recorded.add(
                     sink.durable(
                         Run.skipped(
-                            f.runId(),
-                            worker,
-                            claim.fencingToken(),
-                            "skipped: previous run "
-                                + claim.busyWith().orElse("?")
-                                + " still running",
-                            now))));
+                                f.runId(),
+                                worker,
+                                claim.fencingToken(),
+                                "skipped: previous run "
+                                    + claim.busyWith().orElse("?")
+                                    + " still running",
+                                now)
+                            .withParams(f.params()))));
     boolean holdsLock =
         claim.busyWith().isEmpty() && claim.fire().job().concurrency() != ConcurrencyPolicy.ALLOW;
     String claimed = claim.fire().runId().toString();
@@ -181,7 +184,8 @@ final class Runs implements AutoCloseable {
             fire,
             chain.token(),
             chain.session(),
-            Run.running(fire.runId(), worker, chain.token(), 1, clock.instant()));
+            Run.running(fire.runId(), worker, chain.token(), 1, clock.instant())
+                .withParams(fire.params()));
     active.put(fire.runId().toString(), run);
     onChange.run();
     CompletableFuture<Run> ended = new CompletableFuture<>();
@@ -210,8 +214,8 @@ final class Runs implements AutoCloseable {
             for (Fire f : chain.fires()) {
               rest.add(
                   sink.durable(
-                      Run.notStarted(
-                          as, f.runId(), worker, chain.token(), 1, why, clock.instant())));
+                      Run.notStarted(as, f.runId(), worker, chain.token(), 1, why, clock.instant())
+                          .withParams(f.params())));
             }
             CompletableFuture.allOf(rest.toArray(CompletableFuture[]::new))
                 .thenRun(() -> chain.claimedRecorded().complete(null));

@@ -160,8 +160,14 @@ final class Scheduler implements AutoCloseable {
       jobs.put(job.name().value(), new Entry(job, version));
       blocked.remove(job.name().value());
       for (Object[] m : pendingManual.getOrDefault(job.name().value(), List.of())) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> params = (Map<String, String>) m[2];
         queue.add(
-            new Due(now, Fire.manual(job, version, (Instant) m[0], (String) m[1]), Kind.MANUAL, 0));
+            new Due(
+                now,
+                Fire.manual(job, version, (Instant) m[0], (String) m[1], params),
+                Kind.MANUAL,
+                0));
       }
       pendingManual.remove(job.name().value());
       queue.addAll(added);
@@ -203,20 +209,20 @@ final class Scheduler implements AutoCloseable {
    * Queues a manual run request of {@code job}. A request may arrive before the job itself (two
    * watches): it then waits for the job's upsert.
    */
-  void manual(String job, Instant at, String triggerKey) {
+  void manual(String job, Instant at, String triggerKey, Map<String, String> params) {
     lock.lock();
     try {
       Entry entry = jobs.get(job);
       if (entry == null) {
         pendingManual
             .computeIfAbsent(job, k -> new ArrayList<>())
-            .add(new Object[] {at, triggerKey});
+            .add(new Object[] {at, triggerKey, params});
         return;
       }
       queue.add(
           new Due(
               clock.instant(),
-              Fire.manual(entry.job(), entry.version(), at, triggerKey),
+              Fire.manual(entry.job(), entry.version(), at, triggerKey, params),
               Kind.MANUAL,
               0));
       changed.signal();

@@ -37,8 +37,15 @@ class StandaloneIT {
         name: slow
         schedule: "@every 1h"
         command: for i in 1 2 3 4; do echo "line $i"; sleep 1; done
+        ---
+        name: greet
+        schedule: "@every 1h"
+        command: echo "$GREETING"
+        env:
+          GREETING: from the job
         """);
     String tickRun;
+    String greeted;
     try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -50,7 +57,7 @@ class StandaloneIT {
           .contains("job tick unchanged");
 
       JsonNode list = Json.MAPPER.readTree(cli(env, "job", "list", "-o", "json").output());
-      assertThat(list.get("jobs")).hasSize(2);
+      assertThat(list.get("jobs")).hasSize(3);
       assertThat(cli(env, "job", "get", "tick").output())
           .contains("@every 1s")
           .contains("next fire:");
@@ -76,6 +83,30 @@ class StandaloneIT {
           CliProcess.run(Duration.ofSeconds(60), env, "runs", "tail", triggered);
       assertThat(tail.output()).contains("line 1").contains("line 4").contains("succeeded");
 
+      greeted =
+          cli(env, "job", "trigger", "greet", "--env", "GREETING=hi")
+              .output()
+              .replaceAll("(?s).*run (\\S+).*", "$1")
+              .trim();
+      assertThat(greeted).startsWith("greet@").endsWith("~manual");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> cli(env, "runs", "show", greeted).output().contains("SUCCEEDED"));
+      // The parameter went over the job's own env, and the run shows it.
+      assertThat(cli(env, "runs", "show", greeted).output())
+          .contains("params:\n  GREETING=hi\n")
+          .endsWith("--- output (last 64 KiB) ---\nhi\n");
+      JsonNode greetRun =
+          Json.MAPPER.readTree(cli(env, "runs", "show", greeted, "-o", "json").output());
+      assertThat(greetRun.get("params")).isEqualTo(Json.MAPPER.readTree("{\"GREETING\":\"hi\"}"));
+      assertThat(greetRun.get("output").asText()).isEqualTo("hi\n");
+      CliProcess.Result malformed = cli(env, "job", "trigger", "greet", "--env", "GREETING");
+      assertThat(malformed.exit()).isEqualTo(ExitCodes.USAGE);
+      assertThat(malformed.output()).contains("--env \"GREETING\" is not K=V");
+      CliProcess.Result reserved = cli(env, "job", "trigger", "greet", "--env", "ETCRON_JOB=x");
+      assertThat(reserved.exit()).isEqualTo(ExitCodes.REFUSED);
+      assertThat(reserved.output()).contains("env.ETCRON_JOB: ETCRON_JOB is reserved");
+
       assertThat(cli(env, "job", "pause", "tick").output()).contains("paused");
       assertThat(cli(env, "job", "resume", "tick").output()).contains("resumed");
       assertThat(cli(env, "workers").output()).contains("CAPACITY");
@@ -94,7 +125,8 @@ class StandaloneIT {
       JsonNode jobs = Json.MAPPER.readTree(cli(env, "job", "list", "-o", "json").output());
       assertThat(jobs.get("jobs"))
           .extracting(j -> j.at("/spec/name").asText())
-          .containsExactly("tick");
+          .containsExactly("greet", "tick");
+      assertThat(cli(env, "runs", "show", greeted).output()).contains("  GREETING=hi");
       assertThat(cli(env, "runs", "show", tickRun).output()).contains("SUCCEEDED");
       again.process().destroy();
       again.waitFor(Duration.ofSeconds(60));

@@ -8,6 +8,7 @@ public final class JobSpecs {
   private String name;
   private String description;
   private String command;
+  private java.util.Map<String, String> env;
   private String schedule;
   private String timeZone;
   private String concurrency;
@@ -93,6 +94,12 @@ public final class JobSpecs {
     return this;
   }
 
+  /** Variables added to the command's environment. */
+  public JobSpecs env(java.util.Map<String, String> vars) {
+    this.env = vars;
+    return this;
+  }
+
   /** The user the command runs as. */
   public JobSpecs user(String name) {
     this.user = name;
@@ -116,7 +123,7 @@ public final class JobSpecs {
         name,
         description,
         command,
-        null,
+        env,
         null,
         schedule,
         timeZone,

@@ -66,6 +66,112 @@ class MasterApiIT {
   }
 
   @Test
+  void a_trigger_carries_parameters_validated_like_a_jobs_env() throws Exception {
+    admin.put("/api/v1/jobs/params", job("@every 1h", "true"));
+    HttpTestClient operator = admin.as(OPERATOR);
+    String trigger = "/api/v1/jobs/params/trigger";
+    var ok =
+        operator.send("POST", trigger, "{\"env\":{\"GREETING\":\"hi\",\"EMPTY\":\"\"}}", Map.of());
+    assertThat(ok.status()).as(ok.body()).isEqualTo(202);
+    List<JsonNode> stored = values("/etcron/triggers/params/");
+    assertThat(stored).hasSize(1);
+    assertThat(stored.get(0).get("env"))
+        .isEqualTo(io.etcron.json.Json.MAPPER.readTree("{\"EMPTY\":\"\",\"GREETING\":\"hi\"}"));
+    assertThat(stored.get(0).get("by").asText()).isEqualTo("olga");
+    assertThat(ok.json().get("runId").asText()).startsWith("params@").endsWith("~manual");
+    // No body, or an empty env: a request without parameters, as before.
+    assertThat(operator.post(trigger).status()).isEqualTo(202);
+    assertThat(operator.send("POST", trigger, "{\"env\":{}}", Map.of()).status()).isEqualTo(202);
+    assertThat(operator.send("POST", trigger, "{}", Map.of()).status()).isEqualTo(202);
+    assertThat(values("/etcron/triggers/params/"))
+        .hasSize(4)
+        .filteredOn(v -> v.has("env"))
+        .hasSize(1);
+
+    Map<String, String> invalid =
+        Map.of(
+            "{\"env\":{\"1X\":\"v\"}}",
+            "env.1X",
+            "{\"env\":{\"ETCRON_JOB\":\"v\"}}",
+            "env.ETCRON_JOB",
+            "{\"env\":{\"etcron_x\":\"v\"}}",
+            "env.etcron_x",
+            "{\"env\":{\"K\":null}}",
+            "env.K",
+            "{\"env\":{\"K\":\"a\\u0000b\"}}",
+            "env.K",
+            "{\"env\":{\"BIG\":\"" + "x".repeat(32 * 1024 + 1) + "\"}}",
+            "env.BIG");
+    for (var e : invalid.entrySet()) {
+      var r = operator.send("POST", trigger, e.getKey(), Map.of());
+      String what = e.getKey().substring(0, Math.min(60, e.getKey().length()));
+      assertThat(r.status()).as(what + " " + r.body()).isEqualTo(422);
+      assertThat(r.json().get("field").asText()).as(what).isEqualTo(e.getValue());
+      assertThat(r.json().get("message").asText()).as(what).startsWith(e.getValue() + ": ");
+    }
+    StringBuilder many = new StringBuilder("{\"env\":{");
+    for (int i = 0; i <= 100; i++) {
+      many.append(i == 0 ? "" : ",").append("\"V").append(i).append("\":\"x\"");
+    }
+    var tooMany = operator.send("POST", trigger, many.append("}}").toString(), Map.of());
+    assertThat(tooMany.status()).isEqualTo(422);
+    assertThat(tooMany.json().get("field").asText()).isEqualTo("env");
+    assertThat(tooMany.json().get("message").asText()).contains("101 variables; at most 100");
+    var two =
+        operator.send(
+            "POST", trigger, "{\"env\":{\"A-B\":\"v\",\"ETCRON_X\":\"v\",\"OK\":\"v\"}}", Map.of());
+    assertThat(two.status()).isEqualTo(422);
+    assertThat(two.json().get("fields"))
+        .extracting(f -> f.get("field").asText())
+        .containsExactlyInAnyOrder("env.A-B", "env.ETCRON_X");
+
+    Map<String, String> wrongType =
+        Map.of(
+            "{\"env\":\"GREETING=hi\"}", "env",
+            "{\"env\":{\"N\":5}}", "env.N",
+            "{\"env\":{\"L\":[\"x\"]}}", "env.L",
+            "{\"env\":[]}", "env",
+            "{\"params\":{}}", "params");
+    for (var e : wrongType.entrySet()) {
+      var r = operator.send("POST", trigger, e.getKey(), Map.of());
+      assertThat(r.status()).as(e.getKey() + " " + r.body()).isEqualTo(400);
+      assertThat(r.json().get("field").asText()).as(e.getKey()).isEqualTo(e.getValue());
+    }
+    assertThat(operator.send("POST", trigger, "[]", Map.of()).status()).isEqualTo(400);
+    assertThat(operator.send("POST", trigger, "{\"env\":", Map.of()).status()).isEqualTo(400);
+    var huge =
+        operator.send(
+            "POST", trigger, "{\"env\":{\"K\":\"" + "x".repeat(400_000) + "\"}}", Map.of());
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.json().get("error").asText()).isEqualTo("body_too_large");
+    var text = operator.send("POST", trigger, "{\"env\":{}}", Map.of("Content-Type", "text/plain"));
+    assertThat(text.status()).isEqualTo(415);
+    // Nothing refused was written.
+    assertThat(values("/etcron/triggers/params/")).hasSize(4);
+    assertThat(
+            operator
+                .send("POST", "/api/v1/jobs/nope/trigger", "{\"env\":{\"A\":\"b\"}}", Map.of())
+                .status())
+        .isEqualTo(404);
+  }
+
+  private static List<JsonNode> values(String prefix) throws Exception {
+    List<JsonNode> values = new ArrayList<>();
+    for (var kv :
+        etcd.client()
+            .getKVClient()
+            .get(
+                Keys.bytes(prefix),
+                io.etcd.jetcd.options.GetOption.builder().isPrefix(true).build())
+            .get(5, TimeUnit.SECONDS)
+            .getKvs()) {
+      values.add(
+          io.etcron.json.Json.MAPPER.readTree(kv.getValue().toString(StandardCharsets.UTF_8)));
+    }
+    return values;
+  }
+
+  @Test
   void workers_page_by_id_with_a_cursor() throws Exception {
     for (String id : List.of("pw-c", "pw-a", "pw-e", "pw-b", "pw-d")) {
       WorkerInfo w =

@@ -80,7 +80,9 @@ class OpenApiFuzzIT {
                     "hello\n",
                     6,
                     fired.plusSeconds(8)),
+            // A manual run with parameters: its answers carry params.
             Run.running(failed, "w1", 8, 2, fired)
+                .withParams(java.util.Map.of("GREETING", "hi"))
                 .finished(
                     RunState.FAILED,
                     Optional.of(3),

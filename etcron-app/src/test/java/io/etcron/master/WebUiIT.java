@@ -417,6 +417,55 @@ class WebUiIT {
     ((JavascriptExecutor) browser.driver).executeScript("sessionStorage.clear()");
   }
 
+  @Test
+  @Order(13)
+  void
+      run_with_shows_field_errors_beside_their_row_then_runs_and_the_run_page_shows_the_parameter() {
+    master
+        .jobs()
+        .put(
+            io.etcron.job.Job.from(
+                io.etcron.job.JobSpecs.of("params-ui", "@every 1h", "echo \"$GREETING\"")
+                    .env(java.util.Map.of("GREETING", "from the job"))
+                    .build(),
+                java.time.Instant.now()),
+            io.etcron.job.JobStore.ANY_VERSION,
+            "test");
+    open("/jobs/params-ui");
+    click("run-with");
+    byId("run-with-dialog");
+    byId("param-key-0").sendKeys("ETCRON_JOB");
+    byId("param-value-0").sendKeys("x");
+    click("param-add");
+    byId("param-key-1").sendKeys("OK");
+    byId("param-value-1").sendKeys("fine");
+    click("run-with-submit");
+    // The error is shown beside the row it is about, and nothing was asked for.
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("param-error-0"), "env.ETCRON_JOB: ETCRON_JOB is reserved"));
+    assertThat(browser.driver.findElement(By.id("param-error-1")).getText()).isEmpty();
+    browser.screenshot("run-with-error");
+    assertThat(store.all().stream().filter(r -> r.job().equals("params-ui"))).isEmpty();
+    WebElement key = byId("param-key-0");
+    key.clear();
+    key.sendKeys("GREETING");
+    WebElement value = byId("param-value-0");
+    value.clear();
+    value.sendKeys("hi");
+    click("run-with-submit");
+    // The run's page opens (waiting for a worker's claim if need be) and shows the parameters.
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("run-state"), "succeeded"));
+    assertThat(byId("run-params").getText()).contains("GREETING hi").contains("OK fine");
+    assertThat(byId("output").getText()).isEqualTo("hi");
+    assertThat(browser.driver.findElements(By.id("run-with-dialog"))).isEmpty();
+    Run run = newestRun("params-ui");
+    assertThat(run.params()).isEqualTo(java.util.Map.of("GREETING", "hi", "OK", "fine"));
+    assertThat(browser.driver.getCurrentUrl()).contains("#/runs/params-ui%40");
+    browser.screenshot("run-with-params");
+  }
+
   private static double value(String metrics, String series) {
     return metrics
         .lines()

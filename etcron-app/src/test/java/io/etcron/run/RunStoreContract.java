@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +54,33 @@ public abstract class RunStoreContract {
             "ok\n",
             3,
             T0.plusSeconds(second).plusMillis(250));
+  }
+
+  @Test
+  void a_manual_runs_parameters_are_kept_through_its_updates_and_left_out_of_listings() {
+    RunId id = new RunId(job, T0, Trigger.MANUAL);
+    Map<String, String> params = Map.of("GREETING", "hi there", "QUOTE", "it's \"quoted\"\n");
+    Run started = Run.running(id, "w1", 7, 1, T0).withParams(params);
+    store.upsert(started);
+    assertThat(store.get(id).orElseThrow().params()).isEqualTo(params);
+    store.upsert(
+        started.finished(
+            RunState.SUCCEEDED,
+            Optional.of(0),
+            Optional.empty(),
+            "",
+            "hi\n",
+            3,
+            T0.plusSeconds(1)));
+    Run stored = store.get(id).orElseThrow();
+    assertThat(stored.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(stored.params()).isEqualTo(params);
+    assertThat(store.query(RunQuery.all().forJob(job)).runs())
+        .singleElement()
+        .satisfies(r -> assertThat(r.params()).as("listings carry no parameters").isEmpty());
+    // A run without parameters reads back with none.
+    store.upsert(succeeded(1));
+    assertThat(store.get(id(1)).orElseThrow().params()).isEmpty();
   }
 
   @Test
@@ -155,7 +183,8 @@ public abstract class RunStoreContract {
                 r.signal(),
                 r.reason(),
                 r.outputTail(),
-                r.outputSize());
+                r.outputSize(),
+                r.params());
       }
       runs.add(r);
     }

@@ -122,7 +122,8 @@ class WorkerCrashIT {
     worker("wb");
     put("long", "@every 1h", "sleep 300");
     put("tick", "@every 1s", "echo $ETCRON_RUN_ID >> " + executions);
-    masters.get(0).jobs().trigger(JobName.of("long"), "test");
+    // With a parameter: the LOST record the sweeper writes keeps it.
+    masters.get(0).jobs().trigger(JobName.of("long"), Map.of("WHY", "crash test"), "test");
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
@@ -137,6 +138,7 @@ class WorkerCrashIT {
         .until(() -> runs("long").get(0).state() == RunState.LOST);
     Run lost = store.get(runs("long").get(0).id()).orElseThrow();
     assertThat(lost.reason()).contains("worker " + victimId + " is gone");
+    assertThat(lost.params()).isEqualTo(Map.of("WHY", "crash test"));
     assertThat(masters.stream().filter(Master::leadsSweeper).count())
         .as("one master sweeps")
         .isEqualTo(1);

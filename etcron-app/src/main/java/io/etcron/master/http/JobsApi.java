@@ -1,5 +1,6 @@
 package io.etcron.master.http;
 
+import io.etcron.job.EnvVars;
 import io.etcron.job.Job;
 import io.etcron.job.JobName;
 import io.etcron.job.JobNotFoundException;
@@ -116,8 +117,21 @@ final class JobsApi {
     ctx.json(Views.JobView.of(v, clock.instant(), 5));
   }
 
+  /**
+   * The body of a trigger, optional: {@code {"env": {...}}}, the run's parameters.
+   *
+   * @param env variables added to the run's environment, validated like a job's {@code env}
+   */
+  record TriggerBody(Map<String, String> env) {}
+
+  /** {@code POST /api/v1/jobs/{name}/trigger}, with no body or a {@link TriggerBody}. */
   void trigger(Context ctx) {
-    String runId = jobs.trigger(Params.jobName(ctx), Auth.actor(ctx));
+    JobName name = Params.jobName(ctx);
+    Map<String, String> params = Map.of();
+    if (ctx.bodyAsBytes().length > 0) {
+      params = EnvVars.parameters(Bodies.read(ctx, TriggerBody.class).env());
+    }
+    String runId = jobs.trigger(name, params, Auth.actor(ctx));
     ctx.status(202).json(Map.of("runId", runId));
   }
 

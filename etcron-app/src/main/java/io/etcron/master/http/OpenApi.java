@@ -90,7 +90,11 @@ final class OpenApi {
             schema ->
                 op.put(
                     "requestBody",
-                    Map.of("required", true, "content", Map.of("application/json", ref(schema)))));
+                    Map.of(
+                        "required",
+                        r.bodyRequired(),
+                        "content",
+                        Map.of("application/json", ref(schema)))));
     Map<String, Object> responses = new TreeMap<>();
     r.responses().forEach((status, schema) -> responses.put(status.toString(), success(schema)));
     for (int status : errors(r)) {
@@ -117,6 +121,9 @@ final class OpenApi {
     }
     if (r.responses().containsValue(Route.EVENTS)) {
       s.add(406);
+    }
+    if (r.method() == Route.Method.POST && r.body().isPresent()) {
+      s.addAll(List.of(415, 422));
     }
     if (r.path().endsWith("/schedule/preview")) {
       s.add(422);

@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  * @param responses its success statuses, each with the name of its response schema ({@code ""} for
  *     no body, {@link #EVENTS} for a server-sent event stream, {@link #TEXT} for plain text)
  * @param body the name of the request body's schema, for routes that read one
+ * @param bodyRequired whether a request must carry that body (one that may leave it out reads none
+ *     as the empty object)
  */
 public record Route(
     Method method,
@@ -33,7 +35,8 @@ public record Route(
     Handler handler,
     List<Param> query,
     Map<Integer, String> responses,
-    Optional<String> body) {
+    Optional<String> body,
+    boolean bodyRequired) {
 
   /** Response "schema" of an event stream. */
   static final String EVENTS = "text/event-stream";
@@ -80,7 +83,8 @@ public record Route(
   }
 
   static Route of(Method method, String path, Role role, String summary, Handler handler) {
-    return new Route(method, path, role, summary, handler, List.of(), Map.of(), Optional.empty());
+    return new Route(
+        method, path, role, summary, handler, List.of(), Map.of(), Optional.empty(), false);
   }
 
   Route withQuery(Param... params) {
@@ -92,16 +96,24 @@ public record Route(
         handler,
         Stream.concat(query.stream(), Stream.of(params)).toList(),
         responses,
-        body);
+        body,
+        bodyRequired);
   }
 
   Route answering(int status, String schema) {
     Map<Integer, String> r = new LinkedHashMap<>(responses);
     r.put(status, schema);
-    return new Route(method, path, role, summary, handler, query, r, body);
+    return new Route(method, path, role, summary, handler, query, r, body, bodyRequired);
   }
 
   Route reading(String schema) {
-    return new Route(method, path, role, summary, handler, query, responses, Optional.of(schema));
+    return new Route(
+        method, path, role, summary, handler, query, responses, Optional.of(schema), true);
+  }
+
+  /** Reads a body of {@code schema} when the request carries one. */
+  Route readingOptional(String schema) {
+    return new Route(
+        method, path, role, summary, handler, query, responses, Optional.of(schema), false);
   }
 }

@@ -88,8 +88,10 @@ final class Routes {
                 POST,
                 "/api/v1/jobs/{name}/trigger",
                 Role.OPERATOR,
-                "Run a job once now, outside its schedule",
+                "Run a job once now, outside its schedule; the optional body {\"env\": {...}}"
+                    + " adds variables to that run's environment",
                 jobs::trigger)
+            .readingOptional("TriggerRequest")
             .answering(202, "TriggerAccepted"),
         Route.of(
                 POST,

@@ -8,6 +8,7 @@ import static io.etcron.master.http.SchemaShapes.object;
 import static io.etcron.master.http.SchemaShapes.ref;
 import static io.etcron.master.http.SchemaShapes.str;
 
+import io.etcron.job.EnvVars;
 import io.etcron.run.RunState;
 import io.etcron.run.Trigger;
 import java.util.Arrays;
@@ -116,6 +117,15 @@ final class Schemas {
         "Health",
         object(
             List.of("status"), "status", str("ok, ready or unavailable"), "message", str("why")));
+    s.put(
+        "TriggerRequest",
+        Map.of(
+            "type",
+            "object",
+            "additionalProperties",
+            false,
+            "properties",
+            Map.of("env", env("added to this run's environment, over the job's env"))));
     s.put("TriggerAccepted", object(List.of("runId"), "runId", str("the manual run's id")));
     s.put("KillAccepted", object(List.of("job", "message"), "job", str("job"), "message", str("")));
     s.put("Object", Map.of("type", "object"));
@@ -145,15 +155,7 @@ final class Schemas {
             65536,
             "description",
             "run by /bin/sh -c"));
-    p.put(
-        "env",
-        Map.of(
-            "type",
-            "object",
-            "maxProperties",
-            100,
-            "additionalProperties",
-            Map.of("type", "string", "maxLength", 32768)));
+    p.put("env", env("added to the command's environment"));
     p.put("workingDir", str("absolute path"));
     p.put(
         "schedule",
@@ -235,6 +237,20 @@ final class Schemas {
         p);
   }
 
+  /** Variables for a command's environment, as {@link io.etcron.job.EnvVars} checks them. */
+  private static Map<String, Object> env(String description) {
+    return Map.of(
+        "type",
+        "object",
+        "description",
+        description
+            + "; names [A-Za-z_][A-Za-z0-9_]*, not starting with ETCRON_ (etcron sets those)",
+        "maxProperties",
+        EnvVars.MAX_COUNT,
+        "additionalProperties",
+        Map.of("type", "string", "maxLength", EnvVars.MAX_VALUE));
+  }
+
   private static Map<String, Object> run() {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("id", str("job@fireTime~trigger"));
@@ -259,6 +275,15 @@ final class Schemas {
     p.put("reason", str("why it ended so"));
     p.put("output", str("the stored output's tail"));
     p.put("outputSize", integer(0));
+    p.put(
+        "params",
+        Map.of(
+            "type",
+            "object",
+            "description",
+            "the variables a manual run was asked with (left out of listings)",
+            "additionalProperties",
+            str("value")));
     return Map.of(
         "type",
         "object",

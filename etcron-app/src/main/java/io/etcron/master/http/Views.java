@@ -79,7 +79,10 @@ final class Views {
     }
   }
 
-  /** A run as the API shows it. */
+  /**
+   * A run as the API shows it: listings leave out its output and parameters, one run shows both
+   * ({@code params} is {@code {}} when it has none).
+   */
   record RunView(
       String id,
       String job,
@@ -96,7 +99,8 @@ final class Views {
       Optional<Integer> signal,
       String reason,
       Optional<String> output,
-      long outputSize) {
+      long outputSize,
+      Optional<Map<String, String>> params) {
     static RunView of(Run r) {
       return new RunView(
           r.id().toString(),
@@ -114,7 +118,8 @@ final class Views {
           r.signal(),
           r.reason(),
           Optional.empty(),
-          r.outputSize());
+          r.outputSize(),
+          r.params().isEmpty() ? Optional.empty() : Optional.of(r.params()));
     }
 
     static RunView withOutput(Run r) {
@@ -135,7 +140,8 @@ final class Views {
           v.signal,
           v.reason,
           Optional.of(r.outputTail()),
-          v.outputSize);
+          v.outputSize,
+          Optional.of(r.params()));
     }
   }
 

@@ -47,6 +47,16 @@ class RunAsIT {
     }
   }
 
+  /** The watchdog's command line running {@code script} as {@code who}, with no deadline. */
+  private static List<String> watchdog(RunAs who, String script) {
+    return Watchdog.command(
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        new Confinement(Optional.of(who), false, Limits.NONE),
+        List.of("/bin/sh", "-c", script));
+  }
+
   private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -93,13 +103,7 @@ class RunAsIT {
     // A watchdog started with supplementary groups (as a worker in group adm might be).
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
     List<String> line = new ArrayList<>(List.of("setpriv", "--groups=0,4"));
-    line.addAll(
-        Watchdog.command(
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new Confinement(Optional.of(NOBODY), false, Limits.NONE),
-            List.of("/bin/sh", "-c", "id -G")));
+    line.addAll(watchdog(NOBODY, "id -G"));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
         .isEqualTo("65534\n");
@@ -161,13 +165,7 @@ class RunAsIT {
   @Test
   void an_alias_of_root_is_refused_by_the_watchdog_too() throws Exception {
     // A second name for uid 0 passes the name check; the watchdog looks at the uid.
-    List<String> line =
-        Watchdog.command(
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new Confinement(Optional.of(new RunAs("0", Optional.empty())), false, Limits.NONE),
-            List.of("/bin/sh", "-c", "echo ran"));
+    List<String> line = watchdog(new RunAs("0", Optional.empty()), "echo ran");
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -183,13 +181,7 @@ class RunAsIT {
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv (util-linux)");
     List<String> line =
         new ArrayList<>(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"));
-    line.addAll(
-        Watchdog.command(
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new Confinement(Optional.of(new RunAs("daemon", Optional.empty())), false, Limits.NONE),
-            List.of("/bin/sh", "-c", "echo ran")));
+    line.addAll(watchdog(new RunAs("daemon", Optional.empty()), "echo ran"));
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -200,13 +192,7 @@ class RunAsIT {
 
     // Its own account is no switch at all: that runs.
     List<String> own = new ArrayList<>(line.subList(0, 4));
-    own.addAll(
-        Watchdog.command(
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            new Confinement(Optional.of(NOBODY), false, Limits.NONE),
-            List.of("/bin/sh", "-c", "id -u")));
+    own.addAll(watchdog(NOBODY, "id -u"));
     Process q = new ProcessBuilder(own).redirectErrorStream(true).start();
     assertThat(new String(q.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
         .isEqualTo("65534\n");

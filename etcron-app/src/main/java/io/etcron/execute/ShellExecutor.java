@@ -71,6 +71,11 @@ public final class ShellExecutor implements Executor, AutoCloseable {
     fed.forEach((tree, left) -> tree.feed(left.get()));
   }
 
+  @Override
+  public boolean outlivesWorker() {
+    return true; // each command runs in a session of its own, under a watchdog
+  }
+
   /**
    * {@inheritDoc}
    *

@@ -291,7 +291,7 @@ final class Attempts {
         job.workingDir().map(Path::of),
         (offset, bytes, length) -> sink.output(id, offset, bytes, length),
         Optional.of(run.session::remaining),
-        sink.exitNote(running),
+        executor.outlivesWorker() ? sink.exitNote(running) : Optional.empty(),
         job.runAs(),
         job.limits());
   }

@@ -72,7 +72,16 @@ final class Scheduler implements AutoCloseable {
     RETRY
   }
 
-  private record Due(Instant at, Fire fire, Kind kind, int checks) {}
+  /**
+   * One entry of the timer queue. A {@code staleCheck} entry looks again at a fire waiting for its
+   * predecessor's claim (in {@code blocked}) once that predecessor is stale; it does nothing if the
+   * cursor released the fire before.
+   */
+  private record Due(Instant at, Fire fire, Kind kind, int checks, boolean staleCheck) {
+    Due(Instant at, Fire fire, Kind kind, int checks) {
+      this(at, fire, kind, checks, false);
+    }
+  }
 
   private record Entry(Job job, long version) {}
 
@@ -177,17 +186,39 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  /** The cursor of {@code job} moved: fires waiting for it are looked at again. */
+  /**
+   * The cursor of {@code job} moved: the fires waiting for it whose predecessor it has now reached
+   * are looked at again; the others keep waiting (each fire waits in one place, so that a claim
+   * landing late costs one look per fire, not one per fire and cursor move).
+   */
   void cursorMoved(String job) {
     if (!blocked.containsKey(job)) {
       return; // the common case: nothing waits for this job's cursor, no need for the lock
     }
     lock.lock();
     try {
-      List<Due> waiting = blocked.remove(job);
-      if (waiting != null) {
-        Instant now = clock.instant();
-        waiting.forEach(d -> queue.add(new Due(now, d.fire(), d.kind(), d.checks())));
+      List<Due> waiting = blocked.get(job);
+      if (waiting == null) {
+        return;
+      }
+      Optional<Instant> cursor = cursors.cursor(job);
+      if (cursor.isEmpty()) {
+        return;
+      }
+      Instant now = clock.instant();
+      boolean released = false;
+      for (var it = waiting.iterator(); it.hasNext(); ) {
+        Due d = it.next();
+        if (!cursor.get().isBefore(d.fire().previous().get())) {
+          it.remove();
+          queue.add(new Due(now, d.fire(), d.kind(), d.checks()));
+          released = true;
+        }
+      }
+      if (waiting.isEmpty()) {
+        blocked.remove(job);
+      }
+      if (released) {
         changed.signal();
       }
     } finally {
@@ -238,6 +269,16 @@ final class Scheduler implements AutoCloseable {
     try {
       fires.forEach(f -> queue.add(new Due(at, f, Kind.RETRY, 0)));
       changed.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Entries in the timer queue and waiting for a cursor (for tests). */
+  int queued() {
+    lock.lock();
+    try {
+      return queue.size() + blocked.values().stream().mapToInt(List::size).sum();
     } finally {
       lock.unlock();
     }
@@ -327,6 +368,9 @@ final class Scheduler implements AutoCloseable {
 
   private void serve(Due due, Instant now, Handoff out) {
     Fire fire = due.fire();
+    if (due.staleCheck() && !unblock(fire)) {
+      return; // the cursor released it before its predecessor went stale
+    }
     Entry entry = jobs.get(fire.jobName());
     if (entry == null) {
       return; // deleted
@@ -391,6 +435,18 @@ final class Scheduler implements AutoCloseable {
     queue.add(new Due(takeoverAt, fire, Kind.TAKEOVER, due.checks() + 1));
   }
 
+  /** Takes {@code fire} out of the fires waiting for a cursor; false if it was not there. */
+  private boolean unblock(Fire fire) {
+    List<Due> waiting = blocked.get(fire.jobName());
+    if (waiting == null || !waiting.removeIf(d -> d.fire().time().equals(fire.time()))) {
+      return false;
+    }
+    if (waiting.isEmpty()) {
+      blocked.remove(fire.jobName());
+    }
+    return true;
+  }
+
   /**
    * Claims a job's fires in order and at the pace of its schedule. The fire is ready when the
    * cursor has reached its previous fire and half the period has passed since this worker saw that
@@ -417,7 +473,8 @@ final class Scheduler implements AutoCloseable {
               due.at(), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks());
       blocked.computeIfAbsent(name, k -> new ArrayList<>()).add(waiting);
       queue.add(
-          new Due(previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks()));
+          new Due(
+              previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks(), true));
       return Optional.empty();
     }
     // Pace: not sooner than half a period (at most MAX_PACE) after the predecessor's claim was

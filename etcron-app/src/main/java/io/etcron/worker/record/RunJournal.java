@@ -158,12 +158,14 @@ public final class RunJournal implements AutoCloseable {
     }
   }
 
-  /** Empties the journal: everything in it is stored. */
+  /**
+   * Empties the journal: everything in it is stored. Not forced to disk: a crash before the
+   * truncation is durable leaves records that are stored again, and storing is idempotent.
+   */
   public void clear() {
     try {
       channel.truncate(0);
       channel.position(0);
-      channel.force(false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot empty the run journal " + file + ": " + e, e);
     }

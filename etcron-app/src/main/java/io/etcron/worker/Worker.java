@@ -121,6 +121,7 @@ public final class Worker implements AutoCloseable {
             claims::submit,
             this::canClaim);
     cursors.onMove(scheduler::cursorMoved);
+    members.onChange(scheduler::membersChanged);
     this.feed =
         new ClusterFeed(client, keys, settings.requestTimeout(), cursors, members, scheduler, runs);
   }

@@ -100,6 +100,8 @@ public final class FiresBench {
       Instant to;
       double proposalsBefore;
       double proposalsAfter;
+      double cpuBefore;
+      double cpuAfter;
       try {
         Thread.sleep(settings.warmUp().toMillis()); // warm-up: workers connect, load jobs, JIT
         ChronoUnit unit = settings.burst() ? ChronoUnit.MINUTES : ChronoUnit.SECONDS;
@@ -110,14 +112,17 @@ public final class FiresBench {
         to = from.plus(units, unit);
         sleepUntil(from);
         proposalsBefore = proposals();
+        cpuBefore = cpuSeconds(workers);
         sleepUntil(to); // the measured window itself (a burst's last minute: its start time)
         proposalsAfter = proposals();
+        cpuAfter = cpuSeconds(workers);
         Thread.sleep(3000); // the fires of the window's last seconds finish
       } finally {
         stop(workers);
       }
       FireRecords records = FireRecords.read(dir, Optional.ofNullable(store), from, to);
-      Map<String, Object> report = report(records, raw, proposalsAfter - proposalsBefore, from, to);
+      Map<String, Object> report =
+          report(records, raw, proposalsAfter - proposalsBefore, cpuAfter - cpuBefore, from, to);
       if ((long) report.get("misses") == 0 && (long) report.get("duplicates") == 0) {
         try (var files = Files.walk(dir)) {
           files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -208,6 +213,19 @@ public final class FiresBench {
     }
   }
 
+  /** CPU time (user + system) the worker processes have used so far, in seconds. */
+  private static double cpuSeconds(List<Process> workers) {
+    return workers.stream()
+        .mapToDouble(
+            p ->
+                p.toHandle()
+                    .info()
+                    .totalCpuDuration()
+                    .map(d -> d.toNanos() / 1e9)
+                    .orElse(Double.NaN))
+        .sum();
+  }
+
   private double proposals() throws Exception {
     String text =
         HttpClient.newHttpClient()
@@ -223,7 +241,12 @@ public final class FiresBench {
   }
 
   private Map<String, Object> report(
-      FireRecords r, Throughput.Result raw, double proposals, Instant from, Instant to)
+      FireRecords r,
+      Throughput.Result raw,
+      double proposals,
+      double workerCpu,
+      Instant from,
+      Instant to)
       throws Exception {
     double seconds = Duration.between(from, to).toSeconds();
     long fireTimes = settings.burst() ? (long) seconds / 60 : (long) seconds;
@@ -261,6 +284,11 @@ public final class FiresBench {
     }
     json.put("per_worker", perWorker);
     json.put("etcd_proposals_per_fire", round(proposals / Math.max(1, ran)));
+    // What one worker spends for the fleet's fires: falls as workers are added when each does
+    // only its share of the work.
+    double cpuPerThousand = workerCpu / settings.workers() / Math.max(1, ran) * 1000;
+    json.put("worker_cpu_s", round(workerCpu));
+    json.put("cpu_s_per_1000_fires_per_worker", Math.round(cpuPerThousand * 1000) / 1000.0);
     json.put("raw_txn_pairs_per_s", round(raw.perSecond()));
     json.put("fires_per_s_vs_raw_txn_pairs_per_s", round(ran / seconds / raw.perSecond()));
     out.printf("%-28s %s%n", "run store", runStore());
@@ -278,6 +306,9 @@ public final class FiresBench {
         json.get("lateness_max_ms"));
     out.printf("%-28s %s%n", "per worker", perWorker);
     out.printf("%-28s %.2f%n", "etcd proposals per fire", proposals / Math.max(1, ran));
+    out.printf(
+        "%-28s %.1f CPU-s in all; %.3f CPU-s per 1 000 fires per worker%n",
+        "workers' CPU in the window", workerCpu, cpuPerThousand);
     out.println(new ObjectMapper().writeValueAsString(json));
     out.flush();
     return json;

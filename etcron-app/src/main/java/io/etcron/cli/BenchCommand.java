@@ -5,7 +5,9 @@ import io.etcron.bench.LockBench;
 import io.etcron.etcd.EtcdCluster;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -91,9 +93,11 @@ final class BenchCommand {
 
     @Option(
         names = "--workers",
+        split = ",",
         defaultValue = "3",
-        description = "Worker processes (default ${DEFAULT-VALUE}).")
-    int workers;
+        description =
+            "Worker processes (default ${DEFAULT-VALUE}); a list such as 1,2,3,4 runs the benchmark once per count, one after the other, and ends with a table of the workers' CPU per 1 000 fires.")
+    List<Integer> workers;
 
     @Option(
         names = "--duration",
@@ -140,26 +144,85 @@ final class BenchCommand {
       if (!executor.equals("noop") && !executor.equals("shell")) {
         throw new IllegalArgumentException("--executor must be noop or shell");
       }
+      if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 1)) {
+        throw new IllegalArgumentException("--workers must be counts of at least 1");
+      }
       PrintWriter out = spec.commandLine().getOut();
+      List<Map<String, Object>> reports = new ArrayList<>();
       try (LocalOrRemoteEtcd target = LocalOrRemoteEtcd.of(etcd, out);
           Client client = target.connect()) {
-        new io.etcron.bench.FiresBench(
-                client,
-                target.endpoints(),
-                new io.etcron.bench.FiresBench.Settings(
-                    jobs,
-                    workers,
-                    duration,
-                    executor,
-                    policy,
-                    Duration.ofSeconds(20),
-                    java.util.Optional.ofNullable(db),
-                    burst),
-                out)
-            .run();
+        for (int w : workers) {
+          if (!reports.isEmpty()) {
+            // Each count starts from no jobs, cursors or registrations of the one before.
+            client
+                .getKVClient()
+                .delete(
+                    io.etcron.store.Keys.bytes("/etcron/"),
+                    io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
+                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+          }
+          reports.add(
+              new io.etcron.bench.FiresBench(
+                      client,
+                      target.endpoints(),
+                      new io.etcron.bench.FiresBench.Settings(
+                          jobs,
+                          w,
+                          duration,
+                          executor,
+                          policy,
+                          Duration.ofSeconds(20),
+                          java.util.Optional.ofNullable(db),
+                          burst),
+                      out)
+                  .run());
+        }
+      }
+      if (reports.size() > 1) {
+        printScaling(out, reports);
       }
       return ExitCodes.OK;
     }
+  }
+
+  /** The table of a run over several worker counts: each worker's CPU per 1 000 fires. */
+  static void printScaling(PrintWriter out, List<Map<String, Object>> reports) {
+    double first = ((Number) reports.get(0).get("cpu_s_per_1000_fires_per_worker")).doubleValue();
+    int firstWorkers = ((Number) reports.get(0).get("workers")).intValue();
+    out.println();
+    out.printf(
+        "%-8s %10s %8s %12s %28s %14s%n",
+        "workers", "fires/s", "misses", "p99 ms", "CPU-s/1000 fires/worker", "vs first");
+    Map<String, Object> summary = new java.util.LinkedHashMap<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map<String, Object> r : reports) {
+      double cpu = ((Number) r.get("cpu_s_per_1000_fires_per_worker")).doubleValue();
+      out.printf(
+          "%-8s %10s %8s %12s %28.3f %14.2f%n",
+          r.get("workers"),
+          r.get("fires_per_s"),
+          r.get("misses"),
+          r.get("lateness_p99_ms"),
+          cpu,
+          cpu / first);
+      Map<String, Object> row = new java.util.LinkedHashMap<>();
+      row.put("workers", r.get("workers"));
+      row.put("cpu_s_per_1000_fires_per_worker", cpu);
+      row.put("vs_first", Math.round(cpu / first * 100) / 100.0);
+      row.put(
+          "two_over_w_vs_first",
+          Math.round(
+                  (Math.min(2.0, ((Number) r.get("workers")).doubleValue())
+                          / ((Number) r.get("workers")).doubleValue())
+                      / (Math.min(2.0, firstWorkers) / firstWorkers)
+                      * 100)
+              / 100.0);
+      rows.add(row);
+    }
+    summary.put("benchmark", "fires-scaling");
+    summary.put("rows", rows);
+    out.println(io.etcron.json.Json.write(summary));
+    out.flush();
   }
 
   /** {@code etcron bench runstore}. */

@@ -40,17 +40,19 @@ export async function jobsPage(nav) {
       // follow the cursor, a few requests at most, until the page is full.
       const jobs = [];
       let nextCursor = null;
+      let total = 0;
       for (let requests = 0; requests < 10 && jobs.length < shown && (requests === 0 || nextCursor); requests++) {
         const page = await get(`/api/v1/jobs?limit=${shown - jobs.length}` + (wanted ? '&q=' + enc(wanted) : '')
           + (nextCursor ? '&cursor=' + enc(nextCursor) : ''));
         jobs.push(...page.jobs);
         nextCursor = page.nextCursor;
+        total = page.total;
       }
       if (mine !== asked || !nav.live()) return;
       shownAt = new Date();
       stale.replaceChildren();
       moreButton.hidden = !nextCursor || shown >= MOST;
-      moreButton.textContent = `Show more (${jobs.length} shown)`;
+      moreButton.textContent = `Show more (${jobs.length} shown of ${total} jobs)`;
       moreNote.textContent = nextCursor && shown >= MOST ? `The first ${jobs.length} jobs are shown: filter to find others.` : '';
       body.replaceChildren(...(jobs.length ? jobs.map(row) : [h('tr', {}, h('td', { colspan: 8, class: 'text-muted' }, wanted ? 'No job matches.' : 'No jobs yet.'))]));
     } catch (e) {

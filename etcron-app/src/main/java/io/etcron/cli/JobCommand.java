@@ -187,16 +187,30 @@ final class JobCommand {
     @Option(names = "--all", description = "Follow the pages to the end.")
     boolean all;
 
+    @Option(names = "--tag", paramLabel = "TAG", description = "Only jobs with this tag.")
+    String tag;
+
+    @Option(
+        names = "--paused",
+        arity = "0..1",
+        paramLabel = "true|false",
+        description = "Only paused jobs (--paused=false: only active ones).")
+    Boolean paused;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       Table t = new Table("NAME", "SCHEDULE", "ZONE", "NEXT", "LAST RUN", "PAUSED");
       String cursor = null;
+      long shown = 0;
+      long total = 0;
       do {
         String path =
             "/api/v1/jobs?limit="
                 + limit
                 + (query == null ? "" : "&q=" + RunsCommand.enc(query))
+                + (tag == null ? "" : "&tag=" + RunsCommand.enc(tag))
+                + (paused == null ? "" : "&paused=" + paused)
                 + (cursor == null ? "" : "&cursor=" + RunsCommand.enc(cursor));
         JsonNode page = client.client().get(path).json();
         if (client.json()) {
@@ -204,13 +218,20 @@ final class JobCommand {
         } else {
           page.get("jobs").forEach(j -> row(t, j));
         }
+        shown += page.get("jobs").size();
+        total = page.path("total").asLong(0);
         JsonNode next = page.path("nextCursor");
         cursor = next.isTextual() ? next.asText() : null;
       } while (all && cursor != null);
       if (!client.json()) {
         t.print(out);
         if (cursor != null) {
-          out.println("(more jobs: --all lists them all, -q narrows the list)");
+          out.println(
+              "("
+                  + shown
+                  + " shown of "
+                  + total
+                  + " jobs: --all lists them all; -q, --tag, --paused narrow the list)");
         }
       }
       out.flush();

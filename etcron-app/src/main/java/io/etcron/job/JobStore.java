@@ -46,6 +46,9 @@ public interface JobStore {
   /** Every job, by name. */
   List<Versioned> list();
 
+  /** How many jobs there are (counted by etcd, nothing read). */
+  long count();
+
   /**
    * One page of jobs, by name: the first {@code limit} after {@code after} that {@code filter}
    * accepts. A page may hold fewer (a filter that matches little reads a bounded number of jobs per

@@ -165,6 +165,18 @@ public final class EtcdJobStore implements JobStore {
     return jobs;
   }
 
+  @Override
+  public long count() {
+    return await(
+            client
+                .getKVClient()
+                .get(
+                    bytes(keys.jobs()),
+                    GetOption.builder().isPrefix(true).withCountOnly(true).build()),
+            "count the jobs")
+        .getCount();
+  }
+
   /** Jobs read per page at most, whatever the filter keeps: each request stays bounded. */
   static final int MAX_SCAN = 10_000;
 

@@ -282,6 +282,40 @@ class MasterApiIT {
   }
 
   @Test
+  void the_job_list_filters_by_tag_and_paused_and_counts_every_job() throws Exception {
+    for (int i = 0; i < 6; i++) {
+      String body =
+          "{\"schedule\":\"@every 1h\",\"command\":\"true\",\"tags\":[\""
+              + (i % 2 == 0 ? "even" : "odd")
+              + "\"],\"paused\":"
+              + (i < 3)
+              + "}";
+      assertThat(admin.put("/api/v1/jobs/filterjob-" + i, body, Map.of()).status()).isIn(200, 201);
+    }
+    long all = admin.get("/api/v1/jobs?limit=1000").json().get("jobs").size();
+    java.util.function.Function<String, List<String>> names =
+        query -> {
+          try {
+            var page = admin.get("/api/v1/jobs?q=filterjob&" + query).json();
+            assertThat(page.get("total").asLong()).isEqualTo(all);
+            List<String> out = new java.util.ArrayList<>();
+            page.get("jobs").forEach(j -> out.add(j.at("/spec/name").asText()));
+            return out;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    assertThat(names.apply("tag=even"))
+        .containsExactly("filterjob-0", "filterjob-2", "filterjob-4");
+    assertThat(names.apply("paused=true"))
+        .containsExactly("filterjob-0", "filterjob-1", "filterjob-2");
+    assertThat(names.apply("tag=odd&paused=false")).containsExactly("filterjob-3", "filterjob-5");
+    var bad = admin.get("/api/v1/jobs?paused=yes");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("message").asText()).isEqualTo("paused must be true or false");
+  }
+
+  @Test
   void pause_resume_trigger_and_kill_reach_etcd() throws Exception {
     admin.put("/api/v1/jobs/ops", job("@every 1h", "sleep 1"));
     HttpTestClient operator = admin.as(OPERATOR);

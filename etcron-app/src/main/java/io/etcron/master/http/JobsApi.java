@@ -45,8 +45,18 @@ final class JobsApi {
     String q = Optional.ofNullable(ctx.queryParam("q")).orElse("").toLowerCase(Locale.ROOT);
     int limit = Params.intParam(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
     Optional<JobName> after = Params.name(ctx, "cursor");
+    Optional<String> tag = Optional.ofNullable(ctx.queryParam("tag")).filter(t -> !t.isBlank());
+    Optional<Boolean> paused = Params.bool(ctx, "paused");
     Instant now = clock.instant();
-    JobStore.JobPage page = jobs.page(after, limit, job -> q.isEmpty() || matches(job, q));
+    long total = jobs.count();
+    JobStore.JobPage page =
+        jobs.page(
+            after,
+            limit,
+            job ->
+                (q.isEmpty() || matches(job, q))
+                    && tag.map(job.tags()::contains).orElse(true)
+                    && paused.map(p -> p == job.paused()).orElse(true));
     List<String> names = page.jobs().stream().map(v -> v.job().name().value()).toList();
     Map<String, JobStats> stats = runs.stats(names, now.minus(Duration.ofDays(1)));
     Map<String, List<Run>> recent = runs.recent(names, 20);
@@ -64,7 +74,8 @@ final class JobsApi {
                                   .toList());
                     })
                 .toList(),
-            page.next().map(JobName::value)));
+            page.next().map(JobName::value),
+            total));
   }
 
   private static boolean matches(Job job, String q) {

@@ -100,6 +100,19 @@ final class Params {
         name, name + " must be a whole number between " + min + " and " + max);
   }
 
+  /** {@code true} or {@code false}, empty when absent. */
+  static Optional<Boolean> bool(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null || v.isBlank()) {
+      return Optional.empty();
+    }
+    return switch (v.trim()) {
+      case "true" -> Optional.of(true);
+      case "false" -> Optional.of(false);
+      default -> throw ApiError.BAD_REQUEST.at(name, name + " must be true or false");
+    };
+  }
+
   /** {@link #number} for {@code int} ranges. */
   static int intParam(Context ctx, String name, int otherwise, int min, int max) {
     return (int) number(ctx, name, otherwise, min, max);

@@ -49,6 +49,12 @@ final class Routes {
         Route.of(GET, "/api/v1/jobs", Role.VIEWER, "List jobs with their recent runs", jobs::list)
             .withQuery(
                 text("q", "filters by name, description, command or tag"),
+                text("tag", "only jobs with this tag"),
+                new Route.Param(
+                    "paused",
+                    Map.of("type", "boolean"),
+                    false,
+                    "only paused (true) or only active (false) jobs"),
                 text("cursor", "nextCursor of the previous page"),
                 number("limit", 1, JobsApi.MAX_LIMIT, "page size, default 100"))
             .answering(200, "JobList"),

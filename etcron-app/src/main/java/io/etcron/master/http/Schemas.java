@@ -48,7 +48,14 @@ final class Schemas {
             array(ref("RecentRun"))));
     s.put(
         "JobList",
-        object(List.of("jobs"), "jobs", array(ref("Job")), "nextCursor", str("next page")));
+        object(
+            List.of("jobs", "total"),
+            "jobs",
+            array(ref("Job")),
+            "nextCursor",
+            str("next page"),
+            "total",
+            integer(0)));
     s.put(
         "RecentRun",
         object(

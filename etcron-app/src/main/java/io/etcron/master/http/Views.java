@@ -149,7 +149,12 @@ final class Views {
   record RunsPage(List<RunView> runs, Optional<String> nextCursor) {}
 
   /** A page of jobs; {@code nextCursor} is the {@code cursor} of the next page, if any. */
-  record JobsPage(List<JobView> jobs, Optional<String> nextCursor) {}
+  /**
+   * A page of jobs.
+   *
+   * @param total how many jobs there are in all, whatever the filter
+   */
+  record JobsPage(List<JobView> jobs, Optional<String> nextCursor, long total) {}
 
   /** A schedule preview. */
   record Preview(

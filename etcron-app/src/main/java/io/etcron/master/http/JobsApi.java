@@ -71,6 +71,9 @@ final class JobsApi {
     return job.name().value().toLowerCase(Locale.ROOT).contains(q)
         || job.description().toLowerCase(Locale.ROOT).contains(q)
         || job.command().toLowerCase(Locale.ROOT).contains(q)
+        || job.http()
+            .map(c -> c.url().toString().toLowerCase(Locale.ROOT).contains(q))
+            .orElse(false)
         || job.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(q));
   }
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 final class HttpCallParser {
   static final int MAX_URL = 8 * 1024;
-  static final int MAX_BODY = 1024 * 1024;
+  static final int MAX_BODY = 64 * 1024;
   static final int MAX_HEADERS = 100;
   static final int MAX_HEADER_VALUE = 8 * 1024;
   static final int MAX_STATUSES = 100;

@@ -171,7 +171,7 @@ class HttpCallTest {
         new JobSpec.HttpSpec(
             "http://h/", "POST", null, "x".repeat(HttpCallParser.MAX_BODY + 1), null, null),
         "http.body",
-        "at most 1048576");
+        "at most 65536");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.etcron.execute;
 
 import io.etcron.job.HttpCall;
+import io.etcron.schedule.Durations;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -36,6 +37,7 @@ final class HttpExchange implements Execution {
   private long bodyBytes;
   private Optional<Long> contentLength = Optional.empty();
   private boolean cut;
+  private boolean ended;
 
   HttpExchange(HttpCall call, OutputListener listener) {
     this.call = call;
@@ -58,9 +60,7 @@ final class HttpExchange implements Execution {
   /** The call's own timeout has passed: ends it as timed out. */
   void timeOut() {
     String reason =
-        "no complete response within "
-            + io.etcron.schedule.Durations.format(call.timeout())
-            + " (the call's timeout)";
+        "no complete response within " + Durations.format(call.timeout()) + " (the call's timeout)";
     end(new ExecutionResult(FAILED, Optional.empty(), "", 0, Optional.of(reason), true));
   }
 
@@ -68,7 +68,7 @@ final class HttpExchange implements Execution {
   void sent(CompletableFuture<HttpResponse<Void>> response) {
     synchronized (this) {
       this.sent = response;
-      if (done.isDone()) {
+      if (ended) {
         response.cancel(true); // killed before it was even sent
         return;
       }
@@ -115,7 +115,7 @@ final class HttpExchange implements Execution {
       statusLine = version + " " + info.statusCode();
       contentLength =
           info.headers().firstValueAsLong("Content-Length").stream().boxed().findFirst();
-      if (!done.isDone()) { // nothing is written after a kill or timeout ended the call
+      if (!ended) { // nothing is written after a kill or timeout ended the call
         write(statusLine + "\n");
       }
     }
@@ -128,9 +128,10 @@ final class HttpExchange implements Execution {
     Flow.Subscription s;
     ExecutionResult full;
     synchronized (this) {
-      if (done.isDone()) {
+      if (ended) {
         return;
       }
+      ended = true;
       if (cut) {
         write(
             "\netcron: response body cut at "
@@ -151,9 +152,10 @@ final class HttpExchange implements Execution {
               result.timedOut());
       response = sent;
       s = subscription;
-      done.complete(full);
     }
-    // Outside the lock: cancelling may call back into the body subscriber on this thread.
+    // Outside the lock: the run's own reaction to its end, and cancelling (which may call back
+    // into the body subscriber), run on this thread.
+    done.complete(full);
     if (s != null) {
       s.cancel();
     }
@@ -183,12 +185,12 @@ final class HttpExchange implements Execution {
 
     @Override
     public void onSubscribe(Flow.Subscription s) {
-      boolean ended;
+      boolean over;
       synchronized (HttpExchange.this) {
         subscription = s;
-        ended = done.isDone();
+        over = ended;
       }
-      if (ended) {
+      if (over) {
         s.cancel();
       } else {
         s.request(1);
@@ -200,7 +202,7 @@ final class HttpExchange implements Execution {
       Flow.Subscription s;
       boolean full;
       synchronized (HttpExchange.this) {
-        if (done.isDone()) {
+        if (ended) {
           return;
         }
         for (ByteBuffer buffer : buffers) {

@@ -195,6 +195,11 @@ class ApiContractIT {
     assertThat(stored.at("/http/method").asText()).isEqualTo("POST");
     assertThat(stored.at("/http/expectStatus").toString()).isEqualTo("[204,\"3xx\"]");
     assertThat(stored.at("/http/timeout").asText()).isEqualTo("30s");
+
+    var params =
+        local.send("POST", "/api/v1/jobs/hook/trigger", "{\"env\":{\"A\":\"1\"}}", Map.of());
+    assertThat(params.status()).isEqualTo(422);
+    assertThat(params.json().at("/fields/0/field").asText()).isEqualTo("env");
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.etcron.master.http;
 
 import io.etcron.job.EnvVars;
+import io.etcron.job.FieldError;
+import io.etcron.job.InvalidJobException;
 import io.etcron.job.Job;
 import io.etcron.job.JobName;
 import io.etcron.job.JobNotFoundException;
@@ -133,6 +135,12 @@ final class JobsApi {
     Map<String, String> params = Map.of();
     if (ctx.bodyAsBytes().length > 0) {
       params = EnvVars.parameters(Bodies.read(ctx, TriggerBody.class).env());
+    }
+    if (!params.isEmpty() && jobs.get(name).map(v -> v.job().http().isPresent()).orElse(false)) {
+      throw new InvalidJobException(
+          List.of(
+              new FieldError(
+                  "env", "env: an HTTP job runs no process: its runs take no parameters")));
     }
     String runId = jobs.trigger(name, params, Auth.actor(ctx));
     ctx.status(202).json(Map.of("runId", runId));

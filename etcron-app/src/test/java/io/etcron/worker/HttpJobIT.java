@@ -200,6 +200,29 @@ class HttpJobIT {
   }
 
   @Test
+  void a_failed_call_is_retried_as_a_command_is() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      h.put(
+          JobSpecs.http("retried", "@every 1h", call(url("/down")))
+              .retries(1)
+              .retryBackoff("1s")
+              .build());
+      h.jobs.trigger(new io.etcron.job.JobName("retried"), "test");
+      Run run =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(
+                  () -> h.runsOf("retried").stream().filter(r -> r.attempt() == 2).findFirst(),
+                  r -> r.isPresent() && r.get().endedAt().isPresent())
+              .get();
+      assertThat(run.state()).isEqualTo(RunState.FAILED);
+      assertThat(run.reason()).isEqualTo("status 503, expected 2xx");
+      assertThat(received.stream().filter(r -> r.path().equals("/down")).count()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void a_call_that_cannot_connect_fails_with_the_reason() throws Exception {
     int closed;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -93,6 +93,11 @@ public final class HttpExecutor implements Executor, AutoCloseable {
                 call.body()
                     .map(s -> HttpRequest.BodyPublishers.ofString(s, StandardCharsets.UTF_8))
                     .orElse(HttpRequest.BodyPublishers.noBody()));
+    if (call.url().getScheme().equalsIgnoreCase("http")) {
+      // HTTP/2 only where TLS negotiates it: no "Upgrade: h2c" on plain HTTP, which some servers
+      // and proxies mishandle.
+      b.version(HttpClient.Version.HTTP_1_1);
+    }
     call.headers().forEach(b::header);
     return b.build();
   }

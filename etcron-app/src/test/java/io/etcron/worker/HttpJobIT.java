@@ -178,6 +178,7 @@ class HttpJobIT {
       assertThat(r.header("Content-Type")).isEqualTo("text/plain");
       assertThat(r.header("X-Etcron-Run-Id")).isEqualTo(run.id().toString());
       assertThat(r.header("X-Etcron-Fencing-Token")).isEqualTo(Long.toString(run.fencingToken()));
+      assertThat(r.header("Upgrade")).as("no h2c upgrade on plain HTTP").isNull();
     }
   }
 

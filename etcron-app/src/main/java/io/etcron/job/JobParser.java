@@ -126,7 +126,7 @@ final class JobParser {
   private String command() {
     boolean none = spec.command() == null || spec.command().isBlank();
     if (spec.http() != null) {
-      if (spec.command() != null) {
+      if (spec.command() != null && !spec.command().isEmpty()) { // empty: absent, as elsewhere
         error("command", "and http are both given: a job runs a command or makes an HTTP call");
       }
       return "";

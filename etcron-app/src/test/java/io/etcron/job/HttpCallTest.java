@@ -111,6 +111,11 @@ class HttpCallTest {
             refused(JobSpecs.of("j", "@daily", "echo hi").http(get("http://example.com")).build()))
         .extracting(FieldError::field)
         .containsExactly("command");
+    assertThat(refused(JobSpecs.of("j", "@daily", " ").http(get("http://example.com")).build()))
+        .extracting(FieldError::field)
+        .containsExactly("command");
+    assertThat(Job.from(JobSpecs.of("j", "@daily", "").http(get("http://h/")).build(), NOW).http())
+        .isPresent();
     assertThat(refused(JobSpecs.of("j", "@daily", null).build()))
         .singleElement()
         .satisfies(

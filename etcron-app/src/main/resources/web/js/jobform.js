@@ -5,6 +5,8 @@ import { model, jobEnum } from './model.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
   'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused'];
+// What only a command has: an HTTP job runs no process, and the server refuses these on it.
+const COMMAND_ONLY = ['command', 'env', 'workingDir', 'user', 'group'];
 
 /** Create (name == null) or edit a job; field errors from the API appear next to each field. */
 export async function jobFormPage(nav, name) {
@@ -31,13 +33,35 @@ export async function jobFormPage(nav, name) {
     options.map(o => h('option', { value: o, selected: o === value }, o)));
   const preview = h('div', { class: 'preview small', id: 'preview' });
   const LIMITS = ['cpuSeconds', 'openFiles', 'memory'];
+  const call = spec.http || {};
+  const kindRadio = (kind, text) => h('div', { class: 'form-check form-check-inline' },
+    h('input', { class: 'form-check-input', type: 'radio', name: 'kind', id: 'f-kind-' + kind, value: kind,
+      checked: (kind === 'http') === !!spec.http }),
+    h('label', { class: 'form-check-label', for: 'f-kind-' + kind }, text));
+  const commandPart = h('div', { id: 'command-part' },
+    field('command', 'Command', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 3, id: 'f-command' }, spec.command ?? ''), 'Run by /bin/sh -c on a worker.'));
+  const httpPart = h('div', { id: 'http-part', class: 'border rounded p-2 mb-2' },
+    h('div', { class: 'row' },
+      h('div', { class: 'col-3' }, field('http.method', 'Method', select('http.method', call.method, schemas.JobSpec.properties.http.properties.method.enum))),
+      h('div', { class: 'col' }, field('http.url', 'URL', text('http.url', call.url, { placeholder: 'https://example.com/hooks/nightly' }), 'Absolute http:// or https:// URL.'))),
+    field('http.headers', 'Headers', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-http.headers' },
+      Object.entries(call.headers || {}).map(([k, v]) => `${k}: ${v}`).join('\n')), 'One Name: value per line; X-Etcron-Run-Id and X-Etcron-Fencing-Token are sent anyway.'),
+    field('http.body', 'Body', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-http.body' }, call.body ?? '')),
+    h('div', { class: 'row' },
+      h('div', { class: 'col' }, field('http.expectStatus', 'Expected status', text('http.expectStatus', (call.expectStatus || []).join(', '), { placeholder: '2xx' }),
+        'Codes and classes, e.g. 200, 204, 3xx.')),
+      h('div', { class: 'col' }, field('http.timeout', 'Request timeout', text('http.timeout', call.timeout, { placeholder: '30s' }),
+        'The whole exchange; at most the job\'s timeout.'))),
+    h('div', { class: 'field-error', id: 'error-http' }));
 
   const form = h('form', { id: 'job-form', novalidate: true },
     h('div', { class: 'row' },
       h('div', { class: 'col-md-7' },
         field('name', 'Name', text('name', spec.name, name ? { readonly: true } : {}), 'Letters, digits, . _ - (at most 128).'),
         field('description', 'Description', text('description', spec.description)),
-        field('command', 'Command', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 3, id: 'f-command' }, spec.command ?? ''), 'Run by /bin/sh -c on a worker.'),
+        h('div', { class: 'mb-2' }, h('span', { class: 'form-label me-2' }, 'Runs'), kindRadio('command', 'a command'), kindRadio('http', 'an HTTP request')),
+        commandPart,
+        httpPart,
         field('schedule', 'Schedule', text('schedule', spec.schedule, { placeholder: '0 */5 * * * *   or   @every 30s   or   @daily' }),
           'Cron with seconds (sec min hour day month weekday), 5-field cron, @hourly/@daily/@weekly/@monthly/@yearly, @every 1h30m, @at 2026-12-01T09:00:00Z.'),
         field('timeZone', 'Time zone', text('timeZone', spec.timeZone, { placeholder: 'UTC' }), 'IANA zone, e.g. Europe/Berlin; empty for UTC.'),
@@ -51,6 +75,7 @@ export async function jobFormPage(nav, name) {
           h('div', { class: 'col' }, field('retries', 'Retries', text('retries', spec.retries, { type: 'number' }))),
           h('div', { class: 'col' }, field('retryBackoff', 'Retry backoff', text('retryBackoff', spec.retryBackoff, { placeholder: '10s' })))),
         field('tags', 'Worker tags', text('tags', (spec.tags || []).join(', ')), 'Comma-separated; a worker needs them all.'),
+        h('div', { id: 'process-part' },
         field('env', 'Environment', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-env' },
           Object.entries(spec.env || {}).map(([k, v]) => `${k}=${v}`).join('\n')), 'One KEY=value per line.'),
         field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
@@ -62,13 +87,29 @@ export async function jobFormPage(nav, name) {
           h('div', { class: 'col' }, field('limits.cpuSeconds', 'CPU seconds', text('limits.cpuSeconds', spec.limits?.cpuSeconds, { type: 'number' }))),
           h('div', { class: 'col' }, field('limits.openFiles', 'Open files', text('limits.openFiles', spec.limits?.openFiles, { type: 'number' }))),
           h('div', { class: 'col' }, field('limits.memory', 'Memory', text('limits.memory', spec.limits?.memory, { placeholder: 'e.g. 512MiB' })))),
-        h('div', { class: 'field-error mb-2', id: 'error-limits' }),
+        h('div', { class: 'field-error mb-2', id: 'error-limits' })),
         field('paused', 'Paused', h('input', { type: 'checkbox', class: 'form-check-input ms-2', id: 'f-paused', checked: !!spec.paused })),
         h('button', { class: 'btn btn-primary', type: 'submit', id: 'save' }, name ? 'Save changes' : 'Create job'),
         h('a', { class: 'btn btn-link', href: name ? jobHref(name) : '#/jobs' }, 'Cancel')),
       h('div', { class: 'col-md-5' }, h('h6', {}, 'Next fire times'), preview)));
 
   errors.limits = form.querySelector('#error-limits');
+  errors.http = form.querySelector('#error-http');
+  const kind = () => (form.querySelector('#f-kind-http').checked ? 'http' : 'command');
+  const showKind = () => {
+    commandPart.hidden = kind() === 'http';
+    form.querySelector('#process-part').hidden = kind() === 'http';
+    httpPart.hidden = kind() !== 'http';
+  };
+  form.querySelectorAll('input[name=kind]').forEach(r => r.addEventListener('change', showKind));
+  showKind();
+  // An error about a part of a field (http.headers.X-A, env.K) shows at the field it is in.
+  const errorAt = (field) => {
+    for (let f = field; f; f = f.includes('.') ? f.slice(0, f.lastIndexOf('.')) : '') {
+      if (errors[f]) return errors[f];
+    }
+    return null;
+  };
 
   let timer;
   const refreshPreview = async () => {
@@ -98,8 +139,10 @@ export async function jobFormPage(nav, name) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     Object.values(errors).forEach(e => (e.textContent = ''));
-    const body = collect(inputs);
-    for (const key of LIMITS) {
+    const http = kind() === 'http';
+    const body = collect(inputs, http);
+    if (http) body.http = collectHttp(inputs);
+    for (const key of http ? [] : LIMITS) {
       const v = inputs['limits.' + key].value.trim();
       if (!v) continue;
       body.limits = body.limits || {};
@@ -116,10 +159,10 @@ export async function jobFormPage(nav, name) {
       if (e.status === 412 || e.status === 409) {
         flash(name ? `${e.message} — reload the page to see the current version.` : e.message);
       } else if (e.body.fields) {
-        e.body.fields.forEach(f => errors[f.field] && (errors[f.field].textContent = f.message));
+        e.body.fields.forEach(f => { const at = errorAt(f.field); if (at) at.textContent = f.message; });
         flash('Please fix the fields marked in red.');
-      } else if (e.body.field && errors[e.body.field]) {
-        errors[e.body.field].textContent = e.message;
+      } else if (e.body.field && errorAt(e.body.field)) {
+        errorAt(e.body.field).textContent = e.message;
       } else {
         flash(e.message);
       }
@@ -130,9 +173,9 @@ export async function jobFormPage(nav, name) {
 }
 
 /** The form's values as a job spec: empty fields are left out (defaults apply). */
-function collect(inputs) {
+function collect(inputs, http) {
   const body = {};
-  for (const key of FIELDS) {
+  for (const key of FIELDS.filter(k => !http || !COMMAND_ONLY.includes(k))) {
     const el = inputs[key];
     if (key === 'paused') {
       body.paused = el.checked;
@@ -151,4 +194,27 @@ function collect(inputs) {
     } else body[key] = v;
   }
   return body;
+}
+
+/** The HTTP part of the form as a job's http call: empty fields are left out (defaults apply). */
+function collectHttp(inputs) {
+  const call = {};
+  const v = (key) => inputs['http.' + key].value.trim();
+  for (const key of ['url', 'method', 'timeout']) {
+    if (v(key)) call[key] = v(key);
+  }
+  if (inputs['http.body'].value) call.body = inputs['http.body'].value;
+  if (v('headers')) {
+    call.headers = {};
+    v('headers').split('\n').filter(l => l.trim()).forEach(l => {
+      const i = l.indexOf(':');
+      call.headers[i < 0 ? l.trim() : l.slice(0, i).trim()] = i < 0 ? '' : l.slice(i + 1).trim();
+    });
+  }
+  if (v('expectStatus')) {
+    // Codes as numbers, classes as text: the server refuses "200" as a code.
+    call.expectStatus = v('expectStatus').split(',').map(x => x.trim()).filter(Boolean)
+      .map(x => (/^[0-9]+$/.test(x) ? Number(x) : x));
+  }
+  return call;
 }

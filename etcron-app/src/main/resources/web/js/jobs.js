@@ -6,7 +6,7 @@ import { jobHref } from './router.js';
 /** The jobs table with filter, sparklines and actions; refreshes every 5 seconds. */
 export async function jobsPage(nav) {
   let filter = sessionStorage.getItem('etcron.filter') || '';
-  const search = h('input', { class: 'form-control form-control-sm', style: 'max-width: 20rem', placeholder: 'Filter by name, command, tag…', id: 'filter', value: filter });
+  const search = h('input', { class: 'form-control form-control-sm', style: 'max-width: 20rem', placeholder: 'Filter by name, command, URL, tag…', id: 'filter', value: filter });
   const body = h('tbody', { id: 'jobs-body' });
   const table = h('table', { class: 'table table-sm table-hover align-middle', id: 'jobs' },
     h('thead', {}, h('tr', {}, ['Name', 'Schedule', 'Zone', 'Next fire', 'Last run', 'Recent', 'State', ''].map(t => h('th', {}, t)))),

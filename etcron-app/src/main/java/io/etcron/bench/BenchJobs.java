@@ -79,4 +79,16 @@ public final class BenchJobs {
     }
     return Json.MAPPER.convertValue(fields, JobSpec.class);
   }
+
+  /**
+   * The same job as {@link #spec}, calling {@code url} (GET, expecting 2xx) instead of {@code
+   * true}.
+   */
+  public static JobSpec httpSpec(String name, String schedule, String policy, String url) {
+    JobSpec command = spec(name, schedule, policy, null);
+    Map<String, Object> fields = Json.MAPPER.convertValue(command, Map.class);
+    fields.remove("command");
+    fields.put("http", Map.of("url", url));
+    return Json.MAPPER.convertValue(fields, JobSpec.class);
+  }
 }

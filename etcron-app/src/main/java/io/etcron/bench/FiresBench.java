@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * worker processes against one etcd for D seconds, every run stored in the real run store (H2 by
  * default, PostgreSQL, or the JSON-lines file on request): fires per second achieved, duplicates,
  * misses, lateness, per-worker balance and etcd Raft proposals per fire, beside the raw transaction
- * rate of the same client measured in the same run.
+ * rate of the same client measured in the same run. With the {@code http} executor the jobs are
+ * HTTP jobs calling a local server in the benchmark's process ({@link HttpTarget}).
  */
 public final class FiresBench {
   /**
@@ -81,11 +82,24 @@ public final class FiresBench {
         "raw etcd reference: %.0f put-if-absent txn + delete pairs/s (16 loops)%n",
         raw.perSecond());
     String schedule = settings.burst() ? "0 * * * * *" : "@every 1s";
-    BenchJobs.create(
-        client,
-        Keys.of("/etcron/"),
-        settings.jobs(),
-        i -> BenchJobs.spec("bench-" + i, schedule, settings.policy(), null));
+    boolean http = settings.executor().equals("http");
+    // HTTP jobs call a server in this process; the workers make the calls in theirs.
+    try (HttpTarget target = http ? HttpTarget.start() : null) {
+      BenchJobs.create(
+          client,
+          Keys.of("/etcron/"),
+          settings.jobs(),
+          i ->
+              http
+                  ? BenchJobs.httpSpec("bench-" + i, schedule, settings.policy(), target.url())
+                  : BenchJobs.spec("bench-" + i, schedule, settings.policy(), null));
+      return run(dir, raw, schedule, Optional.ofNullable(target));
+    }
+  }
+
+  private Map<String, Object> run(
+      Path dir, Throughput.Result raw, String schedule, Optional<HttpTarget> target)
+      throws Exception {
     boolean file = runStore().equals("file");
     String url = settings.db().filter(d -> !file).orElse(RunStores.h2Url(dir.resolve("h2")));
     // The benchmark opens the store first: it migrates the schema once, and an H2 file is then
@@ -122,7 +136,14 @@ public final class FiresBench {
       }
       FireRecords records = FireRecords.read(dir, Optional.ofNullable(store), from, to);
       Map<String, Object> report =
-          report(records, raw, proposalsAfter - proposalsBefore, cpuAfter - cpuBefore, from, to);
+          report(
+              records,
+              raw,
+              proposalsAfter - proposalsBefore,
+              cpuAfter - cpuBefore,
+              from,
+              to,
+              target);
       if ((long) report.get("misses") == 0 && (long) report.get("duplicates") == 0) {
         try (var files = Files.walk(dir)) {
           files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -178,7 +199,8 @@ public final class FiresBench {
               "--db",
               url != null ? url : "jsonl:" + records,
               "--executor",
-              settings.executor(),
+              // an HTTP job's call is made by the worker whatever runs commands
+              settings.executor().equals("http") ? "shell" : settings.executor(),
               "--capacity",
               "10000", // the most a worker takes; a no-op run holds its slot for microseconds
               "--drain-timeout",
@@ -246,7 +268,8 @@ public final class FiresBench {
       double proposals,
       double workerCpu,
       Instant from,
-      Instant to)
+      Instant to,
+      Optional<HttpTarget> target)
       throws Exception {
     double seconds = Duration.between(from, to).toSeconds();
     long fireTimes = settings.burst() ? (long) seconds / 60 : (long) seconds;
@@ -291,6 +314,8 @@ public final class FiresBench {
     json.put("cpu_s_per_1000_fires_per_worker", Math.round(cpuPerThousand * 1000) / 1000.0);
     json.put("raw_txn_pairs_per_s", round(raw.perSecond()));
     json.put("fires_per_s_vs_raw_txn_pairs_per_s", round(ran / seconds / raw.perSecond()));
+    // every call the target answered, warm-up and the window's tail included
+    target.ifPresent(t -> json.put("http_requests", t.requests()));
     out.printf("%-28s %s%n", "run store", runStore());
     out.printf("%-28s %s%n", "fires expected / run", expected + " / " + ran);
     out.printf(

@@ -110,7 +110,8 @@ final class BenchCommand {
         names = "--executor",
         defaultValue = "noop",
         description =
-            "noop (in-process, measures scheduling) or shell (runs `true`) (default ${DEFAULT-VALUE}).")
+            "noop (in-process, measures scheduling), shell (runs `true`) or http (HTTP jobs calling a"
+                + " local server in the benchmark's process) (default ${DEFAULT-VALUE}).")
     String executor;
 
     @Option(
@@ -141,8 +142,8 @@ final class BenchCommand {
         throw new IllegalArgumentException(
             "--db must be a jdbc:postgresql:// or jdbc:h2: URL, or file");
       }
-      if (!executor.equals("noop") && !executor.equals("shell")) {
-        throw new IllegalArgumentException("--executor must be noop or shell");
+      if (!List.of("noop", "shell", "http").contains(executor)) {
+        throw new IllegalArgumentException("--executor must be noop, shell or http");
       }
       if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 1)) {
         throw new IllegalArgumentException("--workers must be counts of at least 1");

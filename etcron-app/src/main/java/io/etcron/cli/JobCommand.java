@@ -175,7 +175,7 @@ final class JobCommand {
     @Option(
         names = {"-q", "--query"},
         paramLabel = "TEXT",
-        description = "Only jobs whose name, description, command or tags contain TEXT.")
+        description = "Only jobs whose name, description, command, HTTP URL or tags contain TEXT.")
     String query;
 
     @Option(

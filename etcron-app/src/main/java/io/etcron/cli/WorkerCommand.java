@@ -87,7 +87,8 @@ final class WorkerCommand implements Callable<Integer> {
       defaultValue = "shell",
       hidden = true,
       description =
-          "shell (default) or noop: run nothing, for benchmarks of scheduling and claiming.")
+          "shell (default; HTTP jobs' calls are made in-process) or noop: run nothing, not even"
+              + " HTTP calls, for benchmarks of scheduling and claiming.")
   String executor;
 
   @Mixin ServerOptions server;
@@ -120,7 +121,8 @@ final class WorkerCommand implements Callable<Integer> {
       MeterRegistry registry)
       throws InterruptedException {
     RunAsPolicy runAs = runAs(options.runAsUsers); // a bad list fails before anything starts
-    if (options.executor == null || options.executor.equals("shell")) {
+    boolean shell = options.executor == null || options.executor.equals("shell");
+    if (shell) {
       Watchdog.check();
     }
     Client client = shutdown.add(etcd.connect());
@@ -148,10 +150,9 @@ final class WorkerCommand implements Callable<Integer> {
             .ttl(options.ttl)
             .namespace(etcd.namespace())
             .metrics(registry)
-            .executor(
-                options.executor == null || options.executor.equals("shell")
-                    ? new io.etcron.execute.ShellExecutor(runAs)
-                    : noop(options.executor))
+            .executor(shell ? new io.etcron.execute.ShellExecutor(runAs) : noop(options.executor))
+            // noop runs nothing at all, HTTP calls included (for benchmarks of claiming)
+            .httpExecutor(shell ? io.etcron.execute.HttpExecutor.shared() : noop(options.executor))
             .start());
   }
 

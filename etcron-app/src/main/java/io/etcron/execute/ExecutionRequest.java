@@ -1,5 +1,6 @@
 package io.etcron.execute;
 
+import io.etcron.job.HttpCall;
 import io.etcron.job.Limits;
 import io.etcron.job.RunAs;
 import java.nio.file.Path;
@@ -9,9 +10,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What to run.
+ * What to run: a command, or for an HTTP job the call to make ({@link HttpExecutor}).
  *
- * @param command run by {@code /bin/sh -c}
+ * @param command run by {@code /bin/sh -c}; empty for an HTTP call
  * @param env variables added to the worker's environment (the job's env plus {@code ETCRON_*})
  * @param workingDir the directory to run in, else the worker's
  * @param output receives output chunks as they come, for live output
@@ -22,6 +23,7 @@ import java.util.function.Supplier;
  *     it outlives the worker: its next life reports the end
  * @param runAs the account the command runs as, if not the worker's own
  * @param limits rlimits of the command
+ * @param http the HTTP call to make instead of a command, with every header to send
  */
 public record ExecutionRequest(
     String command,
@@ -31,7 +33,8 @@ public record ExecutionRequest(
     Optional<Supplier<Duration>> leaseLeft,
     Optional<Path> exitNote,
     Optional<RunAs> runAs,
-    Limits limits) {
+    Limits limits,
+    Optional<HttpCall> http) {
 
   /** A request with no lease deadline, as the worker's own account. */
   public ExecutionRequest(
@@ -44,17 +47,33 @@ public record ExecutionRequest(
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        Limits.NONE);
+        Limits.NONE,
+        Optional.empty());
+  }
+
+  /** A request for {@code call}, with no lease deadline. */
+  public static ExecutionRequest calling(HttpCall call, OutputListener output) {
+    return new ExecutionRequest(
+        "",
+        Map.of(),
+        Optional.empty(),
+        output,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Limits.NONE,
+        Optional.of(call));
   }
 
   /** The same request, run as {@code account}. */
   public ExecutionRequest as(RunAs account) {
     return new ExecutionRequest(
-        command, env, workingDir, output, leaseLeft, exitNote, Optional.of(account), limits);
+        command, env, workingDir, output, leaseLeft, exitNote, Optional.of(account), limits, http);
   }
 
   /** The same request, with {@code l} as its rlimits. */
   public ExecutionRequest limited(Limits l) {
-    return new ExecutionRequest(command, env, workingDir, output, leaseLeft, exitNote, runAs, l);
+    return new ExecutionRequest(
+        command, env, workingDir, output, leaseLeft, exitNote, runAs, l, http);
   }
 }

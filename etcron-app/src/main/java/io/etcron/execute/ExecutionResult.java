@@ -9,9 +9,23 @@ import java.util.Optional;
  * @param signal the signal that ended it, if any
  * @param outputTail the last {@link OutputCapture#DEFAULT_LIMIT} bytes of output, as UTF-8 text
  * @param outputSize bytes of output produced in all
+ * @param reason why it failed, when the executor knows better than an exit code (an HTTP call's
+ *     status or connection error)
+ * @param timedOut whether the executor ended it for taking too long (an HTTP call's own timeout)
  */
 public record ExecutionResult(
-    int exitCode, Optional<Integer> signal, String outputTail, long outputSize) {
+    int exitCode,
+    Optional<Integer> signal,
+    String outputTail,
+    long outputSize,
+    Optional<String> reason,
+    boolean timedOut) {
+
+  /** The result of a command: its exit code and signal tell how it ended. */
+  public ExecutionResult(
+      int exitCode, Optional<Integer> signal, String outputTail, long outputSize) {
+    this(exitCode, signal, outputTail, outputSize, Optional.empty(), false);
+  }
 
   /** Exit code of a watchdog that did not start the command (as a shell's "cannot execute"). */
   public static final int NOT_STARTED = 126;

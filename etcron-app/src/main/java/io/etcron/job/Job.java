@@ -17,7 +17,7 @@ import java.util.TreeMap;
  *
  * @param name unique name
  * @param description free text, at most 1 000 characters
- * @param command run by {@code /bin/sh -c}, at most 64 KiB
+ * @param command run by {@code /bin/sh -c}, at most 64 KiB; empty for an HTTP job
  * @param env variables added to the command's environment
  * @param workingDir absolute directory to run in
  * @param schedule when it fires
@@ -33,6 +33,7 @@ import java.util.TreeMap;
  * @param paused a paused job does not fire (manual runs still run)
  * @param runAs the account the command runs as; empty for the worker's own
  * @param limits resource limits of the command
+ * @param http the HTTP call the worker makes instead of running a command, for an HTTP job
  */
 public record Job(
     JobName name,
@@ -52,7 +53,8 @@ public record Job(
     Set<String> tags,
     boolean paused,
     Optional<RunAs> runAs,
-    Limits limits) {
+    Limits limits,
+    Optional<HttpCall> http) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -73,7 +75,7 @@ public record Job(
     return new JobSpec(
         name.value(),
         description.isEmpty() ? null : description,
-        command,
+        command.isEmpty() ? null : command,
         env.isEmpty() ? null : new TreeMap<>(env),
         workingDir.orElse(null),
         schedule.expression(),
@@ -94,7 +96,18 @@ public record Job(
             : new JobSpec.LimitsSpec(
                 limits.cpuSeconds().orElse(null),
                 limits.openFiles().orElse(null),
-                limits.memoryBytes().map(Limits::formatSize).orElse(null)));
+                limits.memoryBytes().map(Limits::formatSize).orElse(null)),
+        http.map(Job::httpSpec).orElse(null));
+  }
+
+  private static JobSpec.HttpSpec httpSpec(HttpCall c) {
+    return new JobSpec.HttpSpec(
+        c.url().toString(),
+        c.method(),
+        c.headers().isEmpty() ? null : new TreeMap<>(c.headers()),
+        c.body().orElse(null),
+        c.expectStatus().toSpec(),
+        Durations.format(c.timeout()));
   }
 
   /** The same job, paused or not. */
@@ -117,6 +130,7 @@ public record Job(
         tags,
         p,
         runAs,
-        limits);
+        limits,
+        http);
   }
 }

@@ -59,6 +59,9 @@ final class JobParser {
             Duration.ofDays(366));
     Optional<Duration> timeout =
         duration("timeout", spec.timeout(), Duration.ofSeconds(1), Duration.ofDays(30));
+    Optional<HttpCall> http =
+        spec.http() == null ? Optional.empty() : HttpCallParser.parse(spec.http(), timeout, errors);
+    commandOnly();
     int retries = number("retries", spec.retries(), 0, 10, 0);
     Duration backoff =
         duration("retryBackoff", spec.retryBackoff(), Duration.ofSeconds(1), Duration.ofHours(1))
@@ -87,7 +90,8 @@ final class JobParser {
         tags,
         Boolean.TRUE.equals(spec.paused()),
         runAs,
-        limits);
+        limits,
+        http);
   }
 
   private void error(String field, String message) {
@@ -118,12 +122,43 @@ final class JobParser {
     return value;
   }
 
+  /** The command; empty for an HTTP job, which must have no command. */
   private String command() {
-    if (spec.command() == null || spec.command().isBlank()) {
-      error("command", "is required, e.g. \"echo hello\" (run by /bin/sh -c)");
+    boolean none = spec.command() == null || spec.command().isBlank();
+    if (spec.http() != null) {
+      if (spec.command() != null && !spec.command().isEmpty()) { // empty: absent, as elsewhere
+        error("command", "and http are both given: a job runs a command or makes an HTTP call");
+      }
+      return "";
+    }
+    if (none) {
+      error(
+          "command",
+          "is required, e.g. \"echo hello\" (run by /bin/sh -c), unless the job has an http call"
+              + " instead");
       return "";
     }
     return text("command", spec.command(), MAX_COMMAND, false);
+  }
+
+  /** An HTTP job has no process: the fields that shape one are refused rather than ignored. */
+  private void commandOnly() {
+    if (spec.http() == null) {
+      return;
+    }
+    String why = "applies to commands only; an HTTP job runs no process";
+    if (spec.env() != null && !spec.env().isEmpty()) {
+      error("env", why);
+    }
+    if (spec.workingDir() != null && !spec.workingDir().isEmpty()) {
+      error("workingDir", why);
+    }
+    if (spec.user() != null && !spec.user().isEmpty()) {
+      error("user", why);
+    }
+    if (spec.limits() != null) {
+      error("limits", why);
+    }
   }
 
   private Map<String, String> env() {

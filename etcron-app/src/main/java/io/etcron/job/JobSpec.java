@@ -7,8 +7,9 @@ import java.util.Map;
  * A job as written by a user (JSON or YAML), before validation: every field may be missing.
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
- * Fields added later ({@code user}, {@code group}, {@code limits}) come last: a stored job written
- * before them reads with them absent.
+ * Fields added later ({@code user}, {@code group}, {@code limits}, {@code http}) come last: a
+ * stored job written before them reads with them absent. A job has either a {@code command} or an
+ * {@code http} call.
  */
 public record JobSpec(
     String name,
@@ -29,7 +30,52 @@ public record JobSpec(
     Boolean paused,
     String user,
     String group,
-    LimitsSpec limits) {
+    LimitsSpec limits,
+    HttpSpec http) {
+
+  /** A spec without an HTTP call (a command job), as written before {@code http} existed. */
+  public JobSpec(
+      String name,
+      String description,
+      String command,
+      Map<String, String> env,
+      String workingDir,
+      String schedule,
+      String timeZone,
+      String concurrency,
+      String misfire,
+      Integer maxCatchUp,
+      String startingDeadline,
+      String timeout,
+      Integer retries,
+      String retryBackoff,
+      List<String> tags,
+      Boolean paused,
+      String user,
+      String group,
+      LimitsSpec limits) {
+    this(
+        name,
+        description,
+        command,
+        env,
+        workingDir,
+        schedule,
+        timeZone,
+        concurrency,
+        misfire,
+        maxCatchUp,
+        startingDeadline,
+        timeout,
+        retries,
+        retryBackoff,
+        tags,
+        paused,
+        user,
+        group,
+        limits,
+        null);
+  }
 
   /**
    * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
@@ -39,6 +85,26 @@ public record JobSpec(
    * @param memory address space, a size such as {@code "512MiB"}
    */
   public record LimitsSpec(Long cpuSeconds, Long openFiles, String memory) {}
+
+  /**
+   * An HTTP call as written: {@code {url: "https://example.com/hook", method: "POST", headers:
+   * {...}, body: "...", expectStatus: [200, "3xx"], timeout: "10s"}}.
+   *
+   * @param url absolute http or https URL
+   * @param method GET (default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS
+   * @param headers request headers
+   * @param body request body
+   * @param expectStatus a code ({@code 204}), a class ({@code "2xx"}) or a list of them; default
+   *     {@code "2xx"}
+   * @param timeout a duration for the whole exchange; default 30s, never beyond the job's timeout
+   */
+  public record HttpSpec(
+      String url,
+      String method,
+      Map<String, String> headers,
+      String body,
+      Object expectStatus,
+      String timeout) {}
 
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
@@ -61,6 +127,7 @@ public record JobSpec(
         paused,
         user,
         group,
-        limits);
+        limits,
+        http);
   }
 }

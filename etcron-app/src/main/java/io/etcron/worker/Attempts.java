@@ -4,6 +4,7 @@ import io.etcron.execute.Execution;
 import io.etcron.execute.ExecutionRequest;
 import io.etcron.execute.ExecutionResult;
 import io.etcron.execute.Executor;
+import io.etcron.job.HttpCall;
 import io.etcron.job.Job;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
@@ -42,7 +43,7 @@ final class Attempts {
   record KillMark(KillRequest request, long revision) {}
 
   private final String worker;
-  private final Executor executor;
+  private final JobExecutors executors;
   private final RunRecorder sink;
   private final WorkerMetrics metrics;
   private final Clock clock;
@@ -52,7 +53,7 @@ final class Attempts {
 
   Attempts(
       String worker,
-      Executor executor,
+      JobExecutors executors,
       RunRecorder sink,
       WorkerMetrics metrics,
       Clock clock,
@@ -60,7 +61,7 @@ final class Attempts {
       ScheduledExecutorService timers,
       Function<String, KillMark> kills) {
     this.worker = worker;
-    this.executor = executor;
+    this.executors = executors;
     this.sink = sink;
     this.metrics = metrics;
     this.clock = clock;
@@ -136,9 +137,10 @@ final class Attempts {
       metrics.lateness(Duration.between(run.fire.time(), started));
       logRun("run started", running);
     }
+    Executor executor = executors.of(job);
     Execution execution;
     try {
-      execution = executor.start(request(run, running));
+      execution = executor.start(request(executor, run, running));
     } catch (RuntimeException e) {
       Run failed =
           ended(
@@ -237,13 +239,20 @@ final class Attempts {
       run.kill(RunState.LOST, "the worker's lease ended while the run was running", killGrace);
       return ended(running, RunState.LOST, Optional.of(result), run.killReason(), ended);
     }
-    RunState state = result.succeeded() ? RunState.SUCCEEDED : RunState.FAILED;
+    RunState state =
+        result.succeeded()
+            ? RunState.SUCCEEDED
+            : result.timedOut() ? RunState.TIMED_OUT : RunState.FAILED;
     String reason =
         result.succeeded()
             ? ""
             : result
-                .signal()
-                .map(s -> "killed by signal " + s + cpuLimit(run.fire.job(), s))
+                .reason()
+                .or(
+                    () ->
+                        result
+                            .signal()
+                            .map(s -> "killed by signal " + s + cpuLimit(run.fire.job(), s)))
                 .or(result::notStarted)
                 .orElse("exit code " + result.exitCode());
     return ended(running, state, Optional.of(result), reason, ended);
@@ -271,7 +280,7 @@ final class Attempts {
         at);
   }
 
-  private ExecutionRequest request(ActiveRun run, Run running) {
+  private ExecutionRequest request(Executor executor, ActiveRun run, Run running) {
     int attempt = running.attempt();
     Job job = run.fire.job();
     Map<String, String> env = new HashMap<>(job.env());
@@ -293,7 +302,16 @@ final class Attempts {
         Optional.of(run.session::remaining),
         executor.outlivesWorker() ? sink.exitNote(running) : Optional.empty(),
         job.runAs(),
-        job.limits());
+        job.limits(),
+        job.http()
+            .map(
+                call ->
+                    call.withHeaders(
+                        Map.of(
+                            HttpCall.RESERVED_PREFIX + "Run-Id",
+                            run.fire.runId().toString(),
+                            HttpCall.RESERVED_PREFIX + "Fencing-Token",
+                            Long.toString(run.fencingToken)))));
   }
 
   static Duration backoff(Job job, int attempt) {

@@ -2,7 +2,6 @@ package io.etcron.worker;
 
 import io.etcron.claim.Claim;
 import io.etcron.claim.Fire;
-import io.etcron.execute.Executor;
 import io.etcron.job.ConcurrencyPolicy;
 import io.etcron.lock.Session;
 import io.etcron.run.Run;
@@ -39,7 +38,6 @@ final class Runs implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Runs.class);
 
   private final String worker;
-  private final Executor executor;
   private final RunRecorder sink;
   private final WorkerMetrics metrics;
   private final Clock clock;
@@ -56,14 +54,13 @@ final class Runs implements AutoCloseable {
 
   Runs(
       WorkerSettings settings,
-      Executor executor,
+      JobExecutors executors,
       RunRecorder sink,
       WorkerMetrics metrics,
       BiConsumer<String, Long> releaseLock,
       Consumer<String> forgetClaim,
       Runnable onChange) {
     this.worker = settings.info().id();
-    this.executor = executor;
     this.sink = sink;
     this.metrics = metrics;
     this.clock = settings.clock();
@@ -82,7 +79,7 @@ final class Runs implements AutoCloseable {
             });
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
-    this.attempts = new Attempts(worker, executor, sink, metrics, clock, killGrace, t, kills::get);
+    this.attempts = new Attempts(worker, executors, sink, metrics, clock, killGrace, t, kills::get);
   }
 
   /** Whether a new claim may be made: below capacity and the run store keeping up. */

@@ -5,7 +5,6 @@ import io.etcron.claim.ClaimEvidence;
 import io.etcron.claim.Claimer;
 import io.etcron.claim.Fire;
 import io.etcron.claim.JobLocks;
-import io.etcron.execute.Executor;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.Session;
 import io.etcron.lock.SessionEnd;
@@ -68,7 +67,7 @@ public final class Worker implements AutoCloseable {
       WorkerSettings settings,
       Client client,
       RunRecorder recorder,
-      Executor executor,
+      JobExecutors executors,
       WorkerMetrics metrics) {
     this.metrics = metrics;
     this.settings = settings;
@@ -103,7 +102,7 @@ public final class Worker implements AutoCloseable {
     this.runs =
         new Runs(
             settings,
-            executor,
+            executors,
             recorder,
             metrics,
             locks::release,

@@ -3,6 +3,7 @@ package io.etcron.worker;
 import io.etcd.jetcd.Client;
 import io.etcron.claim.Claimer;
 import io.etcron.execute.Executor;
+import io.etcron.execute.HttpExecutor;
 import io.etcron.execute.RunAsPolicy;
 import io.etcron.execute.ShellExecutor;
 import io.etcron.store.EtcdSettings;
@@ -73,6 +74,7 @@ public record WorkerSettings(
     private int claimBatch = Claimer.DEFAULT_BATCH;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
+    private Executor httpExecutor;
     private RunAsPolicy runAs = RunAsPolicy.ANY_BUT_ROOT;
     private io.micrometer.core.instrument.MeterRegistry meters =
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
@@ -159,9 +161,18 @@ public record WorkerSettings(
       return this;
     }
 
-    /** How runs execute; default {@code /bin/sh -c}. */
+    /** How runs of commands execute; default {@code /bin/sh -c}. */
     public Builder executor(Executor executor) {
       this.executor = executor;
+      return this;
+    }
+
+    /**
+     * How HTTP jobs' calls are made, whatever {@link #executor} runs the commands; default the
+     * process's {@link HttpExecutor#shared() shared} HTTP executor.
+     */
+    public Builder httpExecutor(Executor executor) {
+      this.httpExecutor = executor;
       return this;
     }
 
@@ -216,8 +227,11 @@ public record WorkerSettings(
               requestTimeout,
               claimBatch,
               clock);
-      Executor exec = executor != null ? executor : new ShellExecutor(runAs);
-      return new Worker(settings, client, recorder, exec, new WorkerMetrics(meters)).start();
+      JobExecutors executors =
+          new JobExecutors(
+              executor != null ? executor : new ShellExecutor(runAs),
+              httpExecutor != null ? httpExecutor : HttpExecutor.shared());
+      return new Worker(settings, client, recorder, executors, new WorkerMetrics(meters)).start();
     }
 
     private static String host() {

@@ -14,11 +14,28 @@ class ExampleJobsTest {
 
   @Test
   void every_example_job_validates() {
-    for (String file : List.of("../examples/jobs.yaml", "../examples/hello.yaml")) {
+    for (String file :
+        List.of("../examples/jobs.yaml", "../examples/hello.yaml", "../examples/http.yaml")) {
       List<JobSpec> specs = JobFiles.read(file);
       assertThat(specs).as(file).isNotEmpty();
       specs.forEach(s -> Job.from(s, NOW));
     }
+  }
+
+  @Test
+  void the_http_example_posts_with_its_headers_and_statuses() {
+    Job job =
+        JobFiles.read("../examples/http.yaml").stream()
+            .filter(s -> s.name().equals("nightly-webhook"))
+            .map(s -> Job.from(s, NOW))
+            .findFirst()
+            .orElseThrow();
+    var call = job.http().orElseThrow();
+    assertThat(call.method()).isEqualTo("POST");
+    assertThat(call.headers()).containsKeys("Content-Type", "Authorization");
+    assertThat(call.expectStatus().matches(202)).isTrue();
+    assertThat(call.expectStatus().matches(302)).isTrue();
+    assertThat(call.expectStatus().matches(200)).isFalse();
   }
 
   @Test

@@ -22,6 +22,7 @@ public final class JobSpecs {
   private String user;
   private String group;
   private JobSpec.LimitsSpec limits;
+  private JobSpec.HttpSpec http;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -118,6 +119,17 @@ public final class JobSpecs {
     return this;
   }
 
+  /** An HTTP call instead of the command (give a null command for a valid job). */
+  public JobSpecs http(JobSpec.HttpSpec call) {
+    this.http = call;
+    return this;
+  }
+
+  /** A spec of an HTTP job calling {@code call} with {@code name} and {@code schedule}. */
+  public static JobSpecs http(String name, String schedule, JobSpec.HttpSpec call) {
+    return of(name, schedule, null).http(call);
+  }
+
   public JobSpec build() {
     return new JobSpec(
         name,
@@ -138,6 +150,7 @@ public final class JobSpecs {
         null,
         user,
         group,
-        limits);
+        limits,
+        http);
   }
 }

@@ -34,6 +34,35 @@ class JsonTest {
   }
 
   @Test
+  void an_http_call_reads_with_its_status_list_and_wrong_types_name_the_nested_field()
+      throws Exception {
+    JobSpec spec =
+        Json.API.readValue(
+            "{\"schedule\":\"@daily\",\"http\":{\"url\":\"http://h/\",\"method\":\"POST\","
+                + "\"headers\":{\"X-A\":\"1\"},\"expectStatus\":[200,\"3xx\"]}}",
+            JobSpec.class);
+    assertThat(spec.command()).isNull();
+    assertThat(spec.http().url()).isEqualTo("http://h/");
+    assertThat(spec.http().expectStatus()).isEqualTo(java.util.List.of(200, "3xx"));
+    for (String[] c :
+        new String[][] {
+          {"{\"http\":{\"url\":42}}", "url"},
+          {"{\"http\":{\"url\":\"http://h/\",\"headers\":\"X-A: 1\"}}", "headers"},
+          {"{\"http\":{\"url\":\"http://h/\",\"headers\":{\"X-A\":1}}}", "X-A"},
+          {"{\"http\":{\"url\":\"http://h/\",\"body\":{\"a\":1}}}", "body"},
+          {"{\"http\":{\"url\":\"http://h/\",\"timeout\":30}}", "timeout"},
+          {"{\"http\":\"http://h/\"}", "http"}
+        }) {
+      assertThatThrownBy(() -> Json.API.readValue(c[0], JobSpec.class))
+          .as(c[0])
+          .isInstanceOfSatisfying(
+              MismatchedInputException.class,
+              e ->
+                  assertThat(e.getPath()).last().extracting(r -> r.getFieldName()).isEqualTo(c[1]));
+    }
+  }
+
+  @Test
   void a_stored_record_from_a_newer_version_is_still_read() {
     String newer =
         "{\"id\":\"w1\",\"host\":\"h\",\"pid\":1,\"version\":\"9\",\"tags\":[],\"capacity\":4,"

@@ -163,6 +163,46 @@ class ApiContractIT {
   }
 
   @Test
+  void an_http_job_s_wrong_types_are_400s_and_invalid_parts_422s_naming_the_field()
+      throws Exception {
+    var type = local.put("/api/v1/jobs/hook", "{\"schedule\":\"@daily\",\"http\":{\"url\":42}}");
+    assertThat(type.status()).isEqualTo(400);
+    assertThat(type.json().get("field").asText()).isEqualTo("http.url");
+    assertThat(type.json().get("message").asText()).isEqualTo("http.url: must be a string");
+
+    var header =
+        local.put(
+            "/api/v1/jobs/hook",
+            "{\"schedule\":\"@daily\",\"http\":{\"url\":\"http://h/\",\"headers\":{\"X-A\":1}}}");
+    assertThat(header.status()).isEqualTo(400);
+    assertThat(header.json().get("field").asText()).isEqualTo("http.headers.X-A");
+
+    var both =
+        local.put(
+            "/api/v1/jobs/hook",
+            "{\"schedule\":\"@daily\",\"command\":\"true\",\"http\":{\"url\":\"ftp://h/\"}}");
+    assertThat(both.status()).isEqualTo(422);
+    assertThat(both.body()).contains("\"command\"").contains("\"http.url\"");
+
+    var ok =
+        local.put(
+            "/api/v1/jobs/hook",
+            "{\"schedule\":\"@daily\",\"http\":{\"url\":\"http://h/\",\"method\":\"post\","
+                + "\"expectStatus\":[204,\"3xx\"]}}");
+    assertThat(ok.status()).isEqualTo(201);
+    var stored = local.get("/api/v1/jobs/hook").json().get("spec");
+    assertThat(stored.has("command")).isFalse();
+    assertThat(stored.at("/http/method").asText()).isEqualTo("POST");
+    assertThat(stored.at("/http/expectStatus").toString()).isEqualTo("[204,\"3xx\"]");
+    assertThat(stored.at("/http/timeout").asText()).isEqualTo("30s");
+
+    var params =
+        local.send("POST", "/api/v1/jobs/hook/trigger", "{\"env\":{\"A\":\"1\"}}", Map.of());
+    assertThat(params.status()).isEqualTo(422);
+    assertThat(params.json().at("/fields/0/field").asText()).isEqualTo("env");
+  }
+
+  @Test
   void a_body_that_is_not_an_object_is_a_400() throws Exception {
     for (String body : List.of("null", "[]", "\"x\"", "1")) {
       var r = local.put("/api/v1/jobs/notobject", body);

@@ -120,6 +120,8 @@ class OpenApiFuzzIT {
         .isFalse();
     assertThat(doc.at("/components/schemas/JobSpec/properties/retries/maximum").asInt())
         .isEqualTo(10);
+    assertThat(doc.at("/components/schemas/JobSpec/properties/http/required/0").asText())
+        .isEqualTo("url");
   }
 
   @Test
@@ -290,6 +292,10 @@ class OpenApiFuzzIT {
     if (shape < 4) {
       spec.put("schedule", pick(random, List.of("@every 1h", "@daily", "0 0 3 * * *")));
       spec.put("command", "true");
+    } else if (shape == 4) {
+      // HTTP jobs draw from their own generator: the command jobs' sequence stays as it was
+      spec.put("schedule", "@every 1h");
+      spec.put("http", Map.of("url", "http://127.0.0.1:9/", "expectStatus", List.of(204, "3xx")));
     }
     Object[][] fields = {
       {"schedule", "@every 1h", "0 61 * * * *", 5, ""},
@@ -310,8 +316,21 @@ class OpenApiFuzzIT {
         spec.put((String) f[0], f[1 + random.nextInt(f.length - 1)]);
       }
     }
+    if (HTTP_FUZZ.nextInt(4) == 0) {
+      spec.put("http", pick(HTTP_FUZZ, HTTP_VALUES));
+    }
     return Json.write(spec);
   }
+
+  static final Random HTTP_FUZZ = new Random(20261202);
+  static final List<Object> HTTP_VALUES =
+      List.of(
+          Map.of("url", "http://127.0.0.1:9/", "method", "post", "body", "x"),
+          Map.of("url", "ftp://x/", "method", "FETCH", "expectStatus", "ok"),
+          Map.of("url", 42),
+          Map.of("url", "http://h/", "headers", Map.of("Bad Name", "x")),
+          Map.of("url", "http://h/", "expectStatus", List.of(true)),
+          "http://h/");
 
   static <T> T pick(Random random, List<T> values) {
     return values.get(random.nextInt(values.size()));

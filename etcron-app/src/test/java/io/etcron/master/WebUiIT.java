@@ -473,4 +473,71 @@ class WebUiIT {
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
         .sum();
   }
+
+  @Test
+  @Order(14)
+  void an_http_job_made_in_the_form_shows_its_field_errors_then_calls_its_url() throws Exception {
+    java.util.concurrent.LinkedBlockingQueue<String> received =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    com.sun.net.httpserver.HttpServer target =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    target.createContext(
+        "/hook",
+        x -> {
+          received.add(x.getRequestMethod() + " " + x.getRequestHeaders().getFirst("X-Ui"));
+          byte[] body = "hooked".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
+    target.start();
+    try {
+      open("/jobs/new");
+      byId("f-name").sendKeys("ui-http");
+      click("f-kind-http");
+      assertThat(browser.driver.findElement(By.id("f-command")).isDisplayed()).isFalse();
+      assertThat(browser.driver.findElement(By.id("f-user")).isDisplayed()).isFalse();
+      byId("f-http.url").sendKeys("ftp://example.com/x");
+      byId("f-http.headers").sendKeys("Bad Name: x");
+      byId("f-http.expectStatus").sendKeys("200, 7xx");
+      byId("f-schedule").sendKeys("@every 1h");
+      click("save");
+      browser.wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(
+              By.id("flash-message"), "fix the fields"));
+      assertThat(byId("error-http.url").getText()).contains("must be an absolute http://");
+      assertThat(byId("error-http.headers").getText()).contains("is not a header name");
+      assertThat(byId("error-http.expectStatus").getText())
+          .contains("\"7xx\" is not a status class");
+      browser.screenshot("http-job-form-with-errors");
+
+      byId("f-http.url").clear();
+      byId("f-http.url").sendKeys("http://127.0.0.1:" + target.getAddress().getPort() + "/hook");
+      byId("f-http.headers").clear();
+      byId("f-http.headers").sendKeys("X-Ui: from the form");
+      byId("f-http.expectStatus").clear();
+      byId("f-http.expectStatus").sendKeys("200, 3xx");
+      new org.openqa.selenium.support.ui.Select(byId("f-http.method")).selectByValue("POST");
+      click("save");
+      browser.wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-http"));
+      assertThat(browser.driver.findElement(By.tagName("table")).getText())
+          .contains("HTTP request")
+          .contains("\"method\":\"POST\"");
+
+      open("/jobs");
+      click("trigger-ui-http");
+      assertThat(received.poll(20, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo("POST from the form");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> newestRun("ui-http").state() == RunState.SUCCEEDED);
+      open("/runs/" + newestRun("ui-http").id());
+      browser.wait.until(
+          ExpectedConditions.textToBePresentInElementLocated(By.id("output"), "HTTP/1.1 200"));
+      assertThat(byId("output").getText()).contains("hooked");
+    } finally {
+      target.stop(0);
+    }
+  }
 }

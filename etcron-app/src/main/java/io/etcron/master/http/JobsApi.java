@@ -1,6 +1,8 @@
 package io.etcron.master.http;
 
 import io.etcron.job.EnvVars;
+import io.etcron.job.FieldError;
+import io.etcron.job.InvalidJobException;
 import io.etcron.job.Job;
 import io.etcron.job.JobName;
 import io.etcron.job.JobNotFoundException;
@@ -82,6 +84,9 @@ final class JobsApi {
     return job.name().value().toLowerCase(Locale.ROOT).contains(q)
         || job.description().toLowerCase(Locale.ROOT).contains(q)
         || job.command().toLowerCase(Locale.ROOT).contains(q)
+        || job.http()
+            .map(c -> c.url().toString().toLowerCase(Locale.ROOT).contains(q))
+            .orElse(false)
         || job.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(q));
   }
 
@@ -141,6 +146,12 @@ final class JobsApi {
     Map<String, String> params = Map.of();
     if (ctx.bodyAsBytes().length > 0) {
       params = EnvVars.parameters(Bodies.read(ctx, TriggerBody.class).env());
+    }
+    if (!params.isEmpty() && jobs.get(name).map(v -> v.job().http().isPresent()).orElse(false)) {
+      throw new InvalidJobException(
+          List.of(
+              new FieldError(
+                  "env", "env: an HTTP job runs no process: its runs take no parameters")));
     }
     String runId = jobs.trigger(name, params, Auth.actor(ctx));
     ctx.status(202).json(Map.of("runId", runId));

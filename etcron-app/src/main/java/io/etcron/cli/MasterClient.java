@@ -140,7 +140,7 @@ final class MasterClient {
       message = all.toString();
     }
     int code = r.statusCode() >= 500 ? ExitCodes.UNAVAILABLE : ExitCodes.REFUSED;
-    throw new CliException(code, message);
+    throw new CliException(code, message, r.statusCode());
   }
 
   /** What went wrong in the TLS handshake, and what to do about it. */

@@ -40,6 +40,34 @@ public interface JobStore {
    */
   PutResult put(Job job, long expectedVersion, String actor);
 
+  /** What {@link #apply} did to one job. */
+  enum Outcome {
+    CREATED,
+    CHANGED,
+    UNCHANGED;
+
+    /** As the API and the CLI say it: {@code created}, {@code changed}, {@code unchanged}. */
+    public String word() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * One job of {@link #apply}.
+   *
+   * @param job the job as stored now, with its version
+   */
+  record Applied(Versioned job, Outcome outcome) {}
+
+  /**
+   * Creates or replaces each of {@code jobs} (distinct names), whatever their versions, leaving a
+   * job whose definition is already stored untouched; a bulk {@link #put}: jobs are written many to
+   * a transaction, each with its audit entry.
+   *
+   * @return one result a job, in the order given
+   */
+  List<Applied> apply(List<Job> jobs, String actor);
+
   /** The job named {@code name}, if it exists. */
   Optional<Versioned> get(JobName name);
 

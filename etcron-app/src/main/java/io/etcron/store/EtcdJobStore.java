@@ -77,6 +77,126 @@ public final class EtcdJobStore implements JobStore {
     throw new VersionConflictException(job.name().value(), expectedVersion, actual);
   }
 
+  /**
+   * Jobs {@link #apply} writes in one transaction at most: four operations a new job, under etcd's
+   * default limit of 128 operations a transaction.
+   */
+  static final int APPLY_CHUNK = 30;
+
+  @Override
+  public List<Applied> apply(List<Job> jobs, String actor) {
+    if (jobs.stream().map(j -> j.name().value()).distinct().count() != jobs.size()) {
+      throw new IllegalArgumentException("apply: each job may appear once");
+    }
+    List<Applied> out = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i += APPLY_CHUNK) {
+      out.addAll(applyChunk(jobs.subList(i, Math.min(jobs.size(), i + APPLY_CHUNK)), actor));
+    }
+    return out;
+  }
+
+  /**
+   * One read of the jobs' current definitions, then one transaction writing every job that changed,
+   * guarded by each one's version as read. Should another writer get in between, the jobs go one by
+   * one through {@link #put}, which reads again.
+   */
+  private List<Applied> applyChunk(List<Job> chunk, String actor) {
+    TxnResponse read =
+        await(
+            client
+                .getKVClient()
+                .txn()
+                .Then(
+                    chunk.stream()
+                        .map(j -> Op.get(bytes(keys.job(j.name().value())), GetOption.DEFAULT))
+                        .toArray(Op[]::new))
+                .commit(),
+            "read " + chunk.size() + " jobs");
+    List<Optional<Versioned>> current = new ArrayList<>();
+    for (var get : read.getGetResponses()) {
+      current.add(get.getKvs().stream().findFirst().map(EtcdJobStore::decode));
+    }
+    List<Cmp> guards = new ArrayList<>();
+    List<Op> ops = new ArrayList<>();
+    java.util.Set<String> auditKeys = new java.util.HashSet<>();
+    Instant at = clock.instant();
+    String now = Keys.pad(at);
+    for (int i = 0; i < chunk.size(); i++) {
+      Job job = chunk.get(i);
+      Optional<Versioned> known = current.get(i);
+      if (known.isPresent() && known.get().job().toSpec().equals(job.toSpec())) {
+        continue;
+      }
+      String name = job.name().value();
+      ByteSequence jobKey = bytes(keys.job(name));
+      ByteSequence cursorKey = bytes(keys.cursor(name));
+      boolean create = known.isEmpty();
+      guards.add(
+          create
+              ? new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+              : new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(known.get().version())));
+      ops.add(Op.put(jobKey, bytes(Json.write(job.toSpec())), PutOption.DEFAULT));
+      if (create) {
+        ops.add(Op.put(cursorKey, bytes(now), PutOption.DEFAULT));
+        ops.add(Op.delete(bytes(keys.kill(name)), DeleteOption.DEFAULT));
+      } else {
+        ops.add(cursorOnUpdate(cursorKey, now, job, known));
+      }
+      String auditKey;
+      do {
+        auditKey = auditKey(at); // one transaction may not write a key twice
+      } while (!auditKeys.add(auditKey));
+      ops.add(
+          auditPut(
+              auditKey,
+              at,
+              actor,
+              create ? "create" : "update",
+              name,
+              known.map(Versioned::version).orElse(ABSENT),
+              Optional.of(job.toSpec())));
+    }
+    long revision = read.getHeader().getRevision();
+    if (!ops.isEmpty()) {
+      TxnResponse written =
+          await(
+              client
+                  .getKVClient()
+                  .txn()
+                  .If(guards.toArray(Cmp[]::new))
+                  .Then(ops.toArray(Op[]::new))
+                  .commit(),
+              "write " + guards.size() + " jobs");
+      if (!written.isSucceeded()) {
+        return chunk.stream().map(j -> one(j, actor)).toList();
+      }
+      revision = written.getHeader().getRevision();
+    }
+    List<Applied> out = new ArrayList<>(chunk.size());
+    for (int i = 0; i < chunk.size(); i++) {
+      Job job = chunk.get(i);
+      Optional<Versioned> known = current.get(i);
+      if (known.isPresent() && known.get().job().toSpec().equals(job.toSpec())) {
+        out.add(new Applied(known.get(), Outcome.UNCHANGED));
+      } else {
+        out.add(
+            new Applied(
+                new Versioned(job, revision), known.isEmpty() ? Outcome.CREATED : Outcome.CHANGED));
+      }
+    }
+    return out;
+  }
+
+  /** {@link #apply} of one job, through {@link #put}. */
+  private Applied one(Job job, String actor) {
+    Optional<Versioned> known = get(job.name());
+    if (known.isPresent() && known.get().job().toSpec().equals(job.toSpec())) {
+      return new Applied(known.get(), Outcome.UNCHANGED);
+    }
+    PutResult r = put(job, ANY_VERSION, actor);
+    return new Applied(r.job(), r.created() ? Outcome.CREATED : Outcome.CHANGED);
+  }
+
   private Optional<PutResult> tryPut(
       Job job, long expected, String actor, Optional<Versioned> known) {
     String name = job.name().value();
@@ -497,9 +617,20 @@ public final class EtcdJobStore implements JobStore {
   private Op auditPut(
       String actor, String action, String job, long previousVersion, Optional<JobSpec> definition) {
     Instant now = clock.instant();
+    return auditPut(auditKey(now), now, actor, action, job, previousVersion, definition);
+  }
+
+  private static Op auditPut(
+      String key,
+      Instant now,
+      String actor,
+      String action,
+      String job,
+      long previousVersion,
+      Optional<JobSpec> definition) {
     // The entry's own mod revision is the job's new version: written in the same transaction.
     AuditEntry entry = new AuditEntry(now, actor, action, job, previousVersion, 0, definition);
-    return Op.put(bytes(auditKey(now)), bytes(Json.write(entry)), PutOption.DEFAULT);
+    return Op.put(bytes(key), bytes(Json.write(entry)), PutOption.DEFAULT);
   }
 
   private String auditKey(Instant now) {

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code job apply} of many jobs: several at once, reported in the file's order. */
+/** {@code job apply} of many jobs: in batches, reported in the file's order. */
 class JobApplyIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  private static final int JOBS = 300;
-  private static final int BAD = 150;
+  private static final int JOBS = 500;
+  private static final int BAD = 350; // in the second batch
 
   @RegisterExtension final EtcdExtension etcd = EtcdExtension.singleNode();
   @TempDir Path dir;
@@ -45,7 +45,8 @@ class JobApplyIT {
   }
 
   @Test
-  void a_file_is_applied_in_its_order_and_stops_at_the_first_refusal() throws Exception {
+  void a_file_is_applied_in_batches_in_its_order_and_a_refused_batch_writes_nothing()
+      throws Exception {
     try (Master master =
         Master.start(
             MasterSettings.local(0),
@@ -58,13 +59,16 @@ class JobApplyIT {
       CliProcess.Result refused =
           CliProcess.run(TIMEOUT, env, "job", "apply", "-f", withBad.toString());
       assertThat(refused.exit()).as(refused.output()).isNotZero();
-      assertThat(refused.output()).contains("job j150: ").contains("minute 61");
+      int batch = JobCommand.Apply.BATCH;
+      assertThat(refused.output())
+          .contains("job \"j350\" (jobs[" + (BAD - batch) + "]): schedule: ")
+          .contains("minute 61");
       List<String> reported = lines(refused.output());
-      // Every job before the refused one, in order; after it, at most those already under way.
-      for (int i = 0; i < BAD; i++) {
-        assertThat(reported.get(i)).startsWith(String.format("job j%03d created", i));
+      // The first batch, in order; nothing of the refused one.
+      assertThat(reported).hasSize(batch);
+      for (int i = 0; i < batch; i++) {
+        assertThat(reported.get(i)).startsWith(String.format("job j%03d created (version ", i));
       }
-      assertThat(reported.size() - BAD).isLessThan(JobCommand.Apply.IN_FLIGHT);
 
       Path good = dir.resolve("good.yaml");
       Files.writeString(good, file(JOBS, -1));
@@ -73,14 +77,30 @@ class JobApplyIT {
       assertThat(applied.exit()).as(applied.output()).isZero();
       List<String> again = lines(applied.output());
       assertThat(again).hasSize(JOBS);
-      // Unchanged: what the first apply created (the jobs before the refusal and those under way).
       Set<String> created = reported.stream().map(l -> l.split(" ")[1]).collect(Collectors.toSet());
       for (int i = 0; i < JOBS; i++) {
         String name = String.format("j%03d", i);
         assertThat(again.get(i))
-            .startsWith("job " + name + " ")
-            .contains(created.contains(name) ? "unchanged" : "created");
+            .matches(
+                created.contains(name)
+                    ? "job " + name + " unchanged"
+                    : "job " + name + " created \\(version \\d+\\)");
       }
+      // A changed job is reported changed, and its audit entry says update.
+      Files.writeString(good, file(1, -1).replace("echo 0", "echo changed"));
+      CliProcess.Result changed =
+          CliProcess.run(TIMEOUT, env, "job", "apply", "-f", good.toString());
+      assertThat(lines(changed.output())).singleElement().asString().startsWith("job j000 changed");
+      var audit =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              "http://127.0.0.1:" + master.port() + "/api/v1/audit?job=j000"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(audit).contains("\"action\":\"update\"").contains("\"action\":\"create\"");
     }
   }
 }

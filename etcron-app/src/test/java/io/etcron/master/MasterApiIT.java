@@ -316,6 +316,62 @@ class MasterApiIT {
   }
 
   @Test
+  void many_jobs_are_applied_at_once_and_an_invalid_one_writes_none() throws Exception {
+    var first =
+        admin.send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"jobs\":[{\"name\":\"bulk-a\",\"schedule\":\"@daily\",\"command\":\"true\"},"
+                + "{\"name\":\"bulk-b\",\"schedule\":\"@daily\",\"command\":\"true\"}]}",
+            Map.of());
+    assertThat(first.status()).as(first.body()).isEqualTo(200);
+    assertThat(first.json().get("results").findValuesAsText("result"))
+        .containsExactly("created", "created");
+    var second =
+        admin.send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"jobs\":[{\"name\":\"bulk-a\",\"schedule\":\"@daily\",\"command\":\"true\"},"
+                + "{\"name\":\"bulk-b\",\"schedule\":\"@hourly\",\"command\":\"true\"},"
+                + "{\"name\":\"bulk-c\",\"schedule\":\"@daily\",\"command\":\"true\"}]}",
+            Map.of());
+    assertThat(second.json().get("results").findValuesAsText("result"))
+        .containsExactly("unchanged", "changed", "created");
+    assertThat(second.json().get("results").get(0).get("version").asLong())
+        .isEqualTo(first.json().get("results").get(0).get("version").asLong());
+
+    var invalid =
+        admin.send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"jobs\":[{\"name\":\"bulk-d\",\"schedule\":\"@daily\",\"command\":\"true\"},"
+                + "{\"name\":\"bulk-e\",\"schedule\":\"0 61 * * * *\",\"command\":\"true\"},"
+                + "{\"name\":\"bulk-d\",\"schedule\":\"@daily\",\"command\":\"true\"}]}",
+            Map.of());
+    assertThat(invalid.status()).isEqualTo(422);
+    assertThat(invalid.json().get("fields").findValuesAsText("field"))
+        .containsExactly("jobs[1].schedule", "jobs[2].name");
+    assertThat(invalid.json().get("message").asText())
+        .contains("job \"bulk-e\" (jobs[1]): schedule: ")
+        .contains("job \"bulk-d\" (jobs[2]): name: also given as jobs[0]");
+    assertThat(admin.get("/api/v1/jobs/bulk-d").status()).isEqualTo(404);
+
+    var wrongType =
+        admin.send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"jobs\":[{\"name\":\"bulk-f\",\"schedule\":\"@daily\",\"command\":\"true\","
+                + "\"retries\":\"3\"}]}",
+            Map.of());
+    assertThat(wrongType.status()).isEqualTo(400);
+    assertThat(wrongType.json().get("field").asText()).isEqualTo("jobs[0].retries");
+    assertThat(admin.send("POST", "/api/v1/jobs", "{\"jobs\":[]}", Map.of()).status())
+        .isEqualTo(400);
+    assertThat(admin.as(OPERATOR).send("POST", "/api/v1/jobs", "{\"jobs\":[]}", Map.of()).status())
+        .isEqualTo(403);
+  }
+
+  @Test
   void pause_resume_trigger_and_kill_reach_etcd() throws Exception {
     admin.put("/api/v1/jobs/ops", job("@every 1h", "sleep 1"));
     HttpTestClient operator = admin.as(OPERATOR);

@@ -29,6 +29,7 @@ class SchedulerTest {
           keys,
           new WorkerInfo("me", "h", 1, "v", Set.of(), 4, clock.instant(), List.of(), "1", false));
   private final List<Fire> claimed = new ArrayList<>();
+  private volatile boolean capacity = true;
   private final Scheduler scheduler =
       new Scheduler(
           clock,
@@ -38,7 +39,7 @@ class SchedulerTest {
           cursors,
           f -> cursors.behind(f.jobName(), f.time()),
           (fires, checkFirst) -> claimed.addAll(fires),
-          () -> true);
+          () -> capacity);
 
   {
     cursors.onMove(scheduler::cursorMoved);
@@ -199,5 +200,18 @@ class SchedulerTest {
     List<Instant> fires = run(name, Duration.ofMillis(100), Duration.ofSeconds(15));
     assertThat(fires).hasSizeGreaterThan(5).isSorted().doesNotHaveDuplicates();
     assertThat(fires.get(0)).isAfter(Instant.parse("2026-03-07T12:00:00Z"));
+  }
+
+  @Test
+  void claiming_resumes_soon_after_a_long_stretch_without_capacity() {
+    cursor("outage", clock.instant());
+    scheduler.upsert(job("outage", "@every 1s", "UTC"), 1);
+    assertThat(run("outage", Duration.ofMillis(100), Duration.ofSeconds(3))).isNotEmpty();
+    capacity = false; // the run store is down, then etcd loses its quorum
+    assertThat(run("outage", Duration.ofMillis(100), Duration.ofSeconds(25))).isEmpty();
+    capacity = true;
+    List<Instant> after = run("outage", Duration.ofMillis(100), Duration.ofSeconds(5));
+    assertThat(after).isNotEmpty();
+    assertThat(scheduler.queued()).isLessThan(20);
   }
 }

@@ -90,6 +90,77 @@ final class JobsApi {
         || job.tags().stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains(q));
   }
 
+  /** Jobs one {@code POST /api/v1/jobs} may apply at most. */
+  static final int MAX_APPLY = 500;
+
+  /** The body of {@code POST /api/v1/jobs}. */
+  record ApplyBody(List<JobSpec> jobs) {}
+
+  /** One job's result in the answer of {@code POST /api/v1/jobs}. */
+  record AppliedView(String job, String result, long version) {}
+
+  /**
+   * Creates or replaces many jobs at once. Every job is checked first: if any is invalid, nothing
+   * is written and the answer names each invalid field as {@code jobs[i].field}.
+   */
+  void apply(Context ctx) {
+    ApplyBody body = Bodies.read(ctx, ApplyBody.class);
+    if (body.jobs() == null || body.jobs().isEmpty()) {
+      throw ApiError.BAD_REQUEST.at("jobs", "jobs: give at least one job");
+    }
+    if (body.jobs().size() > MAX_APPLY) {
+      throw ApiError.BAD_REQUEST.at(
+          "jobs", "jobs: at most " + MAX_APPLY + " jobs a request, not " + body.jobs().size());
+    }
+    Instant now = clock.instant();
+    List<Job> valid = new java.util.ArrayList<>();
+    List<io.etcron.job.FieldError> errors = new java.util.ArrayList<>();
+    Map<String, Integer> seen = new java.util.HashMap<>();
+    for (int i = 0; i < body.jobs().size(); i++) {
+      String at = "jobs[" + i + "]";
+      JobSpec spec = body.jobs().get(i);
+      if (spec == null) {
+        errors.add(new io.etcron.job.FieldError(at, at + ": must be a job, not null"));
+        continue;
+      }
+      String who = spec.name() == null ? at : "job \"" + spec.name() + "\" (" + at + ")";
+      if (spec.name() == null) {
+        errors.add(new io.etcron.job.FieldError(at + ".name", at + ".name: required"));
+        continue;
+      }
+      Integer before = seen.putIfAbsent(spec.name(), i);
+      if (before != null) {
+        errors.add(
+            new io.etcron.job.FieldError(
+                at + ".name", who + ": name: also given as jobs[" + before + "]"));
+        continue;
+      }
+      try {
+        valid.add(Job.from(spec, now));
+      } catch (io.etcron.job.InvalidJobException e) {
+        e.errors()
+            .forEach(
+                f ->
+                    errors.add(
+                        new io.etcron.job.FieldError(
+                            at + "." + f.field(), who + ": " + f.message())));
+      } catch (IllegalArgumentException e) {
+        errors.add(new io.etcron.job.FieldError(at, who + ": " + e.getMessage()));
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new io.etcron.job.InvalidJobException(errors);
+    }
+    List<AppliedView> results =
+        jobs.apply(valid, Auth.actor(ctx)).stream()
+            .map(
+                a ->
+                    new AppliedView(
+                        a.job().job().name().value(), a.outcome().word(), a.job().version()))
+            .toList();
+    ctx.json(Map.of("results", results));
+  }
+
   void get(Context ctx) {
     JobName name = Params.jobName(ctx);
     JobStore.Versioned v = jobs.get(name).orElseThrow(() -> new JobNotFoundException(name.value()));

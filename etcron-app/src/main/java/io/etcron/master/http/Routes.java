@@ -59,6 +59,17 @@ final class Routes {
                 number("limit", 1, JobsApi.MAX_LIMIT, "page size, default 100"))
             .answering(200, "JobList"),
         Route.of(
+                POST,
+                "/api/v1/jobs",
+                Role.ADMIN,
+                "Create or replace up to "
+                    + JobsApi.MAX_APPLY
+                    + " jobs ({\"jobs\": [JobSpec, …]}); a job already so defined is left"
+                    + " unchanged; if any job is invalid nothing is written",
+                jobs::apply)
+            .reading("JobApply")
+            .answering(200, "JobApplyResults"),
+        Route.of(
                 GET,
                 "/api/v1/jobs/{name}",
                 Role.VIEWER,

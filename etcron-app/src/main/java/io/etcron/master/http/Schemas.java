@@ -31,6 +31,26 @@ final class Schemas {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("JobSpec", jobSpec());
     s.put(
+        "JobApply",
+        object(
+            List.of("jobs"),
+            "jobs",
+            Map.of("type", "array", "items", ref("JobSpec"), "minItems", 1, "maxItems", 500)));
+    s.put(
+        "JobApplyResults",
+        object(
+            List.of("results"),
+            "results",
+            array(
+                object(
+                    List.of("job", "result", "version"),
+                    "job",
+                    str("the job's name"),
+                    "result",
+                    Map.of("type", "string", "enum", List.of("created", "changed", "unchanged")),
+                    "version",
+                    integer(1)))));
+    s.put(
         "Job",
         object(
             List.of("spec", "version", "schedule", "nextFires"),

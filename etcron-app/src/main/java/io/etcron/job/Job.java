@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,6 +34,8 @@ import java.util.TreeMap;
  * @param paused a paused job does not fire (manual runs still run)
  * @param runAs the account the command runs as; empty for the worker's own
  * @param limits resource limits of the command
+ * @param notifyRules its {@code notify} list: who is told of which run outcomes
+ * @param sla a run not finished this long after its fire time is {@link NotifyEvent#LATE}
  */
 public record Job(
     JobName name,
@@ -52,11 +55,17 @@ public record Job(
     Set<String> tags,
     boolean paused,
     Optional<RunAs> runAs,
-    Limits limits) {
+    Limits limits,
+    List<NotifyRule> notifyRules,
+    Optional<Duration> sla) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(10);
+
+  public Job {
+    notifyRules = List.copyOf(notifyRules);
+  }
 
   /**
    * Validates {@code spec}, collecting every error.
@@ -94,7 +103,16 @@ public record Job(
             : new JobSpec.LimitsSpec(
                 limits.cpuSeconds().orElse(null),
                 limits.openFiles().orElse(null),
-                limits.memoryBytes().map(Limits::formatSize).orElse(null)));
+                limits.memoryBytes().map(Limits::formatSize).orElse(null)),
+        notifyRules.isEmpty() ? null : notifyRules.stream().map(Job::spec).toList(),
+        sla.map(Durations::format).orElse(null));
+  }
+
+  private static JobSpec.NotifySpec spec(NotifyRule r) {
+    List<String> on = r.on().stream().sorted().map(NotifyEvent::wire).toList();
+    return r.channel() == NotifyRule.Channel.WEBHOOK
+        ? new JobSpec.NotifySpec(on, r.target(), null)
+        : new JobSpec.NotifySpec(on, null, r.target());
   }
 
   /** The same job, paused or not. */
@@ -117,6 +135,8 @@ public record Job(
         tags,
         p,
         runAs,
-        limits);
+        limits,
+        notifyRules,
+        sla);
   }
 }

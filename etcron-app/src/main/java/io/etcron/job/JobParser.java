@@ -66,6 +66,9 @@ final class JobParser {
     Set<String> tags = tags();
     Optional<RunAs> runAs = runAs();
     Limits limits = limits();
+    List<NotifyRule> notify = NotifyRules.check(spec.notifyTargets(), errors);
+    Optional<Duration> sla =
+        duration("sla", spec.sla(), Duration.ofSeconds(1), Duration.ofDays(30));
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -87,7 +90,9 @@ final class JobParser {
         tags,
         Boolean.TRUE.equals(spec.paused()),
         runAs,
-        limits);
+        limits,
+        notify,
+        sla);
   }
 
   private void error(String field, String message) {

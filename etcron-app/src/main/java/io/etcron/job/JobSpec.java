@@ -7,8 +7,10 @@ import java.util.Map;
  * A job as written by a user (JSON or YAML), before validation: every field may be missing.
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
- * Fields added later ({@code user}, {@code group}, {@code limits}) come last: a stored job written
- * before them reads with them absent.
+ * Fields added later ({@code user}, {@code group}, {@code limits}, {@code notify}, {@code sla})
+ * come last: a stored job written before them reads with them absent. Its JSON field {@code notify}
+ * is {@link #notifyTargets()} in Java ({@code notify} is taken by {@link Object#notify()}; {@code
+ * io.etcron.json.Json} maps the name).
  */
 public record JobSpec(
     String name,
@@ -29,7 +31,9 @@ public record JobSpec(
     Boolean paused,
     String user,
     String group,
-    LimitsSpec limits) {
+    LimitsSpec limits,
+    List<NotifySpec> notifyTargets,
+    String sla) {
 
   /**
    * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
@@ -39,6 +43,16 @@ public record JobSpec(
    * @param memory address space, a size such as {@code "512MiB"}
    */
   public record LimitsSpec(Long cpuSeconds, Long openFiles, String memory) {}
+
+  /**
+   * One notification target as written: {@code {on: [failed, lost], webhook: "https://..."}} or
+   * {@code {on: [failed], email: "ops@example.com"}}.
+   *
+   * @param on events: failed, timed_out, lost, missed, killed, recovered, late
+   * @param webhook an absolute http(s) URL that gets a signed JSON POST
+   * @param email an address that gets a mail
+   */
+  public record NotifySpec(List<String> on, String webhook, String email) {}
 
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
@@ -61,6 +75,8 @@ public record JobSpec(
         paused,
         user,
         group,
-        limits);
+        limits,
+        notifyTargets,
+        sla);
   }
 }

@@ -226,6 +226,7 @@ final class Schemas {
             "rlimits set before the command starts; a value the kernel refuses fails the run",
             "properties",
             limits));
+    NotifySchemas.addJobFields(p);
     return Map.of(
         "type",
         "object",

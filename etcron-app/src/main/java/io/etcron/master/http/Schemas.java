@@ -63,6 +63,20 @@ final class Schemas {
             integer(0)));
     s.put("Run", run());
     s.put("RunWithOutput", run());
+    s.put("Delivery", NotifySchemas.delivery());
+    s.put(
+        "DeliveryList",
+        Map.of(
+            "type",
+            "object",
+            "additionalProperties",
+            false,
+            "required",
+            List.of("notifications"),
+            "properties",
+            Map.of(
+                "notifications",
+                Map.of("type", "array", "maxItems", 100, "items", ref("Delivery")))));
     s.put(
         "RunList",
         object(List.of("runs"), "runs", array(ref("Run")), "nextCursor", str("next page")));

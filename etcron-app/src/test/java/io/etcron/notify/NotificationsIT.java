@@ -155,7 +155,7 @@ class NotificationsIT {
             NotifySettings.DEFAULT
                 .withBackoff(
                     new Backoff(
-                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(400)))
+                        Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(3)))
                 .withPollEvery(Duration.ofMillis(50)));
     try (Receiver receiver = new Receiver(n -> 503)) {
       master
@@ -234,6 +234,34 @@ class NotificationsIT {
           .isEqualTo(ok.get(0).id() + ":recovered");
       assertThat(api("/api/v1/runs/" + failed.id() + "/notifications").get("notifications"))
           .isEmpty();
+    }
+  }
+
+  @Test
+  void a_run_still_running_past_its_sla_is_late_once() throws Exception {
+    try (Receiver receiver = new Receiver(n -> 200)) {
+      master
+          .jobs()
+          .put(
+              io.etcron.job.Job.from(
+                  JobSpecs.of("sluggish", "@every 1h", "sleep 4")
+                      .sla("1s")
+                      .webhook(receiver.url(), "late")
+                      .build(),
+                  Instant.now()),
+              JobStore.ANY_VERSION,
+              "test");
+      master.jobs().trigger(JobName.of("sluggish"), "test");
+      await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() == 1);
+      Run run = store.query(RunQuery.all().forJob("sluggish").limit(1)).runs().get(0);
+      assertThat(run.state()).as("late while it runs").isEqualTo(RunState.RUNNING);
+      assertThat(receiver.accepted().get(0).idempotencyKey()).isEqualTo(run.id() + ":late");
+      assertThat(receiver.accepted().get(0).event()).isEqualTo("late");
+      onlyRun("sluggish", RunState.SUCCEEDED);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> store.outbox().orElseThrow().pendingEnds(10).isEmpty());
+      assertThat(receiver.requests).as("late once, and its success is no event").hasSize(1);
     }
   }
 }

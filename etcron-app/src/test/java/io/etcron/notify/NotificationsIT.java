@@ -94,6 +94,23 @@ class NotificationsIT {
     return Json.MAPPER.readTree(r.body());
   }
 
+  /** The answer at {@code path} is valid by the schema the served OpenAPI document gives it. */
+  private void assertMatchesTheDocument(String path) throws Exception {
+    var validator =
+        com.atlassian.oai.validator.OpenApiInteractionValidator.createForInlineApiSpecification(
+                Json.write(api("/api/v1/openapi.json")))
+            .build();
+    var report =
+        validator.validateResponse(
+            path,
+            com.atlassian.oai.validator.model.Request.Method.GET,
+            com.atlassian.oai.validator.model.SimpleResponse.Builder.status(200)
+                .withContentType("application/json")
+                .withBody(Json.write(api(path)))
+                .build());
+    assertThat(report.getMessages()).as(path).isEmpty();
+  }
+
   @Test
   void a_failed_run_is_posted_until_accepted_signed_and_once_accepted() throws Exception {
     try (Receiver receiver = new Receiver(n -> n <= 3 ? 500 : 200)) {
@@ -133,6 +150,8 @@ class NotificationsIT {
       assertThat(body.get("link").asText())
           .isEqualTo(master.url() + "#/runs/" + run.id().toString().replace("@", "%40"));
 
+      assertMatchesTheDocument(path);
+      assertMatchesTheDocument("/api/v1/jobs/fails");
       JsonNode delivery = api(path).get("notifications");
       assertThat(delivery).hasSize(1);
       assertThat(delivery.get(0).get("event").asText()).isEqualTo("failed");

@@ -40,6 +40,7 @@ class NotifierCrashIT {
   @TempDir Path dir;
 
   private final List<CliProcess> masters = new ArrayList<>();
+  private int lastPort;
 
   @AfterEach
   void stop() throws Exception {
@@ -70,6 +71,7 @@ class NotifierCrashIT {
             "--notify-max-backoff",
             "300ms");
     masters.add(m);
+    lastPort = port;
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> !m.process().isAlive() || m.output().contains("master listening on"));
@@ -129,6 +131,20 @@ class NotifierCrashIT {
                         && outbox.allDelivered(failed(store)));
         assertThat(receiver.requests.size()).isGreaterThan(sentBeforeKill);
         assertThat(failed(store).size()).isGreaterThanOrEqualTo(5);
+
+        // The CLI shows a run's deliveries with its record.
+        Run one = failed(store).get(0);
+        CliProcess.Result show =
+            CliProcess.run(
+                Duration.ofSeconds(60),
+                Map.of("ETCRON_SERVER", "http://127.0.0.1:" + lastPort),
+                "runs",
+                "show",
+                one.id().toString());
+        assertThat(show.exit()).as(show.output()).isZero();
+        assertThat(show.output())
+            .contains("notifications:")
+            .containsPattern("failed webhook:" + receiver.url() + " delivered, \\d+ attempts?");
       } finally {
         worker.close();
       }

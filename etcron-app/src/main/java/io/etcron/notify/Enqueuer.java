@@ -136,13 +136,15 @@ final class Enqueuer {
         }
         if (!r.fireTime().plus(job.get().sla().get()).isAfter(now)) {
           for (Delivery d : deliveries(job.get(), r.id(), NotifyEvent.LATE, now)) {
-            if (lateSeen.put(d.key(), Boolean.TRUE) == null) {
+            if (!lateSeen.containsKey(d.key())) {
               deliveries.add(d);
             }
           }
         }
       }
       added += outbox.enqueue(List.of(), deliveries);
+      // Remembered once stored: a failed write is tried again on the next scan.
+      deliveries.forEach(d -> lateSeen.put(d.key(), Boolean.TRUE));
       if (running.size() < PAGE) {
         break;
       }

@@ -18,6 +18,7 @@ import java.util.Optional;
  * thread-safe: the notifier's thread only.
  */
 final class Dispatcher {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
   static final int PAGE = 50;
 
   private final Outbox outbox;
@@ -40,14 +41,26 @@ final class Dispatcher {
     this.mail = settings.smtp().map(MailSender::new);
   }
 
-  /** Sends one page of due deliveries; returns how many it tried. */
+  /**
+   * Sends one page of due deliveries; returns how many attempts it stored ({@link #PAGE} when more
+   * may be due).
+   */
   int sendDue() throws InterruptedException {
     List<Delivery> due = outbox.due(clock.instant(), PAGE);
+    int stored = 0;
     for (Delivery d : due) {
-      Optional<String> error = attempt(d);
+      Optional<String> error;
+      try {
+        error = attempt(d);
+      } catch (RuntimeException e) {
+        // Our side failed (the run store or etcd), not the target: not an attempt; next round.
+        log.warn("notification {} not sent now: {}", d.key(), e.getMessage());
+        continue;
+      }
       outbox.recordAttempt(outcome(d, error, clock.instant()));
+      stored++;
     }
-    return due.size();
+    return stored;
   }
 
   private Optional<String> attempt(Delivery d) throws InterruptedException {

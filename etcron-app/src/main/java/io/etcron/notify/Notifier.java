@@ -74,16 +74,33 @@ public final class Notifier implements AutoCloseable {
     }
   }
 
+  /**
+   * One round. Each step fails on its own: a job that cannot be read now does not hold up the
+   * sending of what is already due.
+   */
   private void tick() throws InterruptedException {
     Instant now = sources.clock().instant();
-    enqueuer.ends(now);
+    guarded("enqueue run ends", () -> enqueuer.ends(now));
     if (!now.isBefore(nextLateScan)) {
-      enqueuer.late(now);
+      guarded("scan for late runs", () -> enqueuer.late(now));
       nextLateScan = now.plus(LATE_EVERY);
     }
     // Keep sending while whole pages are due, unless closed.
     while (dispatcher.sendDue() == Dispatcher.PAGE && closed.getCount() > 0) {
-      enqueuer.ends(sources.clock().instant());
+      guarded("enqueue run ends", () -> enqueuer.ends(sources.clock().instant()));
+    }
+  }
+
+  private void guarded(String what, Runnable step) {
+    try {
+      step.run();
+    } catch (RuntimeException e) {
+      log.warn(
+          "notifications: cannot {} now: {} (trying again in {})",
+          what,
+          e.getMessage(),
+          pollEvery,
+          e);
     }
   }
 

@@ -283,4 +283,36 @@ class NotificationsIT {
       assertThat(receiver.requests).as("late once, and its success is no event").hasSize(1);
     }
   }
+
+  @Test
+  void a_killed_run_notifies_killed_and_only_the_targets_that_want_it() throws Exception {
+    try (Receiver wants = new Receiver(n -> 200);
+        Receiver other = new Receiver(n -> 200)) {
+      master
+          .jobs()
+          .put(
+              io.etcron.job.Job.from(
+                  JobSpecs.of("stopped", "@every 1h", "sleep 30")
+                      .notify(
+                          List.of(
+                              new io.etcron.job.JobSpec.NotifySpec(
+                                  List.of("killed"), wants.url(), null),
+                              new io.etcron.job.JobSpec.NotifySpec(
+                                  List.of("failed", "lost"), other.url() + "?x", null)))
+                      .build(),
+                  Instant.now()),
+              JobStore.ANY_VERSION,
+              "test");
+      master.jobs().trigger(JobName.of("stopped"), "test");
+      Run running = onlyRun("stopped", RunState.RUNNING);
+      master.jobs().kill(JobName.of("stopped"), "test");
+      onlyRun("stopped", RunState.KILLED);
+      await().atMost(Duration.ofSeconds(20)).until(() -> wants.accepted().size() == 1);
+      assertThat(wants.accepted().get(0).idempotencyKey()).isEqualTo(running.id() + ":killed");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> store.outbox().orElseThrow().pendingEnds(10).isEmpty());
+      assertThat(other.requests).isEmpty();
+    }
+  }
 }

@@ -4,7 +4,7 @@ import { jobHref } from './router.js';
 import { model, jobEnum } from './model.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
-  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused'];
+  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused', 'sla', 'notify'];
 // What only a command has: an HTTP job runs no process, and the server refuses these on it.
 const COMMAND_ONLY = ['command', 'env', 'workingDir', 'user', 'group'];
 
@@ -79,6 +79,11 @@ export async function jobFormPage(nav, name) {
         field('env', 'Environment', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-env' },
           Object.entries(spec.env || {}).map(([k, v]) => `${k}=${v}`).join('\n')), 'One KEY=value per line.'),
         field('workingDir', 'Working directory', text('workingDir', spec.workingDir)),
+        field('sla', 'SLA', text('sla', spec.sla, { placeholder: 'e.g. 15m' }),
+          'A run not finished this long after its fire time notifies late.'),
+        field('notify', 'Notify', h('textarea', { class: 'form-control form-control-sm font-monospace', rows: 2, id: 'f-notify',
+          placeholder: 'failed,timed_out https://hooks.example.com/etcron\nlate ops@example.com' }, notifyText(spec.notify)),
+          'One target per line: events (failed, timed_out, lost, missed, killed, recovered, late; comma-separated), then a webhook URL or an email address.'),
         h('div', { class: 'row' },
           h('div', { class: 'col' }, field('user', 'Run as user', text('user', spec.user, { placeholder: "the worker's own" }),
             'A user of the worker host (name or uid); the worker must be root and allow it.')),
@@ -159,7 +164,11 @@ export async function jobFormPage(nav, name) {
       if (e.status === 412 || e.status === 409) {
         flash(name ? `${e.message} — reload the page to see the current version.` : e.message);
       } else if (e.body.fields) {
-        e.body.fields.forEach(f => { const at = errorAt(f.field); if (at) at.textContent = f.message; });
+        // A field may have several errors (one per notify entry, per variable): show them all.
+        e.body.fields.forEach(f => {
+          const el = errorAt(f.field);
+          if (el) el.textContent = el.textContent ? el.textContent + '\n' + f.message : f.message;
+        });
         flash('Please fix the fields marked in red.');
       } else if (e.body.field && errorAt(e.body.field)) {
         errorAt(e.body.field).textContent = e.message;
@@ -191,7 +200,8 @@ function collect(inputs, http) {
         const i = l.indexOf('=');
         body.env[i < 0 ? l.trim() : l.slice(0, i).trim()] = i < 0 ? '' : l.slice(i + 1);
       });
-    } else body[key] = v;
+    } else if (key === 'notify') body.notify = parseNotify(v);
+    else body[key] = v;
   }
   return body;
 }
@@ -217,4 +227,19 @@ function collectHttp(inputs) {
       .map(x => (/^[0-9]+$/.test(x) ? Number(x) : x));
   }
   return call;
+}
+
+/** A job's notify list as the form's lines: "EVENTS TARGET". */
+function notifyText(list) {
+  return (list || []).map(n => `${n.on.join(',')} ${n.webhook || n.email}`).join('\n');
+}
+
+/** The form's notify lines as the API's list; the server checks them and names what is wrong. */
+function parseNotify(text) {
+  return text.split('\n').map(l => l.trim()).filter(Boolean).map(l => {
+    const [events, ...rest] = l.split(/\s+/);
+    const target = rest.join(' ');
+    const on = events.split(',').map(e => e.trim()).filter(Boolean);
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(target) || !target.includes('@') ? { on, webhook: target } : { on, email: target };
+  });
 }

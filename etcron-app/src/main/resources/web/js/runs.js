@@ -2,6 +2,7 @@ import { h, ago, millis, badge, when, label, bytes } from './dom.js';
 import { get, enc, token, ApiError } from './api.js';
 import { jobHref, runHref } from './router.js';
 import { model, runStates } from './model.js';
+import { deliveries } from './notifications.js';
 
 /** All runs, newest first, filtered by state and job (both also read from the link), a page at a time. */
 export async function runsPage(nav, params) {
@@ -112,8 +113,10 @@ export async function runPage(nav, id) {
   };
   render(run);
   const live = h('span', { class: 'small text-muted ms-2', id: 'live' });
+  const notes = deliveries(id, zone);
   nav.mount(h('div', {}, h('h4', { title: id }, runTitle(run, zone), ' ', status, live),
-    h('table', { class: 'table table-sm w-auto' }, facts), params(run), h('h6', {}, 'Output'), output));
+    h('table', { class: 'table table-sm w-auto' }, facts), params(run),
+    h('h6', {}, 'Notifications'), notes.node, h('h6', {}, 'Output'), output));
   if (run.state !== 'RUNNING') return;
 
   // Follow: the stream replays the stored output from offset 0, then what comes. After an
@@ -130,6 +133,7 @@ export async function runPage(nav, id) {
         });
         if (ended) {
           render(ended);
+          notes.refresh();
           live.textContent = 'ended';
           return;
         }

@@ -6,6 +6,7 @@ import io.etcron.master.MasterSettings;
 import io.etcron.master.TokensFile;
 import io.etcron.master.auth.TokenSource;
 import io.etcron.master.auth.Tokens;
+import io.etcron.notify.NotifySettings;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.RunStore;
 import io.etcron.store.EtcdSettings;
@@ -83,6 +84,7 @@ final class MasterCommand implements Callable<Integer> {
   Duration auditRetention = RetentionPolicy.DEFAULT.auditMaxAge();
 
   @Mixin TlsOptions tls;
+  @Mixin NotifyOptions notify;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
@@ -99,6 +101,7 @@ final class MasterCommand implements Callable<Integer> {
         etcd.settings(),
         server,
         settings,
+        notify.settings(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     shutdown.await();
     return ExitCodes.OK;
@@ -137,10 +140,11 @@ final class MasterCommand implements Callable<Integer> {
       EtcdSettings etcd,
       ServerOptions server,
       MasterSettings settings,
+      NotifySettings notify,
       PrometheusMeterRegistry metrics) {
     settings.validate();
     Client client = shutdown.add(etcd.connect());
     RunStore runs = shutdown.add(server.openRunStore());
-    return shutdown.add(Master.start(settings, client, runs, metrics::scrape));
+    return shutdown.add(Master.start(settings, client, runs, metrics::scrape, notify));
   }
 }

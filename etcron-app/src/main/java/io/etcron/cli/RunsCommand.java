@@ -149,11 +149,35 @@ final class RunsCommand implements Callable<Integer> {
           var p = params.next();
           out.printf("  %s=%s%n", p.getKey(), p.getValue().asText());
         }
+        notifications(out, client, id);
         out.println("--- output (last 64 KiB) ---");
         out.print(r.path("output").asText());
       }
       out.flush();
       return ExitCodes.OK;
+    }
+  }
+
+  /** A run's notification deliveries, one a line; nothing when it has none. */
+  private static void notifications(PrintWriter out, ClientOptions client, String id) {
+    JsonNode list =
+        client
+            .client()
+            .get("/api/v1/runs/" + enc(id) + "/notifications")
+            .json()
+            .path("notifications");
+    if (!list.isEmpty()) {
+      out.println("notifications:");
+    }
+    for (JsonNode d : list) {
+      out.printf(
+          "  %s %s %s, %d attempt%s%s%n",
+          d.path("event").asText(),
+          d.path("target").asText(),
+          d.path("status").asText(),
+          d.path("attempts").asInt(),
+          d.path("attempts").asInt() == 1 ? "" : "s",
+          d.has("lastError") ? ": " + d.path("lastError").asText() : "");
     }
   }
 

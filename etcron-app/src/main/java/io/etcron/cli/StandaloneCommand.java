@@ -70,6 +70,7 @@ final class StandaloneCommand implements Callable<Integer> {
   List<String> runAsUsers;
 
   @Mixin TlsOptions tls;
+  @Mixin NotifyOptions notify;
   @Mixin ServerOptions server;
   @Mixin EtcdOptions etcd;
 
@@ -104,7 +105,8 @@ final class StandaloneCommand implements Callable<Integer> {
       etcdSettings = EtcdSettings.of(local.endpoints());
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Master master = MasterCommand.start(shutdown, etcdSettings, server, settings, registry);
+    Master master =
+        MasterCommand.start(shutdown, etcdSettings, server, settings, notify.settings(), registry);
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;

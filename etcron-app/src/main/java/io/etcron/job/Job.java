@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -34,6 +35,8 @@ import java.util.TreeMap;
  * @param runAs the account the command runs as; empty for the worker's own
  * @param limits resource limits of the command
  * @param http the HTTP call the worker makes instead of running a command, for an HTTP job
+ * @param notifyRules its {@code notify} list: who is told of which run outcomes
+ * @param sla a run not finished this long after its fire time is {@link NotifyEvent#LATE}
  */
 public record Job(
     JobName name,
@@ -54,11 +57,17 @@ public record Job(
     boolean paused,
     Optional<RunAs> runAs,
     Limits limits,
-    Optional<HttpCall> http) {
+    Optional<HttpCall> http,
+    List<NotifyRule> notifyRules,
+    Optional<Duration> sla) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(10);
+
+  public Job {
+    notifyRules = List.copyOf(notifyRules);
+  }
 
   /**
    * Validates {@code spec}, collecting every error.
@@ -97,7 +106,16 @@ public record Job(
                 limits.cpuSeconds().orElse(null),
                 limits.openFiles().orElse(null),
                 limits.memoryBytes().map(Limits::formatSize).orElse(null)),
-        http.map(Job::httpSpec).orElse(null));
+        http.map(Job::httpSpec).orElse(null),
+        notifyRules.isEmpty() ? null : notifyRules.stream().map(Job::spec).toList(),
+        sla.map(Durations::format).orElse(null));
+  }
+
+  private static JobSpec.NotifySpec spec(NotifyRule r) {
+    List<String> on = r.on().stream().sorted().map(NotifyEvent::wire).toList();
+    return r.channel() == NotifyRule.Channel.WEBHOOK
+        ? new JobSpec.NotifySpec(on, r.target(), null)
+        : new JobSpec.NotifySpec(on, null, r.target());
   }
 
   private static JobSpec.HttpSpec httpSpec(HttpCall c) {
@@ -131,6 +149,8 @@ public record Job(
         p,
         runAs,
         limits,
-        http);
+        http,
+        notifyRules,
+        sla);
   }
 }

@@ -69,6 +69,9 @@ final class JobParser {
     Set<String> tags = tags();
     Optional<RunAs> runAs = runAs();
     Limits limits = limits();
+    List<NotifyRule> notify = NotifyRules.check(spec.notifyTargets(), errors);
+    Optional<Duration> sla =
+        duration("sla", spec.sla(), Duration.ofSeconds(1), Duration.ofDays(30));
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -91,7 +94,9 @@ final class JobParser {
         Boolean.TRUE.equals(spec.paused()),
         runAs,
         limits,
-        http);
+        http,
+        notify,
+        sla);
   }
 
   private void error(String field, String message) {

@@ -7,9 +7,11 @@ import java.util.Map;
  * A job as written by a user (JSON or YAML), before validation: every field may be missing.
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
- * Fields added later ({@code user}, {@code group}, {@code limits}, {@code http}) come last: a
- * stored job written before them reads with them absent. A job has either a {@code command} or an
- * {@code http} call.
+ * Fields added later ({@code user}, {@code group}, {@code limits}, {@code http}, {@code notify},
+ * {@code sla}) come last: a stored job written before them reads with them absent. A job has either
+ * a {@code command} or an {@code http} call. Its JSON field {@code notify} is {@link
+ * #notifyTargets()} in Java ({@code notify} is taken by {@link Object#notify()}; {@code
+ * io.etcron.json.Json} maps the name).
  */
 public record JobSpec(
     String name,
@@ -31,9 +33,11 @@ public record JobSpec(
     String user,
     String group,
     LimitsSpec limits,
-    HttpSpec http) {
+    HttpSpec http,
+    List<NotifySpec> notifyTargets,
+    String sla) {
 
-  /** A spec without an HTTP call (a command job), as written before {@code http} existed. */
+  /** A command job's spec without notifications, as written before {@code http} existed. */
   public JobSpec(
       String name,
       String description,
@@ -74,6 +78,8 @@ public record JobSpec(
         user,
         group,
         limits,
+        null,
+        null,
         null);
   }
 
@@ -106,6 +112,16 @@ public record JobSpec(
       Object expectStatus,
       String timeout) {}
 
+  /**
+   * One notification target as written: {@code {on: [failed, lost], webhook: "https://..."}} or
+   * {@code {on: [failed], email: "ops@example.com"}}.
+   *
+   * @param on events: failed, timed_out, lost, missed, killed, recovered, late
+   * @param webhook an absolute http(s) URL that gets a signed JSON POST
+   * @param email an address that gets a mail
+   */
+  public record NotifySpec(List<String> on, String webhook, String email) {}
+
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
     return new JobSpec(
@@ -128,6 +144,8 @@ public record JobSpec(
         user,
         group,
         limits,
-        http);
+        http,
+        notifyTargets,
+        sla);
   }
 }

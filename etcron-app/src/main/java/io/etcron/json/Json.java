@@ -21,6 +21,7 @@ public final class Json {
       JsonMapper.builder()
           .addModule(new Jdk8Module())
           .addModule(new JavaTimeModule())
+          .addMixIn(io.etcron.job.JobSpec.class, JobSpecNames.class)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -47,6 +48,12 @@ public final class Json {
       MAPPER.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private Json() {}
+
+  /** JSON names of {@link io.etcron.job.JobSpec} that Java cannot use. */
+  private abstract static class JobSpecNames {
+    @com.fasterxml.jackson.annotation.JsonProperty("notify")
+    abstract java.util.List<io.etcron.job.JobSpec.NotifySpec> notifyTargets();
+  }
 
   private static ObjectMapper strict(ObjectMapper m) {
     m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);

@@ -3,12 +3,16 @@ package io.etcron.master;
 import io.etcd.jetcd.Client;
 import io.etcron.job.JobStore;
 import io.etcron.master.http.MasterServer;
+import io.etcron.notify.Notifier;
+import io.etcron.notify.NotifySettings;
+import io.etcron.notify.Sources;
 import io.etcron.run.RunStore;
 import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -28,14 +32,21 @@ public final class Master implements AutoCloseable {
   private final RunSweeper sweeper;
   private final MasterServer http;
   private final String url;
+  private final Optional<Notifier> notifier;
 
   private Master(
-      JobStore jobs, WorkerDirectory workers, RunSweeper sweeper, MasterServer http, String url) {
+      JobStore jobs,
+      WorkerDirectory workers,
+      RunSweeper sweeper,
+      MasterServer http,
+      String url,
+      Optional<Notifier> notifier) {
     this.jobs = jobs;
     this.workers = workers;
     this.sweeper = sweeper;
     this.http = http;
     this.url = url;
+    this.notifier = notifier;
   }
 
   /**
@@ -46,6 +57,21 @@ public final class Master implements AutoCloseable {
    */
   public static Master start(
       MasterSettings settings, Client client, RunStore runs, Supplier<String> metrics) {
+    return start(settings, client, runs, metrics, NotifySettings.DEFAULT);
+  }
+
+  /**
+   * Starts a master that, while it leads the sweeper election, also sends the notifications of a
+   * run store that keeps an outbox ({@link RunStore#outbox()}).
+   *
+   * @throws IllegalArgumentException when the settings are invalid
+   */
+  public static Master start(
+      MasterSettings settings,
+      Client client,
+      RunStore runs,
+      Supplier<String> metrics,
+      NotifySettings notify) {
     settings.validate();
     Keys keys = Keys.of(settings.namespace());
     JobStore jobs = new EtcdJobStore(client, keys, settings.requestTimeout(), settings.clock());
@@ -83,7 +109,17 @@ public final class Master implements AutoCloseable {
             .tls()
             .map(t -> " (HTTP/2 and HTTP/1.1, certificate " + t.subject() + ")")
             .orElse(""));
-    return new Master(jobs, workers, sweeper, http, MasterServer.url(at, http.port()));
+    String url = MasterServer.url(at, http.port());
+    Optional<Notifier> notifier =
+        runs.outbox()
+            .map(
+                outbox ->
+                    Notifier.start(
+                        new Sources(outbox, runs, jobs, settings.clock()),
+                        notify,
+                        url,
+                        sweeper::isLeader));
+    return new Master(jobs, workers, sweeper, http, url, notifier);
   }
 
   /** etcd answers a read within a second; the answer is kept for a second. */
@@ -138,6 +174,7 @@ public final class Master implements AutoCloseable {
 
   @Override
   public void close() {
+    notifier.ifPresent(Notifier::close);
     http.close();
     sweeper.close();
     workers.close();

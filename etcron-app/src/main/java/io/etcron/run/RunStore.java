@@ -60,6 +60,11 @@ public interface RunStore extends AutoCloseable {
   /** Deletes what the policy says is too old or too many; never a RUNNING run. Returns how many. */
   int applyRetention(RetentionPolicy policy, Instant now);
 
+  /** The notification outbox kept with the runs; none for stores that keep no outbox. */
+  default Optional<Outbox> outbox() {
+    return Optional.empty();
+  }
+
   @Override
   void close();
 }

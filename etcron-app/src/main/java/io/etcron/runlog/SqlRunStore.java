@@ -76,10 +76,12 @@ public final class SqlRunStore implements RunStore {
 
   private final HikariDataSource ds;
   private final boolean postgres;
+  private final SqlOutbox outbox;
 
   SqlRunStore(HikariDataSource ds, boolean postgres) {
     this.ds = ds;
     this.postgres = postgres;
+    this.outbox = new SqlOutbox(this);
   }
 
   /** The pool (metrics, health checks). */
@@ -88,7 +90,7 @@ public final class SqlRunStore implements RunStore {
   }
 
   @FunctionalInterface
-  private interface Work<T> {
+  interface Work<T> {
     T run(Connection c) throws SQLException;
   }
 
@@ -99,7 +101,7 @@ public final class SqlRunStore implements RunStore {
    */
   private static final java.util.Set<String> RETRIED = java.util.Set.of("23505", "40P01", "40001");
 
-  private <T> T inTransaction(String what, Work<T> work) {
+  <T> T inTransaction(String what, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
       try (Connection c = ds.getConnection()) {
         c.setAutoCommit(false);
@@ -145,6 +147,13 @@ public final class SqlRunStore implements RunStore {
               }
               ps.executeUpdate();
             }
+            // A run's end and its note for notifications commit together.
+            SqlOutbox.noteEnds(
+                c,
+                chunk.stream()
+                    .filter(r -> r.state().isTerminal())
+                    .map(r -> r.id().toString())
+                    .toList());
           }
           return null;
         });
@@ -203,7 +212,11 @@ public final class SqlRunStore implements RunStore {
             ps.setLong(2, at.toEpochMilli());
             ps.setLong(3, System.currentTimeMillis());
             ps.setString(4, id.toString());
-            return ps.executeUpdate() == 1;
+            boolean changed = ps.executeUpdate() == 1;
+            if (changed) {
+              SqlOutbox.noteEnds(c, List.of(id.toString()));
+            }
+            return changed;
           }
         });
   }
@@ -451,7 +464,8 @@ public final class SqlRunStore implements RunStore {
                     }
                   }
                 }
-                for (String table : new String[] {"run_output", "runs"}) {
+                for (String table :
+                    new String[] {"run_output", "run_ends", "notifications", "runs"}) {
                   try (PreparedStatement ps =
                       c.prepareStatement("DELETE FROM " + table + " WHERE run_id = ?")) {
                     for (String id : ids) {
@@ -488,6 +502,11 @@ public final class SqlRunStore implements RunStore {
 
   private static String truncate(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max);
+  }
+
+  @Override
+  public Optional<io.etcron.run.Outbox> outbox() {
+    return Optional.of(outbox);
   }
 
   /** Whether this store is PostgreSQL (else H2). */

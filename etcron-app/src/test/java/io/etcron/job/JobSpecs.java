@@ -23,6 +23,8 @@ public final class JobSpecs {
   private String group;
   private JobSpec.LimitsSpec limits;
   private JobSpec.HttpSpec http;
+  private List<JobSpec.NotifySpec> notify;
+  private String sla;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -130,6 +132,24 @@ public final class JobSpecs {
     return of(name, schedule, null).http(call);
   }
 
+  /** Notification targets. */
+  public JobSpecs notify(List<JobSpec.NotifySpec> targets) {
+    this.notify = targets;
+    return this;
+  }
+
+  /** A webhook told of {@code on}. */
+  public JobSpecs webhook(String url, String... on) {
+    this.notify = List.of(new JobSpec.NotifySpec(List.of(on), url, null));
+    return this;
+  }
+
+  /** How long after its fire a run counts as late. */
+  public JobSpecs sla(String duration) {
+    this.sla = duration;
+    return this;
+  }
+
   public JobSpec build() {
     return new JobSpec(
         name,
@@ -151,6 +171,8 @@ public final class JobSpecs {
         user,
         group,
         limits,
-        http);
+        http,
+        notify,
+        sla);
   }
 }

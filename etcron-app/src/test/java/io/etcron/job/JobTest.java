@@ -36,7 +36,9 @@ class JobTest {
           "paused",
           "user",
           "group",
-          "limits");
+          "limits",
+          "notify",
+          "sla");
 
   static JobSpec spec(String name, String command, String schedule) {
     return JobSpecs.spec(name, schedule, command);
@@ -74,7 +76,13 @@ class JobTest {
             true,
             "nobody",
             "nogroup",
-            new JobSpec.LimitsSpec(60L, 1024L, "512MiB"));
+            new JobSpec.LimitsSpec(60L, 1024L, "512MiB"),
+            null,
+            List.of(
+                new JobSpec.NotifySpec(
+                    List.of("failed", "recovered"), "https://hooks.example.com/etcron?x=1", null),
+                new JobSpec.NotifySpec(List.of("late"), null, "ops@example.com")),
+            "15m");
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
@@ -184,7 +192,10 @@ class JobTest {
             null,
             "Bad User",
             "-g",
-            new JobSpec.LimitsSpec(0L, -1L, "lots"));
+            new JobSpec.LimitsSpec(0L, -1L, "lots"),
+            null,
+            List.of(new JobSpec.NotifySpec(List.of("exploded"), "ftp://x", null)),
+            "0s");
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -209,7 +220,9 @@ class JobTest {
                       "tags",
                       "user",
                       "group",
-                      "limits");
+                      "limits",
+                      "notify",
+                      "sla");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -311,7 +324,16 @@ class JobTest {
                   : new JobSpec.LimitsSpec(
                       random.nextBoolean() ? (long) random.nextInt(100) - 10 : null,
                       random.nextBoolean() ? (long) random.nextInt(5000) - 10 : null,
-                      pick(random, strings, null)));
+                      pick(random, strings, null)),
+              null,
+              random.nextBoolean()
+                  ? null
+                  : List.of(
+                      new JobSpec.NotifySpec(
+                          random.nextBoolean() ? List.of(pick(random, strings, "failed")) : null,
+                          pick(random, strings, null),
+                          pick(random, strings, null))),
+              pick(random, strings, null));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

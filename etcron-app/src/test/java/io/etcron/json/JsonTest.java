@@ -73,4 +73,19 @@ class JsonTest {
         .as("the strict reader stays strict")
         .hasMessageContaining("addedLater");
   }
+
+  @Test
+  void a_jobs_notify_list_is_read_and_written_as_notify() throws Exception {
+    String body =
+        "{\"schedule\":\"@every 1m\",\"command\":\"true\",\"sla\":\"5m\","
+            + "\"notify\":[{\"on\":[\"failed\"],\"webhook\":\"https://h.example/x\"}]}";
+    JobSpec spec = Json.API.readValue(body, JobSpec.class);
+    assertThat(spec.notifyTargets())
+        .containsExactly(
+            new JobSpec.NotifySpec(java.util.List.of("failed"), "https://h.example/x", null));
+    assertThat(spec.sla()).isEqualTo("5m");
+    String written = Json.write(spec);
+    assertThat(written).contains("\"notify\":[{").doesNotContain("notifyTargets");
+    assertThat(Json.STORED.readValue(written, JobSpec.class)).isEqualTo(spec);
+  }
 }

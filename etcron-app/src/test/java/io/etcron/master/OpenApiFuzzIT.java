@@ -42,7 +42,7 @@ class OpenApiFuzzIT {
 
   static final String ADMIN = "admin-secret-0123456789";
   static final String VIEWER = "viewer-secret-0123456789";
-  static final int REQUESTS = 3000;
+  static final int REQUESTS = 4000;
   static Master master;
   static HttpTestClient admin;
   static JsonNode doc;
@@ -310,6 +310,14 @@ class OpenApiFuzzIT {
       {"timeout", "30s", "forever", 30},
       {"description", "d", "x".repeat(1200), "\ud800"},
       {"bogus", 1, "x"},
+      {
+        "notify",
+        List.of(Map.of("on", List.of("failed"), "webhook", "http://127.0.0.1:9/h")),
+        List.of(Map.of("on", List.of("exploded"), "email", "nobody")),
+        List.of(Map.of("on", "failed")),
+        "failed"
+      },
+      {"sla", "5m", "0s", 5},
     };
     for (Object[] f : fields) {
       if (random.nextInt(4) == 0) {

@@ -150,6 +150,14 @@ final class Routes {
             .answering(200, "RunWithOutput"),
         Route.of(
                 GET,
+                "/api/v1/runs/{id}/notifications",
+                Role.VIEWER,
+                "The deliveries of a run's notifications (webhooks, email): status, attempts, last"
+                    + " error, next attempt",
+                runs::notifications)
+            .answering(200, "DeliveryList"),
+        Route.of(
+                GET,
                 "/api/v1/runs/{id}/output",
                 Role.VIEWER,
                 "A run's stored output from a byte offset",

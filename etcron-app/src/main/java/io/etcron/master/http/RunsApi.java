@@ -30,6 +30,9 @@ final class RunsApi {
   /** Most jobs one statistics request may name. */
   static final int MAX_STATS_JOBS = 500;
 
+  /** Deliveries one run shows at most: 7 events times 10 targets, and room. */
+  static final int MAX_DELIVERIES = 100;
+
   private final RunStore runs;
   private final Clock clock;
   private final ScheduledExecutorService followers;
@@ -69,6 +72,19 @@ final class RunsApi {
   void get(Context ctx) {
     RunId id = Params.runId(ctx);
     ctx.json(runs.get(id).map(Views.RunView::withOutput).orElseThrow(() -> missing(id)));
+  }
+
+  /** The deliveries of a run's notifications, oldest first (at most {@link #MAX_DELIVERIES}). */
+  void notifications(Context ctx) {
+    RunId id = Params.runId(ctx);
+    if (runs.get(id).isEmpty()) {
+      throw missing(id);
+    }
+    List<Views.DeliveryView> list =
+        runs.outbox().map(o -> o.of(id, MAX_DELIVERIES)).orElse(List.of()).stream()
+            .map(Views.DeliveryView::of)
+            .toList();
+    ctx.json(Map.of("notifications", list));
   }
 
   void output(Context ctx) {

@@ -90,6 +90,20 @@ final class Schemas {
             integer(0)));
     s.put("Run", run());
     s.put("RunWithOutput", run());
+    s.put("Delivery", NotifySchemas.delivery());
+    s.put(
+        "DeliveryList",
+        Map.of(
+            "type",
+            "object",
+            "additionalProperties",
+            false,
+            "required",
+            List.of("notifications"),
+            "properties",
+            Map.of(
+                "notifications",
+                Map.of("type", "array", "maxItems", 100, "items", ref("Delivery")))));
     s.put(
         "RunList",
         object(List.of("runs"), "runs", array(ref("Run")), "nextCursor", str("next page")));
@@ -253,6 +267,7 @@ final class Schemas {
             "rlimits set before the command starts; a value the kernel refuses fails the run",
             "properties",
             limits));
+    NotifySchemas.addJobFields(p);
     p.put("http", http());
     return Map.of(
         "type",

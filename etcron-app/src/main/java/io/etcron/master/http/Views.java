@@ -80,6 +80,34 @@ final class Views {
   }
 
   /**
+   * One delivery of a run's notification: where it stands, how often it was tried, why the last
+   * attempt failed and when it is tried next (while pending).
+   */
+  record DeliveryView(
+      String event,
+      String target,
+      String status,
+      int attempts,
+      Optional<String> lastError,
+      Optional<Instant> nextAttemptAt,
+      Instant createdAt,
+      Instant updatedAt) {
+    static DeliveryView of(io.etcron.run.Delivery d) {
+      return new DeliveryView(
+          d.key().event().wire(),
+          d.key().target(),
+          d.status().wire(),
+          d.attempts(),
+          d.lastError(),
+          d.status() == io.etcron.run.Delivery.Status.PENDING
+              ? Optional.of(d.nextAttemptAt())
+              : Optional.empty(),
+          d.createdAt(),
+          d.updatedAt());
+    }
+  }
+
+  /**
    * A run as the API shows it: listings leave out its output and parameters, one run shows both
    * ({@code params} is {@code {}} when it has none).
    */

@@ -139,7 +139,10 @@ class OpenApiFuzzIT {
       }
       String path = fillPath(random, op.path());
       String query = query(random, op.spec());
-      String body = method.equals("PUT") ? body(random) : null;
+      String body =
+          method.equals("PUT")
+              ? body(random)
+              : method.equals("POST") && op.path().equals("/api/v1/jobs") ? batch(random) : null;
       Map<String, String> headers = new HashMap<>();
       if (op.path().endsWith("/stream") && random.nextInt(4) > 0) {
         headers.put("Accept", "text/event-stream");
@@ -289,6 +292,10 @@ class OpenApiFuzzIT {
       return pick(random, List.of("null", "[]", "{", "\"x\"", "", "{}", "{\"schedule\":"));
     }
     Map<String, Object> spec = new HashMap<>();
+    if (shape == 1 || shape == 2) {
+      // A valid job as is: the fuzz reaches the paths that create and change jobs.
+      return Json.write(Map.of("schedule", "@every 1h", "command", "true"));
+    }
     if (shape < 4) {
       spec.put("schedule", pick(random, List.of("@every 1h", "@daily", "0 0 3 * * *")));
       spec.put("command", "true");
@@ -328,6 +335,24 @@ class OpenApiFuzzIT {
       spec.put("http", pick(HTTP_FUZZ, HTTP_VALUES));
     }
     return Json.write(spec);
+  }
+
+  /** Names of batch-applied jobs: others than the paths', so that a PUT still creates. */
+  static final List<String> BATCH_NAMES = List.of("bulk-1", "bulk-2", "a..b", "-x", "", "fz-1");
+
+  /** A body for {@code POST /api/v1/jobs}: a few generated jobs, named or not. */
+  static String batch(Random random) {
+    List<String> jobs = new ArrayList<>();
+    for (int n = random.nextInt(3); n >= 0; n--) {
+      String job = body(random);
+      if (job.startsWith("{\"") && random.nextInt(5) > 0) {
+        job = "{\"name\":" + Json.write(pick(random, BATCH_NAMES)) + "," + job.substring(1);
+      }
+      jobs.add(job);
+    }
+    return random.nextInt(10) == 0
+        ? "{\"jobs\":" + jobs.get(0) + "}"
+        : "{\"jobs\":[" + String.join(",", jobs) + "]}";
   }
 
   static final Random HTTP_FUZZ = new Random(20261202);

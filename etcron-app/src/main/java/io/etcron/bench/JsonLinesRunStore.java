@@ -70,7 +70,12 @@ public final class JsonLinesRunStore implements RunStore {
 
   @Override
   public void upsertAll(List<Run> runs) {
-    next.ifPresent(store -> store.upsertAll(runs));
+    upsertAll(runs, r -> true);
+  }
+
+  @Override
+  public void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+    next.ifPresent(store -> store.upsertAll(runs, noted));
     append(runs);
   }
 

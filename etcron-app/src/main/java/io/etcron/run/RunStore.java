@@ -25,6 +25,15 @@ public interface RunStore extends AutoCloseable {
   /** {@link #upsert(Run)} for many runs, in one transaction. */
   void upsertAll(List<Run> runs);
 
+  /**
+   * {@link #upsertAll(List)}, noting for notifications only the ends of the runs {@code noted}
+   * accepts (a writer that knows which jobs have notification targets spares the store a note of
+   * every other end). A store without notifications ignores it.
+   */
+  default void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+    upsertAll(runs);
+  }
+
   /** RUNNING → LOST, only if still RUNNING; returns whether it changed. */
   boolean markLost(RunId id, String reason, Instant at);
 

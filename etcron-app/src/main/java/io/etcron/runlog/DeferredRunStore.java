@@ -54,6 +54,11 @@ public final class DeferredRunStore implements RunStore {
   }
 
   @Override
+  public void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+    store().upsertAll(runs, noted);
+  }
+
+  @Override
   public boolean markLost(RunId id, String reason, Instant at) {
     return store().markLost(id, reason, at);
   }

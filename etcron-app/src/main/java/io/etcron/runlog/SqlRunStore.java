@@ -129,6 +129,11 @@ public final class SqlRunStore implements RunStore {
    */
   @Override
   public void upsertAll(List<Run> runs) {
+    upsertAll(runs, r -> true);
+  }
+
+  @Override
+  public void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
     if (runs.isEmpty()) {
       return;
     }
@@ -151,7 +156,7 @@ public final class SqlRunStore implements RunStore {
             SqlOutbox.noteEnds(
                 c,
                 chunk.stream()
-                    .filter(r -> r.state().isTerminal())
+                    .filter(r -> r.state().isTerminal() && noted.test(r))
                     .map(r -> r.id().toString())
                     .toList());
           }

@@ -115,6 +115,15 @@ final class Scheduler implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong epochs =
       new java.util.concurrent.atomic.AtomicLong();
 
+  /** Jobs with notification targets: the ends of their runs are noted for the masters. */
+  private final java.util.Set<String> notifying =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Whether {@code job} has notification targets, as this worker knows it. */
+  boolean notifies(String job) {
+    return notifying.contains(job);
+  }
+
   private final Map<List<String>, List<String>> ownerLists =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -159,11 +168,22 @@ final class Scheduler implements AutoCloseable {
    */
   void upsert(Job job, long version) {
     Instant now = clock.instant();
+    if (job.notifyRules().isEmpty()) {
+      notifying.remove(job.name().value());
+    } else {
+      notifying.add(job.name().value());
+    }
     List<String> owners = shared(members.owners(job.name().value(), job.tags()));
     long epoch = epochs.incrementAndGet();
     List<Due> added = owners.contains(members.self()) ? chain(job, version, epoch, now) : List.of();
     lock.lock();
     try {
+      // The membership may have changed since (and been looked at before this entry existed).
+      List<String> nowOwners = shared(members.owners(job.name().value(), job.tags()));
+      if (!nowOwners.equals(owners)) {
+        added = nowOwners.contains(members.self()) ? chain(job, version, epoch, now) : List.of();
+        owners = nowOwners;
+      }
       jobs.put(job.name().value(), new Entry(job, version, epoch, owners));
       blocked.remove(job.name().value());
       for (Object[] m : pendingManual.getOrDefault(job.name().value(), List.of())) {
@@ -317,6 +337,7 @@ final class Scheduler implements AutoCloseable {
 
   /** Removes a job: it fires no more. */
   void remove(String name) {
+    notifying.remove(name);
     lock.lock();
     try {
       jobs.remove(name);

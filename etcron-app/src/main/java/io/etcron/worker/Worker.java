@@ -121,6 +121,8 @@ public final class Worker implements AutoCloseable {
             this::canClaim);
     cursors.onMove(scheduler::cursorMoved);
     members.onChange(scheduler::membersChanged);
+    // Only the ends of jobs with notification targets are noted for the masters' outbox.
+    recorder.noteEndsOf(run -> scheduler.notifies(run.job()));
     this.feed =
         new ClusterFeed(client, keys, settings.requestTimeout(), cursors, members, scheduler, runs);
   }
@@ -265,10 +267,49 @@ public final class Worker implements AutoCloseable {
   }
 
   private boolean canClaim() {
-    Session s = session;
-    // At risk (renewals late): new claims would hold locks on a lease that may soon be lost.
-    return !draining.get() && s != null && s.isAlive() && !s.isAtRisk() && runs.hasCapacity();
+    String why = whyNotClaiming();
+    String before = notClaiming;
+    if (!why.equals(before)) {
+      // Logged once a change: an operator sees why a worker stopped claiming, and that it resumed.
+      notClaiming = why;
+      if (why.isEmpty()) {
+        log.info("worker {} claims again (it had stopped: {})", info.id(), before);
+      } else {
+        log.warn(
+            "worker {} claims nothing new: {} ({} runs, {} records waiting to be stored)",
+            info.id(),
+            why,
+            runs.busy(),
+            recorder.depth());
+      }
+    }
+    return why.isEmpty();
   }
+
+  /** Why this worker may not claim now; empty when it may. */
+  private String whyNotClaiming() {
+    Session s = session;
+    if (draining.get()) {
+      return "draining";
+    }
+    if (s == null || !s.isAlive()) {
+      return "no live session with etcd";
+    }
+    if (s.isAtRisk()) {
+      // Renewals late: new claims would hold locks on a lease that may soon be lost.
+      return "its session is at risk (keep-alives late)";
+    }
+    if (runs.busy() >= settings.capacity()) {
+      return "at capacity";
+    }
+    if (!recorder.hasCapacity()) {
+      return "the run store is failing or behind";
+    }
+    return "";
+  }
+
+  /** The last reason for not claiming that was logged; empty while claiming. */
+  private volatile String notClaiming = "";
 
   private boolean unclaimed(Fire fire) {
     if (fire.triggerKey().isPresent()) {

@@ -78,6 +78,16 @@ abstract class OutboxContract {
   }
 
   @Test
+  void a_writer_that_knows_which_jobs_notify_notes_only_their_ends() {
+    RunId quiet = id("quiet", 1);
+    RunId loud = id("loud", 1);
+    store.upsertAll(
+        List.of(ended(quiet, RunState.FAILED), ended(loud, RunState.FAILED)),
+        r -> r.job().equals("loud"));
+    assertThat(outbox.pendingEnds(10)).extracting(RunEnd::id).containsExactly(loud);
+  }
+
+  @Test
   void enqueueing_is_idempotent_by_run_event_and_target_and_clears_the_ends() {
     RunId a = id("j", 1);
     store.upsert(ended(a, RunState.TIMED_OUT));

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * Writes run records and live output to a {@link RunStore} in the background, in batches (by size
  * or after a short wait), retrying with a capped backoff until stored: nothing is ever dropped.
  * Records of the same run are coalesced (the latest wins, as the store would decide anyway). {@link
- * #hasCapacity()} turns false when the queue passes its high-water mark or the store keeps failing,
- * so the worker stops claiming instead of piling up records it cannot store.
+ * #hasCapacity()} turns false when the queue passes its high-water mark (until it is down to half
+ * of it) or the store keeps failing, so the worker stops claiming instead of piling up records it
+ * cannot store.
  *
  * <p>One named thread, {@code etcron-run-recorder}. Thread-safe; no method blocks but {@link
  * #close(Duration)}.
@@ -121,6 +122,12 @@ public final class RunRecorder implements AutoCloseable {
 
   private volatile boolean closing;
 
+  /** The queue passed its high-water mark and has not drained to half of it since. */
+  private volatile boolean full;
+
+  /** The runs whose ends the store notes for notifications (all, until told otherwise). */
+  private volatile java.util.function.Predicate<Run> noted = r -> true;
+
   public RunRecorder(RunStore store) {
     this(store, DEFAULT_BATCH, DEFAULT_LINGER, DEFAULT_HIGH_WATER);
   }
@@ -182,6 +189,14 @@ public final class RunRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * Tells which runs' ends the store should note for notifications: those of jobs with notification
+   * targets. Until called, every end is noted.
+   */
+  public void noteEndsOf(java.util.function.Predicate<Run> noted) {
+    this.noted = noted;
+  }
+
   /** Queues a record. */
   public void submit(Run run) {
     enqueue(run, null);
@@ -235,7 +250,15 @@ public final class RunRecorder implements AutoCloseable {
 
   /** False when the queue is past its high-water mark or the store keeps failing. */
   public boolean hasCapacity() {
-    return !failing && depth() < highWater;
+    // Hysteresis: once past the high-water mark, claiming resumes only when the queue is down to
+    // half of it, so that a store that just keeps up does not switch claiming on and off per batch.
+    int d = depth();
+    if (full && d < highWater / 2) {
+      full = false;
+    } else if (!full && d >= highWater) {
+      full = true;
+    }
+    return !failing && !full;
   }
 
   /** Records and output chunks waiting to be stored. */
@@ -333,7 +356,7 @@ public final class RunRecorder implements AutoCloseable {
                   .filter(r -> inJournal.add(r.id() + " " + r.state() + " " + r.attempt()))
                   .toList());
         }
-        store.upsertAll(batchRuns);
+        store.upsertAll(batchRuns, noted);
         forgetJournaled();
         if (notes != null) {
           batchRuns.stream().filter(r -> r.state() != RunState.RUNNING).forEach(notes::forget);

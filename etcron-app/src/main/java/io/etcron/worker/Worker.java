@@ -149,7 +149,7 @@ public final class Worker implements AutoCloseable {
         TimeUnit.SECONDS.sleep(1);
       }
     }
-    session = register(deadline);
+    install(register(deadline));
     // The first listing includes applying every job to the scheduler: at tens of thousands of
     // jobs that takes longer than a request, so the bound is at least a minute.
     Duration sync = settings.requestTimeout().multipliedBy(2);
@@ -237,9 +237,32 @@ public final class Worker implements AutoCloseable {
     }
     metrics.leaseLost();
     runs.loseAll(ended, "worker " + info.id() + " lost its lease: " + end.detail());
-    if (!draining.get() && ended == session) {
-      timers.execute(this::reopen);
+    replace(ended);
+  }
+
+  /**
+   * Makes {@code s} the current session. One lost before this (a grant answered after the session's
+   * local deadline: {@link #sessionEnded} saw it was not current yet) is replaced at once, so that
+   * a worker never keeps a dead session.
+   */
+  private void install(Session s) {
+    session = s;
+    SessionEnd end = s.done().getNow(null);
+    if (end != null && end.isLoss()) {
+      replace(s);
     }
+  }
+
+  /** The last lost session a replacement was started for. */
+  private final java.util.concurrent.atomic.AtomicReference<Session> replaced =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /** Starts one replacement of the current session {@code lost}, however many paths see it end. */
+  private void replace(Session lost) {
+    if (draining.get() || lost != session || replaced.getAndSet(lost) == lost) {
+      return;
+    }
+    timers.execute(this::reopen);
   }
 
   /**
@@ -254,9 +277,9 @@ public final class Worker implements AutoCloseable {
     try {
       s = openSession();
       registration.putNow(s.leaseId());
-      session = s;
       log.info(
           "worker {} opened a new session (lease {})", info.id(), Long.toHexString(s.leaseId()));
+      install(s);
     } catch (Exception e) {
       if (s != null) {
         s.close();

@@ -84,6 +84,47 @@ class FaultsIT {
   }
 
   /**
+   * Found by the chaos test after a quorum loss: a new session whose grant answered after its local
+   * deadline was lost before the worker made it current, so its loss went unnoticed; the worker
+   * kept the dead session and never claimed again. A slow link (answers later than the session's
+   * deadline, sooner than the request timeout) makes every new session such a one.
+   */
+  @Test
+  void a_session_lost_before_it_is_current_is_replaced_and_claiming_resumes() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client());
+        TcpProxy proxy = TcpProxy.to(etcdPort());
+        Client viaProxy = Client.builder().endpoints(proxy.url()).build()) {
+      Worker w =
+          Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
+              .id("born-lost")
+              .ttl(Duration.ofSeconds(4))
+              .requestTimeout(Duration.ofSeconds(5))
+              .start();
+      try {
+        h.put(job("ticks", "@every 1s", h.logRun(), "allow", null, null, null, null));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("ticks").isEmpty());
+        var first = w.session();
+        // 3.6 s a round trip: past a new session's 3 s deadline, within the 5 s request timeout.
+        proxy.delay(Duration.ofMillis(1800));
+        await().atMost(Duration.ofSeconds(40)).until(() -> w.session() != first);
+        var installed = w.session();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !installed.isAlive());
+        proxy.pass();
+        Instant healed = Instant.now();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    h.runsOf("ticks").stream()
+                        .anyMatch(r -> r.fireTime().isAfter(healed) && r.startedAt().isPresent()));
+        assertThat(w.session().isAlive()).isTrue();
+      } finally {
+        w.close();
+      }
+    }
+  }
+
+  /**
    * Audit 1: a claim that commits but whose answer is late was thrown away: the fire never ran, had
    * no record, and its forbid lock stayed held, so every later fire was SKIPPED.
    */

@@ -93,14 +93,18 @@ final class Members implements PrefixMirror.Listener {
     return preferred(owners(job, jobTags), job, fireTime);
   }
 
-  /**
-   * Which of a job's {@code owners} is preferred for its fire at {@code fireTime}: the first, for
-   * every fire. Consecutive fires of a job then go to one worker and one clock: were they to
-   * alternate between workers whose clocks disagree, a run could start less than a period after the
-   * one before (see the ±2 s clock-skew test), and a {@code forbid} job would skip fires.
-   */
+  /** Which of a job's {@code owners} is preferred for its fire at {@code fireTime}. */
   static Optional<String> preferred(List<String> owners, String job, Instant fireTime) {
-    return owners.isEmpty() ? Optional.empty() : Optional.of(owners.get(0));
+    String best = null;
+    long bestScore = 0;
+    for (String w : owners) {
+      long s = score(w, job, fireTime.toEpochMilli());
+      if (best == null || s > bestScore || (s == bestScore && w.compareTo(best) > 0)) {
+        best = w;
+        bestScore = s;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /**

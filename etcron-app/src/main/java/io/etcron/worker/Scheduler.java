@@ -77,27 +77,13 @@ final class Scheduler implements AutoCloseable {
    * predecessor's claim (in {@code blocked}) once that predecessor is stale; it does nothing if the
    * cursor released the fire before.
    */
-  private record Due(Instant at, Fire fire, Kind kind, int checks, boolean staleCheck, long epoch) {
-    Due(Instant at, Fire fire, Kind kind, int checks, long epoch) {
-      this(at, fire, kind, checks, false, epoch);
-    }
-
-    /** This entry again at {@code t}, as {@code kind}. */
-    Due again(Instant t, Kind kind) {
-      return new Due(t, fire, kind, checks, false, epoch);
+  private record Due(Instant at, Fire fire, Kind kind, int checks, boolean staleCheck) {
+    Due(Instant at, Fire fire, Kind kind, int checks) {
+      this(at, fire, kind, checks, false);
     }
   }
 
-  /**
-   * A job as this worker schedules it: its owners (see {@link Members}) as of the last membership
-   * change, and the epoch of its chain of scheduled fires. An upsert or a change of ownership
-   * starts a new chain; entries of an older chain are dropped when served.
-   */
-  private record Entry(Job job, long version, long epoch, List<String> owners) {
-    boolean owned(String self) {
-      return owners.contains(self);
-    }
-  }
+  private record Entry(Job job, long version) {}
 
   private final Clock clock;
   private final Duration grace;
@@ -112,8 +98,6 @@ final class Scheduler implements AutoCloseable {
   private final PriorityQueue<Due> queue =
       new PriorityQueue<>(Comparator.comparing(Due::at).thenComparing(d -> d.fire().jobName()));
   private final Map<String, Entry> jobs = new HashMap<>();
-  private final java.util.concurrent.atomic.AtomicLong epochs =
-      new java.util.concurrent.atomic.AtomicLong();
 
   /** Jobs with notification targets: the ends of their runs are noted for the masters. */
   private final java.util.Set<String> notifying =
@@ -123,12 +107,6 @@ final class Scheduler implements AutoCloseable {
   boolean notifies(String job) {
     return notifying.contains(job);
   }
-
-  private final Map<List<String>, List<String>> ownerLists =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** The workers that may own jobs changed since the owners were last computed (under the lock). */
-  private boolean membersChanged;
 
   private final Map<String, List<Due>> blocked = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, List<Object[]>> pendingManual = new HashMap<>();
@@ -162,10 +140,7 @@ final class Scheduler implements AutoCloseable {
     thread.start();
   }
 
-  /**
-   * Adds or replaces a job: its pending fires are dropped and, if this worker owns it, it is
-   * scheduled from now.
-   */
+  /** Adds or replaces a job: its pending fires are dropped and it is scheduled from now. */
   void upsert(Job job, long version) {
     Instant now = clock.instant();
     if (job.notifyRules().isEmpty()) {
@@ -173,18 +148,40 @@ final class Scheduler implements AutoCloseable {
     } else {
       notifying.add(job.name().value());
     }
-    List<String> owners = shared(members.owners(job.name().value(), job.tags()));
-    long epoch = epochs.incrementAndGet();
-    List<Due> added = owners.contains(members.self()) ? chain(job, version, epoch, now) : List.of();
+    List<Due> added = new ArrayList<>();
+    if (!job.paused()) {
+      Optional<Instant> cursor = cursors.cursor(job.name().value());
+      Optional<Instant> latest = Optional.empty();
+      if (cursor.isPresent() && cursor.get().isBefore(now)) {
+        latest = Fires.latest(job.schedule(), job.timeZone(), cursor.get(), now);
+      }
+      if (latest.isPresent()) {
+        // Fires between the cursor and now were not claimed. A recent one is claimed in order;
+        // one that is stale means no worker was up: claim the latest at once, and its owner
+        // applies the misfire policy to all of them.
+        Instant l = latest.get();
+        Fire fire =
+            Duration.between(l, now).compareTo(staleAfter) > 0
+                ? Fire.catchUp(job, version, l)
+                : Fire.scheduled(job, version, l, job.schedule().previous(l, job.timeZone()));
+        added.add(new Due(now, fire, Kind.FIRST, 0));
+      }
+      // Claimable once the fire before it is claimed (or was before the job existed).
+      job.schedule()
+          .next(now, job.timeZone())
+          .ifPresent(
+              t ->
+                  added.add(
+                      new Due(
+                          t.minus(claimAhead),
+                          Fire.scheduled(
+                              job, version, t, job.schedule().previous(t, job.timeZone())),
+                          Kind.ON_TIME,
+                          0)));
+    }
     lock.lock();
     try {
-      // The membership may have changed since (and been looked at before this entry existed).
-      List<String> nowOwners = shared(members.owners(job.name().value(), job.tags()));
-      if (!nowOwners.equals(owners)) {
-        added = nowOwners.contains(members.self()) ? chain(job, version, epoch, now) : List.of();
-        owners = nowOwners;
-      }
-      jobs.put(job.name().value(), new Entry(job, version, epoch, owners));
+      jobs.put(job.name().value(), new Entry(job, version));
       blocked.remove(job.name().value());
       for (Object[] m : pendingManual.getOrDefault(job.name().value(), List.of())) {
         @SuppressWarnings("unchecked")
@@ -194,8 +191,7 @@ final class Scheduler implements AutoCloseable {
                 now,
                 Fire.manual(job, version, (Instant) m[0], (String) m[1], params),
                 Kind.MANUAL,
-                0,
-                epoch));
+                0));
       }
       pendingManual.remove(job.name().value());
       queue.addAll(added);
@@ -203,96 +199,6 @@ final class Scheduler implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-  }
-
-  /**
-   * The workers that may own jobs changed: the scheduler's thread looks at every job's owners again
-   * before it serves the next fires (once for a burst of changes, such as a fleet's start).
-   */
-  void membersChanged() {
-    lock.lock();
-    try {
-      membersChanged = true;
-      changed.signal();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Jobs this worker now owns are scheduled from now (from their cursor: fires the former owners
-   * did not claim are claimed in order, or as one catch-up); the chains of jobs it no longer owns
-   * end when next served. Call under the lock.
-   */
-  private void reown() {
-    if (!membersChanged) {
-      return;
-    }
-    membersChanged = false;
-    Instant now = clock.instant();
-    String self = members.self();
-    for (Map.Entry<String, Entry> e : jobs.entrySet()) {
-      Entry before = e.getValue();
-      Job job = before.job();
-      List<String> owners = shared(members.owners(e.getKey(), job.tags()));
-      if (owners.equals(before.owners())) {
-        continue;
-      }
-      if (owners.contains(self) && !before.owned(self)) {
-        long epoch = epochs.incrementAndGet();
-        e.setValue(new Entry(job, before.version(), epoch, owners));
-        blocked.remove(e.getKey());
-        queue.addAll(chain(job, before.version(), epoch, now));
-      } else {
-        e.setValue(new Entry(job, before.version(), before.epoch(), owners));
-      }
-    }
-  }
-
-  /** One list object per pair of owners, however many jobs they own. */
-  private List<String> shared(List<String> owners) {
-    if (ownerLists.size() > 10_000) {
-      ownerLists.clear(); // workers came and went: forget pairs no job may name any more
-    }
-    List<String> known = ownerLists.putIfAbsent(owners, owners);
-    return known != null ? known : owners;
-  }
-
-  /** The first entries of a job's chain of scheduled fires, scheduled from {@code now}. */
-  private List<Due> chain(Job job, long version, long epoch, Instant now) {
-    List<Due> added = new ArrayList<>();
-    if (job.paused()) {
-      return added;
-    }
-    Optional<Instant> cursor = cursors.cursor(job.name().value());
-    Optional<Instant> latest = Optional.empty();
-    if (cursor.isPresent() && cursor.get().isBefore(now)) {
-      latest = Fires.latest(job.schedule(), job.timeZone(), cursor.get(), now);
-    }
-    if (latest.isPresent()) {
-      // Fires between the cursor and now were not claimed. A recent one is claimed in order;
-      // one that is stale means no worker was up: claim the latest at once, and its owner
-      // applies the misfire policy to all of them.
-      Instant l = latest.get();
-      Fire fire =
-          Duration.between(l, now).compareTo(staleAfter) > 0
-              ? Fire.catchUp(job, version, l)
-              : Fire.scheduled(job, version, l, job.schedule().previous(l, job.timeZone()));
-      added.add(new Due(now, fire, Kind.FIRST, 0, epoch));
-    }
-    // Claimable once the fire before it is claimed (or was before the job existed).
-    job.schedule()
-        .next(now, job.timeZone())
-        .ifPresent(
-            t ->
-                added.add(
-                    new Due(
-                        t.minus(claimAhead),
-                        Fire.scheduled(job, version, t, job.schedule().previous(t, job.timeZone())),
-                        Kind.ON_TIME,
-                        0,
-                        epoch)));
-    return added;
   }
 
   /**
@@ -320,7 +226,7 @@ final class Scheduler implements AutoCloseable {
         Due d = it.next();
         if (!cursor.get().isBefore(d.fire().previous().get())) {
           it.remove();
-          queue.add(d.again(now, d.kind()));
+          queue.add(new Due(now, d.fire(), d.kind(), d.checks()));
           released = true;
         }
       }
@@ -365,8 +271,7 @@ final class Scheduler implements AutoCloseable {
               clock.instant(),
               Fire.manual(entry.job(), entry.version(), at, triggerKey, params),
               Kind.MANUAL,
-              0,
-              entry.epoch()));
+              0));
       changed.signal();
     } finally {
       lock.unlock();
@@ -378,11 +283,7 @@ final class Scheduler implements AutoCloseable {
     Instant at = clock.instant().plusMillis(500);
     lock.lock();
     try {
-      fires.forEach(
-          f -> {
-            Entry e = jobs.get(f.jobName());
-            queue.add(new Due(at, f, Kind.RETRY, 0, e == null ? 0 : e.epoch()));
-          });
+      fires.forEach(f -> queue.add(new Due(at, f, Kind.RETRY, 0)));
       changed.signal();
     } finally {
       lock.unlock();
@@ -426,7 +327,6 @@ final class Scheduler implements AutoCloseable {
   private List<Fire> serveDue() throws InterruptedException {
     lock.lock();
     try {
-      reown();
       Due head = queue.peek();
       Instant now = clock.instant();
       if (head == null || head.at().isAfter(now)) {
@@ -447,7 +347,6 @@ final class Scheduler implements AutoCloseable {
   List<Fire> tick() {
     lock.lock();
     try {
-      reown();
       return serveAll(clock.instant());
     } finally {
       lock.unlock();
@@ -492,16 +391,11 @@ final class Scheduler implements AutoCloseable {
     if (entry == null) {
       return; // deleted
     }
-    boolean chained = due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST;
-    if (chained && due.epoch() != entry.epoch()) {
-      return; // edited, or owned anew: the job was scheduled anew
-    }
     if (entry.version() != fire.version()) {
+      if (due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST) {
+        return; // edited: the upsert scheduled it anew
+      }
       fire = fire.withJob(entry.job(), entry.version());
-    }
-    String self = members.self();
-    if (fire.trigger() == Trigger.SCHEDULE && !entry.owned(self)) {
-      return; // other workers own the job now
     }
     Job job = fire.job();
     if (due.kind() == Kind.ON_TIME) {
@@ -515,8 +409,7 @@ final class Scheduler implements AutoCloseable {
                           n.minus(claimAhead),
                           Fire.scheduled(job, entry.version(), n, Optional.of(t)),
                           Kind.ON_TIME,
-                          0,
-                          entry.epoch())));
+                          0)));
     }
     if ((job.paused() && fire.trigger() == Trigger.SCHEDULE) || !members.eligible(job.tags())) {
       return;
@@ -530,12 +423,9 @@ final class Scheduler implements AutoCloseable {
     }
     boolean firstTry =
         due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST || due.kind() == Kind.MANUAL;
-    boolean preferred =
-        entry.owners().isEmpty()
-            || Members.preferred(entry.owners(), fire.jobName(), fire.time())
-                .map(self::equals)
-                .orElse(false);
-    if (firstTry && preferred && hasCapacity.getAsBoolean()) {
+    if (firstTry
+        && members.isPreferred(fire.jobName(), job.tags(), fire.time())
+        && hasCapacity.getAsBoolean()) {
       out.claim.add(fire);
       return;
     }
@@ -558,7 +448,7 @@ final class Scheduler implements AutoCloseable {
     if (!takeoverAt.isAfter(now)) {
       takeoverAt = now.plus(pause);
     }
-    queue.add(new Due(takeoverAt, fire, Kind.TAKEOVER, due.checks() + 1, due.epoch()));
+    queue.add(new Due(takeoverAt, fire, Kind.TAKEOVER, due.checks() + 1));
   }
 
   /** Takes {@code fire} out of the fires waiting for a cursor; false if it was not there. */
@@ -596,20 +486,11 @@ final class Scheduler implements AutoCloseable {
       // Waiting must not chain again: the ON_TIME entry already queued the job's next fire.
       Due waiting =
           new Due(
-              due.at(),
-              fire,
-              due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(),
-              due.checks(),
-              due.epoch());
+              due.at(), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks());
       blocked.computeIfAbsent(name, k -> new ArrayList<>()).add(waiting);
       queue.add(
           new Due(
-              previous.plus(staleAfter).plusMillis(1),
-              fire,
-              waiting.kind(),
-              due.checks(),
-              true,
-              due.epoch()));
+              previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks(), true));
       return Optional.empty();
     }
     // Pace: not sooner than half a period (at most MAX_PACE) after the predecessor's claim was
@@ -623,7 +504,7 @@ final class Scheduler implements AutoCloseable {
         cursors.advancedAt(name).map(t -> t.plus(pace)).filter(t -> !farBehind && t.isAfter(now));
     if (readyAt.isPresent()) {
       Kind kind = due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind();
-      queue.add(new Due(readyAt.get(), fire, kind, due.checks(), due.epoch()));
+      queue.add(new Due(readyAt.get(), fire, kind, due.checks()));
       return Optional.empty();
     }
     return Optional.of(fire);

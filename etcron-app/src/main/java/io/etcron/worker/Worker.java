@@ -120,7 +120,6 @@ public final class Worker implements AutoCloseable {
             claims::submit,
             this::canClaim);
     cursors.onMove(scheduler::cursorMoved);
-    members.onChange(scheduler::membersChanged);
     // Only the ends of jobs with notification targets are noted for the masters' outbox.
     recorder.noteEndsOf(run -> scheduler.notifies(run.job()));
     this.feed =

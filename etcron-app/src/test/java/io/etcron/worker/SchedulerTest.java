@@ -43,13 +43,6 @@ class SchedulerTest {
 
   {
     cursors.onMove(scheduler::cursorMoved);
-    members.onChange(scheduler::membersChanged);
-    members.onPut(kv(keys.worker("me"), worker("me")));
-  }
-
-  private static String worker(String id) {
-    return io.etcron.json.Json.write(
-        new WorkerInfo(id, "h", 1, "v", Set.of(), 4, Instant.EPOCH, List.of(), "1", false));
   }
 
   private Job job(String name, String schedule, String zone) {
@@ -179,27 +172,6 @@ class SchedulerTest {
     assertThat(handedOut).hasSizeGreaterThan(30).isSorted().doesNotHaveDuplicates();
     // One job: its next fire, the fires waiting for their predecessor and one stale check each.
     assertThat(mostQueued).isLessThanOrEqualTo(12);
-  }
-
-  @Test
-  void a_job_other_workers_own_is_not_scheduled_here_until_they_leave() {
-    members.onPut(kv(keys.worker("x"), worker("x")));
-    members.onPut(kv(keys.worker("y"), worker("y")));
-    String name =
-        java.util.stream.IntStream.range(0, 1000)
-            .mapToObj(i -> "job-" + i)
-            .filter(n -> !members.owners(n, Set.of()).contains("me"))
-            .findFirst()
-            .orElseThrow();
-    cursor(name, clock.instant());
-    scheduler.upsert(job(name, "@every 1s", "UTC"), 1);
-    assertThat(run(name, Duration.ofMillis(100), Duration.ofSeconds(3))).isEmpty();
-    assertThat(scheduler.queued()).isZero(); // nothing kept for a job owned elsewhere
-
-    members.onDelete(keys.worker("x")); // this worker is one of its two owners now
-    List<Instant> fires = run(name, Duration.ofMillis(100), Duration.ofSeconds(15));
-    assertThat(fires).hasSizeGreaterThan(5).isSorted().doesNotHaveDuplicates();
-    assertThat(fires.get(0)).isAfter(Instant.parse("2026-03-07T12:00:00Z"));
   }
 
   @Test

@@ -37,52 +37,6 @@ public record JobSpec(
     List<NotifySpec> notifyTargets,
     String sla) {
 
-  /** A command job's spec without notifications, as written before {@code http} existed. */
-  public JobSpec(
-      String name,
-      String description,
-      String command,
-      Map<String, String> env,
-      String workingDir,
-      String schedule,
-      String timeZone,
-      String concurrency,
-      String misfire,
-      Integer maxCatchUp,
-      String startingDeadline,
-      String timeout,
-      Integer retries,
-      String retryBackoff,
-      List<String> tags,
-      Boolean paused,
-      String user,
-      String group,
-      LimitsSpec limits) {
-    this(
-        name,
-        description,
-        command,
-        env,
-        workingDir,
-        schedule,
-        timeZone,
-        concurrency,
-        misfire,
-        maxCatchUp,
-        startingDeadline,
-        timeout,
-        retries,
-        retryBackoff,
-        tags,
-        paused,
-        user,
-        group,
-        limits,
-        null,
-        null,
-        null);
-  }
-
   /**
    * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
    *

@@ -82,9 +82,9 @@ final class Runs implements AutoCloseable {
     this.attempts = new Attempts(worker, executors, sink, metrics, clock, killGrace, t, kills::get);
   }
 
-  /** Whether a new claim may be made: below capacity and the run store keeping up. */
-  boolean hasCapacity() {
-    return busy.get() < capacity && sink.hasCapacity();
+  /** Whether as many claims are executing as this worker takes. */
+  boolean atCapacity() {
+    return busy.get() >= capacity;
   }
 
   /** Claims being executed (a chain of caught-up fires counts once). */

@@ -321,7 +321,7 @@ public final class Worker implements AutoCloseable {
       // Renewals late: new claims would hold locks on a lease that may soon be lost.
       return "its session is at risk (keep-alives late)";
     }
-    if (runs.busy() >= settings.capacity()) {
+    if (runs.atCapacity()) {
       return "at capacity";
     }
     if (!recorder.hasCapacity()) {

@@ -76,10 +76,16 @@ class FaultsIT {
    */
   private static Worker behindProxy(WorkerHarness h, Client viaProxy, String id)
       throws InterruptedException {
+    return behindProxy(h, viaProxy, id, Duration.ofSeconds(30), Duration.ofSeconds(1));
+  }
+
+  private static Worker behindProxy(
+      WorkerHarness h, Client viaProxy, String id, Duration ttl, Duration requestTimeout)
+      throws InterruptedException {
     return Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
         .id(id)
-        .ttl(Duration.ofSeconds(30))
-        .requestTimeout(Duration.ofSeconds(1))
+        .ttl(ttl)
+        .requestTimeout(requestTimeout)
         .start();
   }
 
@@ -95,11 +101,7 @@ class FaultsIT {
         TcpProxy proxy = TcpProxy.to(etcdPort());
         Client viaProxy = Client.builder().endpoints(proxy.url()).build()) {
       Worker w =
-          Worker.builder(viaProxy, new RunRecorder(h.store, 200, Duration.ofMillis(50), 5000))
-              .id("born-lost")
-              .ttl(Duration.ofSeconds(4))
-              .requestTimeout(Duration.ofSeconds(5))
-              .start();
+          behindProxy(h, viaProxy, "born-lost", Duration.ofSeconds(4), Duration.ofSeconds(5));
       try {
         h.put(job("ticks", "@every 1s", h.logRun(), "allow", null, null, null, null));
         await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("ticks").isEmpty());

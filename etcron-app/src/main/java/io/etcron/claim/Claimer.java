@@ -332,7 +332,7 @@ public final class Claimer {
                 Json.write(
                     new ClaimRecord(worker, leaseId, fire.runId().toString(), fire.params()))),
             PutOption.DEFAULT);
-    if (fire.trigger() == Trigger.MANUAL) {
+    if (fire.triggerKey().isPresent()) {
       ByteSequence request = bytes(fire.triggerKey().orElseThrow());
       List<Op> then = new ArrayList<>();
       then.add(Op.delete(request, DeleteOption.DEFAULT));

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param catchUp claim even if earlier fires were never claimed (they become missed fires)
  * @param params for a manual run, the variables it was asked with (read from the request's key,
  *     which the claim deletes: whoever owns the run has them); empty otherwise
+ * @param parent for a run after a parent's ({@link Trigger#AFTER}), the parent run's id
  */
 public record Fire(
     Job job,
@@ -29,7 +30,8 @@ public record Fire(
     Optional<String> triggerKey,
     Optional<Instant> previous,
     boolean catchUp,
-    Map<String, String> params) {
+    Map<String, String> params,
+    Optional<String> parent) {
 
   public Fire {
     params = Map.copyOf(params);
@@ -38,13 +40,29 @@ public record Fire(
   /** A scheduled fire, claimable once the cursor has reached {@code previous}. */
   public static Fire scheduled(Job job, long version, Instant time, Optional<Instant> previous) {
     return new Fire(
-        job, version, time, Trigger.SCHEDULE, Optional.empty(), previous, false, Map.of());
+        job,
+        version,
+        time,
+        Trigger.SCHEDULE,
+        Optional.empty(),
+        previous,
+        false,
+        Map.of(),
+        Optional.empty());
   }
 
   /** A scheduled fire claimed whatever came before it (after a time with no worker). */
   public static Fire catchUp(Job job, long version, Instant time) {
     return new Fire(
-        job, version, time, Trigger.SCHEDULE, Optional.empty(), Optional.empty(), true, Map.of());
+        job,
+        version,
+        time,
+        Trigger.SCHEDULE,
+        Optional.empty(),
+        Optional.empty(),
+        true,
+        Map.of(),
+        Optional.empty());
   }
 
   /** A manual run asked for at {@code time} by the request {@code triggerKey}. */
@@ -58,17 +76,37 @@ public record Fire(
         Optional.of(triggerKey),
         Optional.empty(),
         false,
-        params);
+        params,
+        Optional.empty());
+  }
+
+  /**
+   * A run asked for at {@code time} by the end of the parent run {@code parent}, through the
+   * request {@code triggerKey}.
+   */
+  public static Fire after(Job job, long version, Instant time, String triggerKey, String parent) {
+    return new Fire(
+        job,
+        version,
+        time,
+        Trigger.AFTER,
+        Optional.of(triggerKey),
+        Optional.empty(),
+        false,
+        Map.of(),
+        Optional.of(parent));
   }
 
   /** The same fire under a newer definition of its job. */
   public Fire withJob(Job newer, long newVersion) {
-    return new Fire(newer, newVersion, time, trigger, triggerKey, previous, catchUp, params);
+    return new Fire(
+        newer, newVersion, time, trigger, triggerKey, previous, catchUp, params, parent);
   }
 
   /** The same fire, claimed whatever came before it. */
   public Fire asCatchUp() {
-    return new Fire(job, version, time, trigger, triggerKey, Optional.empty(), true, params);
+    return new Fire(
+        job, version, time, trigger, triggerKey, Optional.empty(), true, params, parent);
   }
 
   public String jobName() {
@@ -77,6 +115,6 @@ public record Fire(
 
   /** The id of the run this fire becomes. */
   public RunId runId() {
-    return new RunId(jobName(), time, trigger);
+    return new RunId(jobName(), time, trigger, parent.orElse(null));
   }
 }

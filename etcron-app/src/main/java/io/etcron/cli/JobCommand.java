@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
       JobCommand.Pause.class,
       JobCommand.Resume.class,
       JobCommand.Trigger.class,
-      JobCommand.Kill.class
+      JobCommand.Kill.class,
+      JobCommand.Graph.class
     })
 final class JobCommand {
 
@@ -313,11 +314,112 @@ final class JobCommand {
       String next = j.get("nextFires").isEmpty() ? "-" : in(j.get("nextFires").get(0).asText());
       t.row(
           s.get("name").asText(),
-          s.get("schedule").asText(),
+          schedule(s),
           s.get("timeZone").asText(),
           next,
           lastRun,
           s.path("paused").asBoolean() ? "yes" : "no");
+    }
+  }
+
+  /** A spec's schedule, or the parents it runs after when it has none. */
+  static String schedule(JsonNode spec) {
+    String schedule = spec.path("schedule").asText("");
+    JsonNode after = spec.path("after");
+    if (after.isMissingNode() || after.isNull()) {
+      return schedule;
+    }
+    List<String> parents = new ArrayList<>();
+    after.path("jobs").forEach(j -> parents.add(j.asText()));
+    String rule =
+        "after " + String.join(",", parents) + " (" + after.path("on").asText("success") + ")";
+    return schedule.isEmpty() ? rule : schedule + " + " + rule;
+  }
+
+  @Command(
+      name = "graph",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show which jobs run after which (their after fields).",
+        "With NAME: the jobs around NAME, its ancestors and descendants; without: every edge."
+      })
+  static final class Graph implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin ClientOptions client;
+
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "A job (default: all jobs).")
+    String name;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Table t = new Table("PARENT", "CHILD", "ON");
+      if (name != null) {
+        JsonNode graph = client.client().get(path(name) + "/graph").json();
+        if (client.json()) {
+          out.println(Json.write(graph));
+          out.flush();
+          return ExitCodes.OK;
+        }
+        java.util.Set<String> missing = new java.util.TreeSet<>();
+        graph
+            .get("nodes")
+            .forEach(
+                n -> {
+                  if (!n.path("exists").asBoolean(true)) {
+                    missing.add(n.get("name").asText());
+                  }
+                });
+        graph
+            .get("edges")
+            .forEach(
+                e ->
+                    t.row(
+                        e.get("from").asText()
+                            + (missing.contains(e.get("from").asText()) ? " (missing)" : ""),
+                        e.get("to").asText(),
+                        e.get("on").asText()));
+        if (graph.get("edges").isEmpty()) {
+          out.println(name + " runs after no job, and no job runs after it");
+        } else {
+          t.print(out);
+        }
+        if (graph.path("truncated").asBoolean()) {
+          out.println("(more jobs are connected than shown)");
+        }
+        out.flush();
+        return ExitCodes.OK;
+      }
+      String cursor = null;
+      int edges = 0;
+      do {
+        JsonNode page =
+            client
+                .client()
+                .get(
+                    "/api/v1/jobs?limit=1000"
+                        + (cursor == null ? "" : "&cursor=" + RunsCommand.enc(cursor)))
+                .json();
+        for (JsonNode j : page.get("jobs")) {
+          JsonNode after = j.at("/spec/after");
+          if (after.isMissingNode() || after.isNull()) {
+            continue;
+          }
+          for (JsonNode parent : after.path("jobs")) {
+            t.row(parent.asText(), j.at("/spec/name").asText(), after.path("on").asText("success"));
+            edges++;
+          }
+        }
+        JsonNode next = page.path("nextCursor");
+        cursor = next.isTextual() ? next.asText() : null;
+      } while (cursor != null);
+      if (edges == 0) {
+        out.println("no job runs after another (give a job an after field)");
+      } else {
+        t.print(out);
+      }
+      out.flush();
+      return ExitCodes.OK;
     }
   }
 

@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * @param http the HTTP call the worker makes instead of running a command, for an HTTP job
  * @param notifyRules its {@code notify} list: who is told of which run outcomes
  * @param sla a run not finished this long after its fire time is {@link NotifyEvent#LATE}
+ * @param after the parents whose runs fire this job; with it the schedule may be {@link
+ *     io.etcron.schedule.NoSchedule}
  */
 public record Job(
     JobName name,
@@ -59,7 +61,8 @@ public record Job(
     Limits limits,
     Optional<HttpCall> http,
     List<NotifyRule> notifyRules,
-    Optional<Duration> sla) {
+    Optional<Duration> sla,
+    Optional<After> after) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -87,7 +90,7 @@ public record Job(
         command.isEmpty() ? null : command,
         env.isEmpty() ? null : new TreeMap<>(env),
         workingDir.orElse(null),
-        schedule.expression(),
+        schedule.kind() == Schedule.Kind.NONE ? null : schedule.expression(),
         timeZone.getId(),
         concurrency.name().toLowerCase(),
         misfire.name().toLowerCase(),
@@ -108,7 +111,13 @@ public record Job(
                 limits.memoryBytes().map(Limits::formatSize).orElse(null)),
         http.map(Job::httpSpec).orElse(null),
         notifyRules.isEmpty() ? null : notifyRules.stream().map(Job::spec).toList(),
-        sla.map(Durations::format).orElse(null));
+        sla.map(Durations::format).orElse(null),
+        after
+            .map(
+                a ->
+                    new JobSpec.AfterSpec(
+                        a.jobs().stream().map(JobName::value).toList(), a.on().wire()))
+            .orElse(null));
   }
 
   private static JobSpec.NotifySpec spec(NotifyRule r) {
@@ -151,6 +160,7 @@ public record Job(
         limits,
         http,
         notifyRules,
-        sla);
+        sla,
+        after);
   }
 }

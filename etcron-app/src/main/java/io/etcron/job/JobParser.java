@@ -3,6 +3,7 @@ package io.etcron.job;
 import io.etcron.schedule.Durations;
 import io.etcron.schedule.Interner;
 import io.etcron.schedule.InvalidScheduleException;
+import io.etcron.schedule.NoSchedule;
 import io.etcron.schedule.Schedule;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -44,7 +45,8 @@ final class JobParser {
     Map<String, String> env = env();
     Optional<String> workingDir = workingDir();
     ZoneId zone = zone();
-    Schedule schedule = schedule(zone);
+    Optional<After> after = after();
+    Schedule schedule = schedule(zone, after.isPresent());
     ConcurrencyPolicy concurrency =
         choice(
             "concurrency", spec.concurrency(), ConcurrencyPolicy.class, ConcurrencyPolicy.FORBID);
@@ -96,7 +98,8 @@ final class JobParser {
         limits,
         http,
         notify,
-        sla);
+        sla,
+        after);
   }
 
   private void error(String field, String message) {
@@ -197,9 +200,71 @@ final class JobParser {
     }
   }
 
-  private Schedule schedule(ZoneId zone) {
+  /**
+   * The {@code after} field: parents by valid names, without repeats or the job itself. Whether
+   * they exist and form no cycle is for the API to check against the stored jobs.
+   */
+  private Optional<After> after() {
+    JobSpec.AfterSpec a = spec.after();
+    if (a == null) {
+      return Optional.empty();
+    }
+    int before = errors.size();
+    List<JobName> parents = new ArrayList<>();
+    if (a.jobs() == null || a.jobs().isEmpty()) {
+      afterError(
+          "after.jobs", "needs at least one parent job, e.g. {jobs: [extract], on: success}");
+    } else if (a.jobs().size() > After.MAX_PARENTS) {
+      afterError(
+          "after.jobs",
+          "has " + a.jobs().size() + " parents; at most " + After.MAX_PARENTS + " are allowed");
+    } else {
+      Set<String> seen = new LinkedHashSet<>();
+      for (int i = 0; i < a.jobs().size(); i++) {
+        String at = "after.jobs[" + i + "]";
+        String parent = a.jobs().get(i);
+        String problem = JobName.problem(parent);
+        if (problem != null) {
+          afterError(at, problem);
+        } else if (parent.equals(spec.name())) {
+          afterError(at, "is the job itself; a job cannot run after its own runs");
+        } else if (!seen.add(parent)) {
+          afterError(at, "\"" + parent + "\" is listed twice");
+        } else {
+          parents.add(new JobName(parent));
+        }
+      }
+    }
+    After.On on = After.On.SUCCESS;
+    if (a.on() != null && !a.on().isEmpty()) {
+      on = null;
+      for (After.On o : After.On.values()) {
+        if (o.wire().equals(a.on().toLowerCase(Locale.ROOT))) {
+          on = o;
+        }
+      }
+      if (on == null) {
+        afterError(
+            "after.on",
+            "\"" + a.on() + "\" is not one of success, failure, always (default success)");
+      }
+    }
+    return errors.size() > before ? Optional.empty() : Optional.of(new After(parents, on));
+  }
+
+  private void afterError(String where, String message) {
+    errors.add(new FieldError("after", where + ": " + message));
+  }
+
+  private Schedule schedule(ZoneId zone, boolean hasParents) {
     if (spec.schedule() == null || spec.schedule().isBlank()) {
-      error("schedule", "is required, e.g. \"0 */5 * * * *\", \"@every 30s\" or \"@daily\"");
+      if (hasParents) {
+        return NoSchedule.INSTANCE;
+      }
+      error(
+          "schedule",
+          "is required (unless the job has parents in after), e.g. \"0 */5 * * * *\", \"@every"
+              + " 30s\" or \"@daily\"");
       return null;
     }
     if (spec.schedule().length() > 512) {

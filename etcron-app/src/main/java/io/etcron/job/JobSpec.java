@@ -8,8 +8,8 @@ import java.util.Map;
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
  * Fields added later ({@code user}, {@code group}, {@code limits}, {@code http}, {@code notify},
- * {@code sla}) come last: a stored job written before them reads with them absent. A job has either
- * a {@code command} or an {@code http} call. Its JSON field {@code notify} is {@link
+ * {@code sla}, {@code after}) come last: a stored job written before them reads with them absent. A
+ * job has either a {@code command} or an {@code http} call. Its JSON field {@code notify} is {@link
  * #notifyTargets()} in Java ({@code notify} is taken by {@link Object#notify()}; {@code
  * io.etcron.json.Json} maps the name).
  */
@@ -35,7 +35,8 @@ public record JobSpec(
     LimitsSpec limits,
     HttpSpec http,
     List<NotifySpec> notifyTargets,
-    String sla) {
+    String sla,
+    AfterSpec after) {
 
   /**
    * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
@@ -76,6 +77,14 @@ public record JobSpec(
    */
   public record NotifySpec(List<String> on, String webhook, String email) {}
 
+  /**
+   * The {@code after} field as written: {@code {jobs: [extract, load], on: success}}.
+   *
+   * @param jobs the parents' names
+   * @param on {@code success} (default), {@code failure} or {@code always}
+   */
+  public record AfterSpec(List<String> jobs, String on) {}
+
   /** The same spec with another name (the URL's name wins over the body's). */
   public JobSpec withName(String n) {
     return new JobSpec(
@@ -100,6 +109,7 @@ public record JobSpec(
         limits,
         http,
         notifyTargets,
-        sla);
+        sla,
+        after);
   }
 }

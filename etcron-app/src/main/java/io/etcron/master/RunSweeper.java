@@ -1,23 +1,37 @@
 package io.etcron.master;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcron.job.JobName;
 import io.etcron.job.JobStore;
+import io.etcron.json.Json;
 import io.etcron.lock.Election;
 import io.etcron.lock.HeldLock;
 import io.etcron.lock.LockException;
 import io.etcron.lock.NotElectedException;
 import io.etcron.lock.Session;
+import io.etcron.run.Dependents;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.Run;
+import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
+import io.etcron.store.ChildRequests;
+import io.etcron.store.EtcdCalls;
 import io.etcron.store.Keys;
+import io.etcron.store.PagedRange;
 import io.etcron.store.WorkerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +58,8 @@ public final class RunSweeper implements AutoCloseable {
   private final Thread thread;
   private final Map<String, Integer> missing = new HashMap<>();
   private final ClaimSweeper claims;
+  private final ChildRequests childRequests;
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile Session session;
@@ -65,7 +81,8 @@ public final class RunSweeper implements AutoCloseable {
     this.retention = retention;
     this.clock = clock;
     this.owner = owner;
-    this.claims = new ClaimSweeper(client, Keys.of(namespace), runs, clock, Duration.ofSeconds(5));
+    this.claims = new ClaimSweeper(client, Keys.of(namespace), runs, clock, REQUEST_TIMEOUT);
+    this.childRequests = new ChildRequests(client, Keys.of(namespace), REQUEST_TIMEOUT, null);
     this.thread = new Thread(this::runUntilClosed, "etcron-run-sweeper");
     this.thread.setDaemon(true);
   }
@@ -84,6 +101,43 @@ public final class RunSweeper implements AutoCloseable {
   static final int AUDIT_PRUNE_MAX = 10_000;
 
   private static final int AUDIT_PRUNE_CHUNK = 1_000;
+
+  /**
+   * How long {@code after/<parent run>} is kept: far longer than a parent's end takes to be stored
+   * (the marker only has to outlive the writers that could still try to request the children).
+   */
+  static final Duration FIRED_KEPT = Duration.ofDays(1);
+
+  /** Deletes records of children fired that are older than {@link #FIRED_KEPT}; how many. */
+  private int pruneFired() {
+    Keys keys = Keys.of(namespace);
+    Instant before = clock.instant().minus(FIRED_KEPT);
+    List<ByteSequence> old = new ArrayList<>();
+    PagedRange.of(client.getKVClient(), REQUEST_TIMEOUT)
+        .forEachPage(
+            keys.fired(),
+            page -> {
+              for (KeyValue kv : page) {
+                if (old.size() < AUDIT_PRUNE_MAX && firedBefore(kv, before)) {
+                  old.add(kv.getKey());
+                }
+              }
+            });
+    for (ByteSequence key : old) {
+      EtcdCalls.await(
+          client.getKVClient().delete(key), REQUEST_TIMEOUT, "delete a record of children fired");
+    }
+    return old.size();
+  }
+
+  private static boolean firedBefore(KeyValue kv, Instant before) {
+    try {
+      Instant at = Json.readStored(Keys.string(kv.getValue()), ChildRequests.Fired.class).at();
+      return at == null || at.isBefore(before);
+    } catch (RuntimeException e) {
+      return true; // unreadable: nobody can use it
+    }
+  }
 
   /** Deletes audit entries older than the retention, in bounded chunks; how many. */
   private int pruneAudit() {
@@ -126,6 +180,10 @@ public final class RunSweeper implements AutoCloseable {
             if (deleted > 0) {
               log.info("retention deleted {} runs", deleted);
             }
+            int markers = pruneFired();
+            if (markers > 0) {
+              log.info("retention deleted {} records of children fired", markers);
+            }
             int audits = pruneAudit();
             if (audits > 0) {
               log.info("retention deleted {} audit entries", audits);
@@ -160,10 +218,10 @@ public final class RunSweeper implements AutoCloseable {
   /** Waits one sweep period, or less if the leadership is lost. */
   private static void awaitLossOrTimeout(HeldLock leadership) throws InterruptedException {
     try {
-      leadership.lost().get(SWEEP_EVERY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+      leadership.lost().get(SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
       // time for the next sweep
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       // lost: the loop sees it
     }
   }
@@ -186,6 +244,7 @@ public final class RunSweeper implements AutoCloseable {
    */
   void sweep() {
     Map<String, Integer> seenMissing = new HashMap<>();
+    Dependents dependents = null;
     for (Run r : runs.running()) {
       Optional<String> gone = gone(r);
       if (gone.isEmpty()) {
@@ -194,12 +253,56 @@ public final class RunSweeper implements AutoCloseable {
       String key = r.worker() + "/" + r.id();
       int times = missing.getOrDefault(key, 0) + 1;
       seenMissing.put(key, times);
-      if (times >= 2 && runs.markLost(r.id(), gone.get(), clock.instant())) {
+      if (times < 2) {
+        continue;
+      }
+      if (dependents == null) {
+        dependents = dependents();
+      }
+      if (!requestChildren(r, dependents)) {
+        continue; // etcd did not answer: the next sweep tries again, before marking it
+      }
+      if (runs.markLost(r.id(), gone.get(), clock.instant())) {
         log.info("run {} is LOST: {}", r.id(), gone.get());
       }
     }
     missing.clear();
     missing.putAll(seenMissing);
+  }
+
+  /** The stored jobs' {@code after} edges, read in pages. */
+  private Dependents dependents() {
+    Dependents d = new Dependents();
+    Optional<JobName> after = Optional.empty();
+    do {
+      JobStore.JobPage page = jobs.page(after, 1_000, j -> j.after().isPresent());
+      page.jobs().forEach(v -> d.upsert(v.job()));
+      after = page.next();
+    } while (after.isPresent());
+    return d;
+  }
+
+  /**
+   * Before a run becomes LOST, the children its loss fires are requested (once: if its worker
+   * requested its children for the end it saw, that decision stands). False if etcd did not answer.
+   */
+  private boolean requestChildren(Run r, Dependents dependents) {
+    List<String> children = dependents.fired(r.id(), RunState.LOST);
+    if (children.isEmpty()) {
+      return true;
+    }
+    try {
+      childRequests
+          .write(r.id(), RunState.LOST, children, owner, clock.instant(), () -> false)
+          .get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("run {}: could not request its children yet: {}", r.id(), e.toString());
+      return false;
+    }
   }
 
   private Optional<String> gone(Run r) {

@@ -5,5 +5,7 @@ public enum Trigger {
   /** The job's schedule. */
   SCHEDULE,
   /** Someone asked for it ({@code trigger}). */
-  MANUAL
+  MANUAL,
+  /** A run of one of its parents ended (the job's {@code after}). */
+  AFTER
 }

@@ -4,7 +4,6 @@ import io.etcron.json.Json;
 import io.etcron.run.Run;
 import io.etcron.run.RunId;
 import io.etcron.run.RunState;
-import io.etcron.run.Trigger;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -23,11 +22,7 @@ final class RunRows {
   private RunRows() {}
 
   static Run read(ResultSet rs, boolean withOutput) throws SQLException {
-    RunId id =
-        new RunId(
-            rs.getString("job"),
-            Instant.ofEpochMilli(rs.getLong("fire_time")),
-            Trigger.valueOf(rs.getString("trigger_kind")));
+    RunId id = RunId.parse(rs.getString("run_id"));
     return new Run(
         id,
         RunState.valueOf(rs.getString("state")),

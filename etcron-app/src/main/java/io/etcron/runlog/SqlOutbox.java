@@ -98,7 +98,7 @@ final class SqlOutbox implements Outbox {
           int added = 0;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "MERGE INTO notifications n USING (VALUES (CAST(? AS VARCHAR(200)),"
+                  "MERGE INTO notifications n USING (VALUES (CAST(? AS VARCHAR(1000)),"
                       + " CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(1100)), CAST(? AS BIGINT)))"
                       + " AS s(run_id, event, target, at)"
                       + " ON n.run_id = s.run_id AND n.event = s.event AND n.target = s.target"

@@ -39,7 +39,7 @@ public final class SqlRunStore implements RunStore {
   static final int UPSERT_ROWS = 500;
 
   private static final String ROW =
-      "(CAST(? AS VARCHAR(200)), CAST(? AS VARCHAR(128)), CAST(? AS BIGINT),"
+      "(CAST(? AS VARCHAR(1000)), CAST(? AS VARCHAR(128)), CAST(? AS BIGINT),"
           + " CAST(? AS VARCHAR(16)), CAST(? AS VARCHAR(16)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(200)),"
           + " CAST(? AS BIGINT), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS INTEGER), CAST(? AS VARCHAR(4000)),"
           + " CAST(? AS VARCHAR(200000)), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS VARCHAR(262144)))";

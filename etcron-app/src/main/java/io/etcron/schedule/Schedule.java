@@ -11,13 +11,15 @@ import java.util.Optional;
  *
  * @see io.etcron.schedule the accepted syntax and the daylight saving time rules
  */
-public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule {
+public sealed interface Schedule permits CronSchedule, EverySchedule, AtSchedule, NoSchedule {
 
   /** The kinds of schedule. */
   enum Kind {
     CRON,
     EVERY,
-    AT
+    AT,
+    /** No schedule of its own ({@link NoSchedule}). */
+    NONE
   }
 
   /** Macros and the cron they stand for. */

@@ -15,6 +15,10 @@ import java.time.Instant;
  *   <tr><td>{@code locks/<name>}</td><td>the run holding the job (policy forbid/replace)</td></tr>
  *   <tr><td>{@code kill/<name>}</td><td>kill request: runs fired before a time</td></tr>
  *   <tr><td>{@code triggers/<name>/<millis>}</td><td>a manual run request, claimed by deletion</td></tr>
+ *   <tr><td>{@code triggers/<name>/<millis>~after~<parent run id>}</td><td>a run after a
+ *   parent's run ended, claimed by deletion</td></tr>
+ *   <tr><td>{@code after/<parent run id>}</td><td>the children a parent's run fired, written
+ *   once with their triggers; removed after a day</td></tr>
  *   <tr><td>{@code claims/<run id>}</td><td>evidence of a claim, until its first record is
  *   stored</td></tr>
  *   <tr><td>{@code workers/<id>}</td><td>a live worker, on its session lease</td></tr>
@@ -67,6 +71,23 @@ public record Keys(String namespace) {
 
   public String trigger(String name, long millis) {
     return triggers() + name + "/" + pad(Instant.ofEpochMilli(millis));
+  }
+
+  /** Separates a trigger key's time from its parent run's id. */
+  public static final String AFTER = "~after~";
+
+  /** The request of a run of {@code name} at {@code millis} after the parent run {@code parent}. */
+  public String afterTrigger(String name, long millis, String parent) {
+    return trigger(name, millis) + AFTER + parent;
+  }
+
+  public String fired() {
+    return namespace + "after/";
+  }
+
+  /** Written once per parent run that fired children, with their requests. */
+  public String fired(String parentRun) {
+    return fired() + parentRun;
   }
 
   public String claims() {

@@ -50,7 +50,12 @@ final class Attempts {
   private final Duration killGrace;
   private final ScheduledExecutorService timers;
   private final Function<String, KillMark> kills;
+  private final Function<Run, CompletableFuture<?>> beforeEnd;
 
+  /**
+   * @param beforeEnd what must be written before a started run's end is stored (the requests of the
+   *     children its end fires); its future completes when written
+   */
   Attempts(
       String worker,
       JobExecutors executors,
@@ -59,8 +64,10 @@ final class Attempts {
       Clock clock,
       Duration killGrace,
       ScheduledExecutorService timers,
-      Function<String, KillMark> kills) {
+      Function<String, KillMark> kills,
+      Function<Run, CompletableFuture<?>> beforeEnd) {
     this.worker = worker;
+    this.beforeEnd = beforeEnd;
     this.executors = executors;
     this.sink = sink;
     this.metrics = metrics;
@@ -150,7 +157,7 @@ final class Attempts {
               "could not start: " + e.getMessage(),
               clock.instant());
       logRun("run ended", failed);
-      sink.durable(failed).whenComplete((v, err) -> complete(ended, failed, err));
+      storeEnd(run, failed, ended);
       return;
     }
     var timeout =
@@ -180,7 +187,7 @@ final class Attempts {
                 metrics.runEnded(
                     job.name().value(), end.state(), end.duration().orElse(Duration.ZERO));
                 logRun("run ended", end);
-                sink.durable(end).whenComplete((v, e) -> complete(ended, end, e));
+                storeEnd(run, end, ended);
                 return;
               }
               sink.submit(end);
@@ -191,6 +198,31 @@ final class Attempts {
               ended.completeExceptionally(e);
               return null;
             });
+  }
+
+  /**
+   * Stores the end of a run that started, once what must precede it is written (the requests of the
+   * children it fires: a crash between the two then loses no child), and completes {@code ended}
+   * with it. If that cannot be written (the worker closes while etcd is away), the end is stored
+   * all the same.
+   */
+  private void storeEnd(ActiveRun run, Run end, CompletableFuture<Run> ended) {
+    CompletableFuture<?> first;
+    try {
+      first = beforeEnd.apply(end);
+    } catch (RuntimeException e) {
+      first = CompletableFuture.failedFuture(e);
+    }
+    first
+        .handle(
+            (v, e) -> {
+              if (e != null) {
+                log.warn("run {}: its children were not requested: {}", end.id(), e.toString());
+              }
+              return sink.durable(end);
+            })
+        .thenCompose(stored -> stored)
+        .whenComplete((v, e) -> complete(ended, end, e));
   }
 
   /** One INFO line with the run's job, id, worker and state as key-value pairs. */
@@ -289,6 +321,7 @@ final class Attempts {
     env.putAll(run.fire.params());
     env.put("ETCRON_JOB", job.name().value());
     env.put("ETCRON_RUN_ID", run.fire.runId().toString());
+    run.fire.parent().ifPresent(p -> env.put("ETCRON_PARENT_RUN_ID", p));
     env.put("ETCRON_FIRE_TIME", run.fire.time().toString());
     env.put("ETCRON_FENCING_TOKEN", Long.toString(run.fencingToken));
     env.put("ETCRON_ATTEMPT", Integer.toString(attempt));

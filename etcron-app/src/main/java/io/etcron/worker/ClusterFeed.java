@@ -5,6 +5,7 @@ import io.etcd.jetcd.KeyValue;
 import io.etcron.job.JobStore;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
+import io.etcron.run.Dependents;
 import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ final class ClusterFeed implements AutoCloseable {
   private final Members members;
   private final Scheduler scheduler;
   private final Runs runs;
+  private final Dependents dependents;
   private final List<PrefixMirror> mirrors = new ArrayList<>();
   private volatile PrefixMirror triggers;
 
@@ -47,7 +50,9 @@ final class ClusterFeed implements AutoCloseable {
       CursorView cursors,
       Members members,
       Scheduler scheduler,
-      Runs runs) {
+      Runs runs,
+      Dependents dependents) {
+    this.dependents = dependents;
     this.client = client;
     this.keys = keys;
     this.requestTimeout = requestTimeout;
@@ -128,6 +133,7 @@ final class ClusterFeed implements AutoCloseable {
 
     private void schedule(Decoded d) {
       if (d.job() != null) {
+        dependents.upsert(d.job().job());
         scheduler.upsert(d.job().job(), d.job().version());
       } else {
         log.warn("ignoring unreadable job {}: {}", Keys.string(d.kv().getKey()), d.error());
@@ -136,6 +142,7 @@ final class ClusterFeed implements AutoCloseable {
 
     @Override
     public void onDelete(String key) {
+      dependents.remove(Keys.name(keys.jobs(), key));
       scheduler.remove(Keys.name(keys.jobs(), key));
     }
   }
@@ -170,7 +177,7 @@ final class ClusterFeed implements AutoCloseable {
     public void onDelete(String key) {}
   }
 
-  /** Manual run requests: queue them as fires. */
+  /** Run requests, manual or after a parent's run: queue them as fires. */
   private final class TriggersListener implements PrefixMirror.Listener {
     @Override
     public void onPut(KeyValue kv) {
@@ -180,9 +187,14 @@ final class ClusterFeed implements AutoCloseable {
         return;
       }
       String job = rest.substring(0, slash);
+      // <pad(at)> for a manual run, <pad(at)>~after~<parent run id> for a run after a parent's.
+      String id = rest.substring(slash + 1);
+      int after = id.indexOf(Keys.AFTER);
+      Optional<String> parent =
+          after < 0 ? Optional.empty() : Optional.of(id.substring(after + Keys.AFTER.length()));
       Instant at;
       try {
-        at = Keys.unpad(rest.substring(slash + 1));
+        at = Keys.unpad(after < 0 ? id : id.substring(0, after));
       } catch (NumberFormatException e) {
         return;
       }
@@ -195,7 +207,8 @@ final class ClusterFeed implements AutoCloseable {
         log.warn("ignoring unreadable manual run request {}: {}", rest, e.getMessage());
         return;
       }
-      scheduler.manual(job, at, Keys.string(kv.getKey()), request.env());
+      scheduler.requested(
+          job, new Scheduler.Request(at, Keys.string(kv.getKey()), request.env(), parent));
     }
 
     @Override

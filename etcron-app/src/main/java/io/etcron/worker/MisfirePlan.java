@@ -54,7 +54,7 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
       candidates.forEach(f -> missed.add(new Missed(f, "missed: no worker claimed it in time")));
       return new MisfirePlan(List.of(), missed, Optional.of(fire), unrecorded);
     }
-    MisfirePolicy policy = fire.trigger() == Trigger.MANUAL ? MisfirePolicy.ONCE : job.misfire();
+    MisfirePolicy policy = fire.trigger() != Trigger.SCHEDULE ? MisfirePolicy.ONCE : job.misfire();
     List<Fire> run = new ArrayList<>();
     switch (policy) {
       case SKIP -> {

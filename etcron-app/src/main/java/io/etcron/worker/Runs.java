@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ final class Runs implements AutoCloseable {
       WorkerMetrics metrics,
       BiConsumer<String, Long> releaseLock,
       Consumer<String> forgetClaim,
+      Function<Run, CompletableFuture<?>> beforeEnd,
       Runnable onChange) {
     this.worker = settings.info().id();
     this.sink = sink;
@@ -79,7 +81,8 @@ final class Runs implements AutoCloseable {
             });
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
-    this.attempts = new Attempts(worker, executors, sink, metrics, clock, killGrace, t, kills::get);
+    this.attempts =
+        new Attempts(worker, executors, sink, metrics, clock, killGrace, t, kills::get, beforeEnd);
   }
 
   /** Whether as many claims are executing as this worker takes. */

@@ -109,7 +109,7 @@ final class Scheduler implements AutoCloseable {
   }
 
   private final Map<String, List<Due>> blocked = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, List<Object[]>> pendingManual = new HashMap<>();
+  private final Map<String, List<Request>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
   private final Thread thread;
   private volatile boolean running = true;
@@ -183,15 +183,8 @@ final class Scheduler implements AutoCloseable {
     try {
       jobs.put(job.name().value(), new Entry(job, version));
       blocked.remove(job.name().value());
-      for (Object[] m : pendingManual.getOrDefault(job.name().value(), List.of())) {
-        @SuppressWarnings("unchecked")
-        Map<String, String> params = (Map<String, String>) m[2];
-        queue.add(
-            new Due(
-                now,
-                Fire.manual(job, version, (Instant) m[0], (String) m[1], params),
-                Kind.MANUAL,
-                0));
+      for (Request r : pendingManual.getOrDefault(job.name().value(), List.of())) {
+        queue.add(new Due(now, r.fire(job, version), Kind.MANUAL, 0));
       }
       pendingManual.remove(job.name().value());
       queue.addAll(added);
@@ -253,25 +246,35 @@ final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Queues a manual run request of {@code job}. A request may arrive before the job itself (two
-   * watches): it then waits for the job's upsert.
+   * A run request read from {@code triggers/}: manual, or after a run of a parent.
+   *
+   * @param at the run's fire time
+   * @param key the request's key (the claim deletes it)
+   * @param params a manual run's parameters
+   * @param parent for a run after a parent's, the parent run's id
    */
-  void manual(String job, Instant at, String triggerKey, Map<String, String> params) {
+  record Request(Instant at, String key, Map<String, String> params, Optional<String> parent) {
+    Fire fire(Job job, long version) {
+      return parent
+          .map(p -> Fire.after(job, version, at, key, p))
+          .orElseGet(() -> Fire.manual(job, version, at, key, params));
+    }
+  }
+
+  /**
+   * Queues a run request of {@code job} (manual or after a parent). A request may arrive before the
+   * job itself (two watches): it then waits for the job's upsert.
+   */
+  void requested(String job, Request request) {
     lock.lock();
     try {
       Entry entry = jobs.get(job);
       if (entry == null) {
-        pendingManual
-            .computeIfAbsent(job, k -> new ArrayList<>())
-            .add(new Object[] {at, triggerKey, params});
+        pendingManual.computeIfAbsent(job, k -> new ArrayList<>()).add(request);
         return;
       }
       queue.add(
-          new Due(
-              clock.instant(),
-              Fire.manual(entry.job(), entry.version(), at, triggerKey, params),
-              Kind.MANUAL,
-              0));
+          new Due(clock.instant(), request.fire(entry.job(), entry.version()), Kind.MANUAL, 0));
       changed.signal();
     } finally {
       lock.unlock();

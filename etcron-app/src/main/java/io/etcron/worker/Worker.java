@@ -8,12 +8,16 @@ import io.etcron.claim.JobLocks;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.Session;
 import io.etcron.lock.SessionEnd;
+import io.etcron.run.Dependents;
+import io.etcron.run.Run;
 import io.etcron.run.RunState;
+import io.etcron.store.ChildRequests;
 import io.etcron.store.Keys;
 import io.etcron.store.WorkerInfo;
 import io.etcron.worker.record.RunRecorder;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,6 +62,8 @@ public final class Worker implements AutoCloseable {
   private final ScheduledThreadPoolExecutor timers;
   private final ClaimEvidence evidence;
   private final JobLocks locks;
+  private final Dependents dependents = new Dependents();
+  private final ChildRequests childRequests;
   private final ClaimLoop claims;
   private final ClusterFeed feed;
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -83,6 +89,7 @@ public final class Worker implements AutoCloseable {
     this.cursors = new CursorView(keys, settings.clock());
     this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
     this.evidence = new ClaimEvidence(client, keys, settings.requestTimeout(), timers);
+    this.childRequests = new ChildRequests(client, keys, settings.requestTimeout(), timers);
     this.locks =
         new JobLocks(
             client,
@@ -107,6 +114,7 @@ public final class Worker implements AutoCloseable {
             metrics,
             locks::release,
             evidence::forget,
+            this::requestChildren,
             registration::changed);
     this.claims = new ClaimLoop(claimer, info.id(), runs, metrics, () -> session, timers);
     this.scheduler =
@@ -123,7 +131,26 @@ public final class Worker implements AutoCloseable {
     // Only the ends of jobs with notification targets are noted for the masters' outbox.
     recorder.noteEndsOf(run -> scheduler.notifies(run.job()));
     this.feed =
-        new ClusterFeed(client, keys, settings.requestTimeout(), cursors, members, scheduler, runs);
+        new ClusterFeed(
+            client, keys, settings.requestTimeout(), cursors, members, scheduler, runs, dependents);
+  }
+
+  /**
+   * Writes the requests of the children that {@code end} of {@code fire}'s run fires (none for most
+   * jobs), tried until written or this worker closes.
+   */
+  private CompletableFuture<?> requestChildren(Run end) {
+    List<String> children = dependents.fired(end.id(), end.state());
+    if (children.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return childRequests.write(
+        end.id(),
+        end.state(),
+        children,
+        info.id(),
+        end.endedAt().orElse(settings.clock().instant()),
+        () -> !timers.isShutdown());
   }
 
   /** A builder for a worker using {@code client} and recording through {@code recorder}. */
@@ -153,6 +180,9 @@ public final class Worker implements AutoCloseable {
     // jobs that takes longer than a request, so the bound is at least a minute.
     Duration sync = settings.requestTimeout().multipliedBy(2);
     feed.start(sync.compareTo(MIN_SYNC) < 0 ? MIN_SYNC : sync);
+    // Ends an earlier life's commands left were stored before the jobs were known: their children
+    // are requested now (once: a sweeper that presumed the run lost may have decided already).
+    recorder.recoveredEnds().forEach(this::requestChildren);
     claims.start(scheduler::retry);
     scheduler.start();
     log.info(

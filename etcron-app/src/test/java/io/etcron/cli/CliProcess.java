@@ -26,6 +26,10 @@ public final class CliProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Xmx256m");
+    // Short-lived and many: the client compiler and the serial collector start them with about
+    // half the CPU, which the 2-core machines the suite runs on need for etcd and the tests.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     command.add(Main.class.getName());
     command.addAll(List.of(args));
     Path out = Files.createTempFile("etcron-cli", ".out");

@@ -2,6 +2,7 @@ package io.etcron.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.etcron.job.AfterCheck;
 import io.etcron.job.Job;
 import io.etcron.job.JobSpec;
 import java.time.Instant;
@@ -18,8 +19,19 @@ class ExampleJobsTest {
         List.of("../examples/jobs.yaml", "../examples/hello.yaml", "../examples/http.yaml")) {
       List<JobSpec> specs = JobFiles.read(file);
       assertThat(specs).as(file).isNotEmpty();
-      specs.forEach(s -> Job.from(s, NOW));
+      java.util.Map<String, Job> jobs = new java.util.HashMap<>();
+      specs.forEach(s -> jobs.put(s.name(), Job.from(s, NOW)));
+      // Parents are in the same file, as one apply sends them.
+      jobs.values()
+          .forEach(
+              j ->
+                  assertThat(AfterCheck.check(j, n -> java.util.Optional.ofNullable(jobs.get(n))))
+                      .as(j.name().value())
+                      .isEmpty());
     }
+    assertThat(
+            JobFiles.read("../examples/jobs.yaml").stream().filter(s -> s.after() != null).count())
+        .isEqualTo(2);
   }
 
   @Test

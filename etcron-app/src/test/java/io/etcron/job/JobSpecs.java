@@ -25,6 +25,7 @@ public final class JobSpecs {
   private JobSpec.HttpSpec http;
   private List<JobSpec.NotifySpec> notify;
   private String sla;
+  private JobSpec.AfterSpec after;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -145,6 +146,11 @@ public final class JobSpecs {
   }
 
   /** How long after its fire a run counts as late. */
+  public JobSpecs after(String on, String... parents) {
+    this.after = new JobSpec.AfterSpec(List.of(parents), on);
+    return this;
+  }
+
   public JobSpecs sla(String duration) {
     this.sla = duration;
     return this;
@@ -173,6 +179,7 @@ public final class JobSpecs {
         limits,
         http,
         notify,
-        sla);
+        sla,
+        after);
   }
 }

@@ -38,7 +38,8 @@ class JobTest {
           "group",
           "limits",
           "notify",
-          "sla");
+          "sla",
+          "after");
 
   static JobSpec spec(String name, String command, String schedule) {
     return JobSpecs.spec(name, schedule, command);
@@ -82,7 +83,8 @@ class JobTest {
                 new JobSpec.NotifySpec(
                     List.of("failed", "recovered"), "https://hooks.example.com/etcron?x=1", null),
                 new JobSpec.NotifySpec(List.of("late"), null, "ops@example.com")),
-            "15m");
+            "15m",
+            new JobSpec.AfterSpec(List.of("extract", "load"), "always"));
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
@@ -195,7 +197,8 @@ class JobTest {
             new JobSpec.LimitsSpec(0L, -1L, "lots"),
             null,
             List.of(new JobSpec.NotifySpec(List.of("exploded"), "ftp://x", null)),
-            "0s");
+            "0s",
+            new JobSpec.AfterSpec(List.of("../x"), "sometimes"));
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -222,7 +225,8 @@ class JobTest {
                       "group",
                       "limits",
                       "notify",
-                      "sla");
+                      "sla",
+                      "after");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -333,7 +337,12 @@ class JobTest {
                           random.nextBoolean() ? List.of(pick(random, strings, "failed")) : null,
                           pick(random, strings, null),
                           pick(random, strings, null))),
-              pick(random, strings, null));
+              pick(random, strings, null),
+              random.nextBoolean()
+                  ? null
+                  : new JobSpec.AfterSpec(
+                      random.nextBoolean() ? List.of(pick(random, strings, "a")) : null,
+                      pick(random, strings, null)));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

@@ -66,6 +66,66 @@ class MasterApiIT {
   }
 
   @Test
+  void after_refuses_unknown_parents_and_cycles_naming_the_field_and_shows_the_graph()
+      throws Exception {
+    admin.put("/api/v1/jobs/g-extract", job("@every 1h", "true"));
+    String afterExtract = "{\"command\":\"true\",\"after\":{\"jobs\":[\"g-extract\"]}}";
+    assertThat(admin.put("/api/v1/jobs/g-load", afterExtract).status()).isEqualTo(201);
+    String afterLoad = "{\"command\":\"true\",\"after\":{\"jobs\":[\"g-load\"],\"on\":\"always\"}}";
+    assertThat(admin.put("/api/v1/jobs/g-report", afterLoad).status()).isEqualTo(201);
+
+    var unknown =
+        admin.put(
+            "/api/v1/jobs/g-orphan", "{\"command\":\"true\",\"after\":{\"jobs\":[\"g-nope\"]}}");
+    assertThat(unknown.status()).as(unknown.body()).isEqualTo(422);
+    assertThat(unknown.body()).contains("after.jobs[0]: no job named \\\"g-nope\\\"");
+
+    // extract after report closes extract -> load -> report -> extract.
+    var cycle =
+        admin.put(
+            "/api/v1/jobs/g-extract",
+            "{\"schedule\":\"@every 1h\",\"command\":\"true\",\"after\":{\"jobs\":[\"g-report\"]}}");
+    assertThat(cycle.status()).as(cycle.body()).isEqualTo(422);
+    assertThat(cycle.body())
+        .contains("after.jobs[0]")
+        .contains("g-extract -> g-load -> g-report")
+        .contains("cycle");
+    var noSchedule = admin.put("/api/v1/jobs/g-lonely", job("", "true"));
+    assertThat(noSchedule.status()).isEqualTo(422);
+    assertThat(noSchedule.body()).contains("unless the job has parents in after");
+
+    // In one batch, parents may come with their children; a cycle among them is refused.
+    var batch =
+        admin.send(
+            "POST",
+            "/api/v1/jobs",
+            "{\"jobs\":[{\"name\":\"g-x\",\"command\":\"true\",\"after\":{\"jobs\":[\"g-y\"]}},"
+                + "{\"name\":\"g-y\",\"command\":\"true\",\"after\":{\"jobs\":[\"g-x\"]}}]}",
+            Map.of());
+    assertThat(batch.status()).as(batch.body()).isEqualTo(422);
+    assertThat(batch.body()).contains("jobs[0].after").contains("cycle");
+
+    var graph = admin.get("/api/v1/jobs/g-load/graph");
+    assertThat(graph.status()).as(graph.body()).isEqualTo(200);
+    List<String> edges = new ArrayList<>();
+    graph
+        .json()
+        .get("edges")
+        .forEach(
+            e ->
+                edges.add(
+                    e.get("from").asText()
+                        + ">"
+                        + e.get("to").asText()
+                        + ":"
+                        + e.get("on").asText()));
+    assertThat(edges)
+        .containsExactlyInAnyOrder("g-extract>g-load:success", "g-load>g-report:always");
+    assertThat(admin.get("/api/v1/jobs/g-report").json().at("/schedule").asText())
+        .contains("no schedule");
+  }
+
+  @Test
   void a_trigger_carries_parameters_validated_like_a_jobs_env() throws Exception {
     admin.put("/api/v1/jobs/params", job("@every 1h", "true"));
     HttpTestClient operator = admin.as(OPERATOR);

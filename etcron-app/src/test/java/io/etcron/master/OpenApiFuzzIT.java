@@ -334,6 +334,9 @@ class OpenApiFuzzIT {
     if (HTTP_FUZZ.nextInt(4) == 0) {
       spec.put("http", pick(HTTP_FUZZ, HTTP_VALUES));
     }
+    if (AFTER_FUZZ.nextInt(5) == 0) {
+      spec.put("after", pick(AFTER_FUZZ, AFTER_VALUES));
+    }
     return Json.write(spec);
   }
 
@@ -354,6 +357,21 @@ class OpenApiFuzzIT {
         ? "{\"jobs\":" + jobs.get(0) + "}"
         : "{\"jobs\":[" + String.join(",", jobs) + "]}";
   }
+
+  /** Its own sequence, so that the other fields' draws stay as they were. */
+  static final Random AFTER_FUZZ = new Random(20261203);
+
+  static final List<Object> AFTER_VALUES =
+      List.of(
+          Map.of("jobs", List.of("bulk-1")),
+          Map.of("jobs", List.of("bulk-1", "fz-1"), "on", "always"),
+          Map.of("jobs", List.of()),
+          Map.of("jobs", List.of("../x")),
+          Map.of("jobs", List.of("nobody-here"), "on", "sometimes"),
+          Map.of("jobs", "bulk-1"),
+          Map.of("on", "failure"),
+          "bulk-1",
+          List.of("bulk-1"));
 
   static final Random HTTP_FUZZ = new Random(20261202);
   static final List<Object> HTTP_VALUES =

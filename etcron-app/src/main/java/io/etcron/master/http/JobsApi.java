@@ -1,5 +1,6 @@
 package io.etcron.master.http;
 
+import io.etcron.job.AfterCheck;
 import io.etcron.job.EnvVars;
 import io.etcron.job.FieldError;
 import io.etcron.job.InvalidJobException;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -148,6 +150,18 @@ final class JobsApi {
         errors.add(new io.etcron.job.FieldError(at, who + ": " + e.getMessage()));
       }
     }
+    Map<String, Job> byName = new java.util.HashMap<>();
+    valid.forEach(j -> byName.put(j.name().value(), j));
+    for (Job j : valid) {
+      int i = seen.get(j.name().value());
+      String at = "jobs[" + i + "]";
+      for (io.etcron.job.FieldError f : AfterCheck.check(j, n -> lookup(byName, n))) {
+        errors.add(
+            new io.etcron.job.FieldError(
+                at + "." + f.field(),
+                "job \"" + j.name().value() + "\" (" + at + "): " + f.message()));
+      }
+    }
     if (!errors.isEmpty()) {
       throw new io.etcron.job.InvalidJobException(errors);
     }
@@ -159,6 +173,120 @@ final class JobsApi {
                         a.job().job().name().value(), a.outcome().word(), a.job().version()))
             .toList();
     ctx.json(Map.of("results", results));
+  }
+
+  /** A job as it will be: one of the same request, else the stored one. */
+  private Optional<Job> lookup(Map<String, Job> pending, String name) {
+    Job p = pending.get(name);
+    if (p != null) {
+      return Optional.of(p);
+    }
+    String problem = JobName.problem(name);
+    return problem != null
+        ? Optional.empty()
+        : jobs.get(new JobName(name)).map(JobStore.Versioned::job);
+  }
+
+  /** Jobs one graph answer shows at most. */
+  static final int MAX_GRAPH_NODES = 200;
+
+  record GraphNode(String name, boolean exists, Boolean paused, String schedule) {}
+
+  record GraphEdge(String from, String to, String on) {}
+
+  record GraphView(String job, List<GraphNode> nodes, List<GraphEdge> edges, boolean truncated) {}
+
+  /**
+   * {@code GET /api/v1/jobs/{name}/graph}: the job's ancestors and descendants along {@code after}
+   * edges, up to {@link io.etcron.job.After#MAX_DEPTH} jobs each way. Children are found by reading
+   * the jobs that have parents, in pages.
+   */
+  void graph(Context ctx) {
+    JobName name = Params.jobName(ctx);
+    Job root = jobs.get(name).orElseThrow(() -> new JobNotFoundException(name.value())).job();
+    Map<String, Job> dependent = new java.util.HashMap<>();
+    Map<String, List<String>> children = new java.util.TreeMap<>();
+    Optional<JobName> from = Optional.empty();
+    do {
+      JobStore.JobPage page = jobs.page(from, 1_000, j -> j.after().isPresent());
+      for (JobStore.Versioned v : page.jobs()) {
+        Job j = v.job();
+        dependent.put(j.name().value(), j);
+        j.after()
+            .get()
+            .jobs()
+            .forEach(
+                p ->
+                    children
+                        .computeIfAbsent(p.value(), k -> new ArrayList<>())
+                        .add(j.name().value()));
+      }
+      from = page.next();
+    } while (from.isPresent());
+    Map<String, Optional<Job>> nodes = new java.util.LinkedHashMap<>();
+    java.util.Set<GraphEdge> edges = new java.util.LinkedHashSet<>();
+    nodes.put(root.name().value(), Optional.of(root));
+    boolean truncated = false;
+    // Up: parents of parents.
+    List<Job> level = List.of(root);
+    for (int d = 1; d < io.etcron.job.After.MAX_DEPTH && !level.isEmpty(); d++) {
+      List<Job> next = new ArrayList<>();
+      for (Job j : level) {
+        if (j.after().isEmpty()) {
+          continue;
+        }
+        for (JobName p : j.after().get().jobs()) {
+          edges.add(new GraphEdge(p.value(), j.name().value(), j.after().get().on().wire()));
+          if (!nodes.containsKey(p.value())) {
+            if (nodes.size() >= MAX_GRAPH_NODES) {
+              truncated = true;
+              continue;
+            }
+            Optional<Job> pj =
+                Optional.ofNullable(dependent.get(p.value()))
+                    .or(() -> jobs.get(p).map(JobStore.Versioned::job));
+            nodes.put(p.value(), pj);
+            pj.ifPresent(next::add);
+          }
+        }
+      }
+      level = next;
+    }
+    // Down: children of children.
+    List<String> down = List.of(root.name().value());
+    for (int d = 1; d < io.etcron.job.After.MAX_DEPTH && !down.isEmpty(); d++) {
+      List<String> next = new ArrayList<>();
+      for (String parent : down) {
+        for (String c : children.getOrDefault(parent, List.of())) {
+          Job cj = dependent.get(c);
+          edges.add(new GraphEdge(parent, c, cj.after().get().on().wire()));
+          if (!nodes.containsKey(c)) {
+            if (nodes.size() >= MAX_GRAPH_NODES) {
+              truncated = true;
+              continue;
+            }
+            nodes.put(c, Optional.of(cj));
+            next.add(c);
+          }
+        }
+      }
+      down = next;
+    }
+    List<GraphNode> shown =
+        nodes.entrySet().stream()
+            .map(
+                e ->
+                    new GraphNode(
+                        e.getKey(),
+                        e.getValue().isPresent(),
+                        e.getValue().map(Job::paused).orElse(null),
+                        e.getValue().map(j -> j.schedule().describe()).orElse(null)))
+            .toList();
+    List<GraphEdge> kept =
+        edges.stream()
+            .filter(e -> nodes.containsKey(e.from()) && nodes.containsKey(e.to()))
+            .toList();
+    ctx.json(new GraphView(root.name().value(), shown, kept, truncated));
   }
 
   void get(Context ctx) {
@@ -178,6 +306,10 @@ final class JobsApi {
           "name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"");
     }
     Job job = Job.from(spec.withName(name.value()), clock.instant());
+    List<io.etcron.job.FieldError> graph = AfterCheck.check(job, n -> lookup(Map.of(), n));
+    if (!graph.isEmpty()) {
+      throw new InvalidJobException(graph);
+    }
     JobStore.PutResult result = jobs.put(job, expected, Auth.actor(ctx));
     ctx.status(result.created() ? 201 : 200);
     ctx.header("ETag", Params.etag(result.job().version()));

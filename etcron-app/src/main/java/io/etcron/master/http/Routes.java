@@ -119,6 +119,13 @@ final class Routes {
             .answering(202, "KillAccepted"),
         Route.of(
                 GET,
+                "/api/v1/jobs/{name}/graph",
+                Role.VIEWER,
+                "The jobs a job runs after and the jobs that run after it (its after edges)",
+                jobs::graph)
+            .answering(200, "JobGraph"),
+        Route.of(
+                GET,
                 "/api/v1/jobs/{name}/next",
                 Role.VIEWER,
                 "Next fire times of a job",

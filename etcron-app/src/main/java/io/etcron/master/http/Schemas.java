@@ -167,6 +167,7 @@ final class Schemas {
             false,
             "properties",
             Map.of("env", env("added to this run's environment, over the job's env"))));
+    s.put("JobGraph", graph());
     s.put("TriggerAccepted", object(List.of("runId"), "runId", str("the manual run's id")));
     s.put("KillAccepted", object(List.of("job", "message"), "job", str("job"), "message", str("")));
     s.put("Object", Map.of("type", "object"));
@@ -269,17 +270,89 @@ final class Schemas {
             limits));
     NotifySchemas.addJobFields(p);
     p.put("http", http());
+    p.put("after", after());
     return Map.of(
         "type",
         "object",
         "additionalProperties",
         false,
         "description",
-        "exactly one of command and http is required",
-        "required",
-        List.of("schedule"),
+        "exactly one of command and http is required; a schedule, an after, or both",
         "properties",
         p);
+  }
+
+  /** A job's parents, as {@code io.etcron.job.JobParser} and {@code AfterCheck} check them. */
+  private static Map<String, Object> after() {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put(
+        "jobs",
+        Map.of(
+            "type",
+            "array",
+            "minItems",
+            1,
+            "maxItems",
+            io.etcron.job.After.MAX_PARENTS,
+            "uniqueItems",
+            true,
+            "description",
+            "parent jobs that exist, neither the job itself nor one of its descendants",
+            "items",
+            Map.of("type", "string", "pattern", NAME)));
+    p.put(
+        "on",
+        Map.of(
+            "type",
+            "string",
+            "enum",
+            Arrays.stream(io.etcron.job.After.On.values()).map(o -> o.wire()).toList(),
+            "description",
+            "which parent outcomes run the job: success (default); failure (failed, timed out,"
+                + " lost); always (any of these, or killed)"));
+    return Map.of(
+        "type",
+        "object",
+        "additionalProperties",
+        false,
+        "required",
+        List.of("jobs"),
+        "description",
+        "run once after each run of a parent that ends as on says; its run id names the parent's",
+        "properties",
+        p);
+  }
+
+  /** The jobs around one, along {@code after} edges. */
+  private static Map<String, Object> graph() {
+    return object(
+        List.of("job", "nodes", "edges", "truncated"),
+        "job",
+        str("the job asked about"),
+        "nodes",
+        array(
+            object(
+                List.of("name", "exists"),
+                "name",
+                str("a job"),
+                "exists",
+                bool(),
+                "paused",
+                bool(),
+                "schedule",
+                str("its schedule in words"))),
+        "edges",
+        array(
+            object(
+                List.of("from", "to", "on"),
+                "from",
+                str("the parent"),
+                "to",
+                str("the child"),
+                "on",
+                str("success, failure or always"))),
+        "truncated",
+        bool());
   }
 
   /** An HTTP job's call, as {@code io.etcron.job.HttpCallParser} checks it. */

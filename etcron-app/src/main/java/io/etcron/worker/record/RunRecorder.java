@@ -114,6 +114,7 @@ public final class RunRecorder implements AutoCloseable {
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final Thread thread;
+  private final List<Run> recovered;
   private volatile boolean failing;
   private volatile int depth;
 
@@ -147,6 +148,7 @@ public final class RunRecorder implements AutoCloseable {
   RunRecorder(RunStore store, int batch, Duration linger, int highWater, RunJournal journal) {
     this.journal = journal;
     this.notes = journal == null ? null : ExitNotes.beside(journal);
+    List<Run> recovered = List.of();
     this.store = store;
     this.batch = batch;
     this.linger = linger;
@@ -158,6 +160,7 @@ public final class RunRecorder implements AutoCloseable {
         left.forEach(this::submit);
       }
       List<Run> ended = notes.recover();
+      recovered = List.copyOf(ended);
       if (!ended.isEmpty()) {
         log.info(
             "storing {} run ends that commands left when an earlier life of this worker died",
@@ -165,9 +168,18 @@ public final class RunRecorder implements AutoCloseable {
         ended.forEach(this::submit);
       }
     }
+    this.recovered = recovered;
     this.thread = new Thread(this::runUntilClosed, "etcron-run-recorder");
     this.thread.setDaemon(true);
     this.thread.start();
+  }
+
+  /**
+   * The ends that commands of an earlier life of this worker left (see {@link ExitNotes}), stored
+   * as this recorder started; the worker requests the children they fire once it knows the jobs.
+   */
+  public List<Run> recoveredEnds() {
+    return recovered;
   }
 
   /**

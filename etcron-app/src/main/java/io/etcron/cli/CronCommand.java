@@ -1,5 +1,7 @@
 package io.etcron.cli;
 
+import io.etcron.job.Exclusions;
+import io.etcron.job.FieldError;
 import io.etcron.schedule.Fires;
 import io.etcron.schedule.Schedule;
 import java.io.PrintWriter;
@@ -7,7 +9,10 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +47,14 @@ final class CronCommand {
     String zone;
 
     @Option(
+        names = "--exclude",
+        split = ",",
+        paramLabel = "DAY",
+        description =
+            "Days whose fires do not run, as a job's exclude: 2026-12-25,2026-12-24..2026-12-26.")
+    List<String> exclude;
+
+    @Option(
         names = "-n",
         defaultValue = "5",
         description = "How many (default ${DEFAULT-VALUE}, at most 100).")
@@ -63,11 +76,28 @@ final class CronCommand {
       PrintWriter out = spec.commandLine().getOut();
       out.println(s.describe() + " (" + z.getId() + ")");
       DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
-      var fires = Fires.nextN(s, z, Instant.now(), n);
+      List<FieldError> errors = new ArrayList<>();
+      Exclusions days = Exclusions.parse(exclude, errors);
+      if (!errors.isEmpty()) {
+        throw new IllegalArgumentException(
+            errors.stream().map(FieldError::message).collect(Collectors.joining("; ")));
+      }
+      List<Instant> skipped = new ArrayList<>();
+      var fires = Fires.nextN(s, z, Instant.now(), n, t -> days.reason(t, z).isEmpty(), skipped);
       if (fires.isEmpty()) {
         out.println("no future fire");
       }
-      fires.forEach(t -> out.println(f.format(t.atZone(z)) + "   " + t));
+      // In time order, each excluded fire marked where it falls.
+      List<Instant> all = new ArrayList<>(fires);
+      all.addAll(skipped);
+      all.sort(null);
+      for (Instant t : all) {
+        out.println(
+            f.format(t.atZone(z))
+                + "   "
+                + t
+                + (fires.contains(t) ? "" : "   (excluded day: skipped)"));
+      }
       out.flush();
       return ExitCodes.OK;
     }

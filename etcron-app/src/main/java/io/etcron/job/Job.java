@@ -39,6 +39,7 @@ import java.util.TreeMap;
  * @param sla a run not finished this long after its fire time is {@link NotifyEvent#LATE}
  * @param after the parents whose runs fire this job; with it the schedule may be {@link
  *     io.etcron.schedule.NoSchedule}
+ * @param exclude days, in {@code timeZone}, on which its fires do not run (recorded SKIPPED)
  */
 public record Job(
     JobName name,
@@ -62,7 +63,8 @@ public record Job(
     Optional<HttpCall> http,
     List<NotifyRule> notifyRules,
     Optional<Duration> sla,
-    Optional<After> after) {
+    Optional<After> after,
+    Exclusions exclude) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -117,7 +119,8 @@ public record Job(
                 a ->
                     new JobSpec.AfterSpec(
                         a.jobs().stream().map(JobName::value).toList(), a.on().wire()))
-            .orElse(null));
+            .orElse(null),
+        exclude.isNone() ? null : exclude.wire());
   }
 
   private static JobSpec.NotifySpec spec(NotifyRule r) {
@@ -161,6 +164,7 @@ public record Job(
         http,
         notifyRules,
         sla,
-        after);
+        after,
+        exclude);
   }
 }

@@ -74,6 +74,7 @@ final class JobParser {
     List<NotifyRule> notify = NotifyRules.check(spec.notifyTargets(), errors);
     Optional<Duration> sla =
         duration("sla", spec.sla(), Duration.ofSeconds(1), Duration.ofDays(30));
+    Exclusions exclude = Exclusions.parse(spec.exclude(), errors);
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -99,7 +100,8 @@ final class JobParser {
         http,
         notify,
         sla,
-        after);
+        after,
+        exclude);
   }
 
   private void error(String field, String message) {

@@ -18,6 +18,46 @@ public final class Fires {
   private Fires() {}
 
   /** The next {@code n} fires after {@code after} (n at most {@link #MAX_PREVIEW}). */
+  /** Fires looked at at most by {@link #nextN(Schedule, ZoneId, Instant, int, Predicate, List)}. */
+  public static final int MAX_SCAN = 10_000;
+
+  /**
+   * The next {@code n} fires that {@code runs} accepts (at most {@link #MAX_PREVIEW}), looking at
+   * no more than {@link #MAX_SCAN} fires; the refused ones before the last kept go to {@code
+   * refused}, at most {@link #MAX_PREVIEW} of them.
+   */
+  public static List<Instant> nextN(
+      Schedule s,
+      ZoneId zone,
+      Instant after,
+      int n,
+      java.util.function.Predicate<Instant> runs,
+      List<Instant> refused) {
+    List<Instant> fires = new ArrayList<>();
+    List<Instant> seen = new ArrayList<>();
+    Instant t = after;
+    for (int scanned = 0;
+        scanned < MAX_SCAN && fires.size() < Math.min(n, MAX_PREVIEW);
+        scanned++) {
+      Optional<Instant> next = s.next(t, zone);
+      if (next.isEmpty()) {
+        break;
+      }
+      if (runs.test(next.get())) {
+        fires.add(next.get());
+        refused.addAll(seen);
+        seen.clear();
+      } else if (seen.size() + refused.size() < MAX_PREVIEW) {
+        seen.add(next.get());
+      }
+      t = next.get();
+    }
+    if (fires.size() < Math.min(n, MAX_PREVIEW)) {
+      refused.addAll(seen); // no kept fire after them within the scan
+    }
+    return fires;
+  }
+
   public static List<Instant> nextN(Schedule s, ZoneId zone, Instant after, int n) {
     List<Instant> fires = new ArrayList<>();
     Instant t = after;

@@ -21,8 +21,15 @@ import java.util.Optional;
  * @param missed fires recorded MISSED, with why
  * @param skipped the fire recorded SKIPPED because the previous run still holds the job
  * @param unrecorded missed fires beyond the recording bound, counted in the last MISSED reason
+ * @param excluded fires on a day the job excludes ({@code exclude}), recorded SKIPPED with why: a
+ *     scheduled fire or a run after a parent's (a manual run runs whatever the day)
  */
-record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, long unrecorded) {
+record MisfirePlan(
+    List<Fire> run,
+    List<Missed> missed,
+    Optional<Fire> skipped,
+    long unrecorded,
+    List<Missed> excluded) {
 
   /** At most this many missed fires get a record each per claim. */
   static final int MAX_MISSED_RECORDS = 10_000;
@@ -52,7 +59,8 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
     }
     if (claim.busyWith().isPresent()) {
       candidates.forEach(f -> missed.add(new Missed(f, "missed: no worker claimed it in time")));
-      return new MisfirePlan(List.of(), missed, Optional.of(fire), unrecorded);
+      return new MisfirePlan(List.of(), missed, Optional.of(fire), unrecorded, List.of())
+          .withoutExcludedDays(job);
     }
     MisfirePolicy policy = fire.trigger() != Trigger.SCHEDULE ? MisfirePolicy.ONCE : job.misfire();
     List<Fire> run = new ArrayList<>();
@@ -113,6 +121,48 @@ record MisfirePlan(List<Fire> run, List<Missed> missed, Optional<Fire> skipped, 
                           + "s")));
     }
     missed.sort((a, b) -> a.fire().time().compareTo(b.fire().time()));
-    return new MisfirePlan(run, missed, Optional.empty(), unrecorded);
+    return new MisfirePlan(run, missed, Optional.empty(), unrecorded, List.of())
+        .withoutExcludedDays(job);
+  }
+
+  /**
+   * The plan with the fires on excluded days moved to {@link #excluded}: they neither run nor count
+   * as missed (nothing was lost: the job asked not to run then).
+   */
+  private MisfirePlan withoutExcludedDays(Job job) {
+    if (job.exclude().isNone()) {
+      return this;
+    }
+    List<Missed> out = new ArrayList<>();
+    List<Fire> keepRun = new ArrayList<>();
+    for (Fire f : run) {
+      Optional<String> why = excludedBecause(job, f);
+      if (why.isPresent()) {
+        out.add(new Missed(f, why.get()));
+      } else {
+        keepRun.add(f);
+      }
+    }
+    List<Missed> keepMissed = new ArrayList<>();
+    for (Missed m : missed) {
+      Optional<String> why = excludedBecause(job, m.fire());
+      if (why.isPresent()) {
+        out.add(new Missed(m.fire(), why.get()));
+      } else {
+        keepMissed.add(m);
+      }
+    }
+    Optional<Fire> busy = skipped.filter(f -> excludedBecause(job, f).isEmpty());
+    skipped
+        .filter(f -> busy.isEmpty())
+        .ifPresent(f -> out.add(new Missed(f, excludedBecause(job, f).orElseThrow())));
+    out.sort((a, b) -> a.fire().time().compareTo(b.fire().time()));
+    return new MisfirePlan(keepRun, keepMissed, busy, unrecorded, out);
+  }
+
+  private static Optional<String> excludedBecause(Job job, Fire f) {
+    return f.trigger() == Trigger.MANUAL
+        ? Optional.empty()
+        : job.exclude().reason(f.time(), job.timeZone());
   }
 }

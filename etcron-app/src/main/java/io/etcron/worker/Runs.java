@@ -125,6 +125,13 @@ final class Runs implements AutoCloseable {
                   .withParams(m.fire().params())));
     }
     metrics.missed(plan.missed().size());
+    for (MisfirePlan.Missed x : plan.excluded()) {
+      metrics.skipped();
+      recorded.add(
+          sink.durable(
+              Run.skipped(x.fire().runId(), worker, claim.fencingToken(), x.reason(), now)
+                  .withParams(x.fire().params())));
+    }
     plan.skipped().ifPresent(f -> metrics.skipped());
     plan.skipped()
         .ifPresent(

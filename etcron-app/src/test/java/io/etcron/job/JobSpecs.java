@@ -26,6 +26,7 @@ public final class JobSpecs {
   private List<JobSpec.NotifySpec> notify;
   private String sla;
   private JobSpec.AfterSpec after;
+  private List<String> exclude;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -146,6 +147,11 @@ public final class JobSpecs {
   }
 
   /** How long after its fire a run counts as late. */
+  public JobSpecs exclude(String... days) {
+    this.exclude = List.of(days);
+    return this;
+  }
+
   public JobSpecs after(String on, String... parents) {
     this.after = new JobSpec.AfterSpec(List.of(parents), on);
     return this;
@@ -180,6 +186,7 @@ public final class JobSpecs {
         http,
         notify,
         sla,
-        after);
+        after,
+        exclude);
   }
 }

@@ -39,7 +39,8 @@ class JobTest {
           "limits",
           "notify",
           "sla",
-          "after");
+          "after",
+          "exclude");
 
   static JobSpec spec(String name, String command, String schedule) {
     return JobSpecs.spec(name, schedule, command);
@@ -84,7 +85,8 @@ class JobTest {
                     List.of("failed", "recovered"), "https://hooks.example.com/etcron?x=1", null),
                 new JobSpec.NotifySpec(List.of("late"), null, "ops@example.com")),
             "15m",
-            new JobSpec.AfterSpec(List.of("extract", "load"), "always"));
+            new JobSpec.AfterSpec(List.of("extract", "load"), "always"),
+            List.of("2026-12-25", "2026-12-31..2027-01-01"));
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
@@ -198,7 +200,8 @@ class JobTest {
             null,
             List.of(new JobSpec.NotifySpec(List.of("exploded"), "ftp://x", null)),
             "0s",
-            new JobSpec.AfterSpec(List.of("../x"), "sometimes"));
+            new JobSpec.AfterSpec(List.of("../x"), "sometimes"),
+            List.of("2026-02-30", "2026-12-26..2026-12-24"));
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -226,7 +229,8 @@ class JobTest {
                       "limits",
                       "notify",
                       "sla",
-                      "after");
+                      "after",
+                      "exclude");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -342,7 +346,10 @@ class JobTest {
                   ? null
                   : new JobSpec.AfterSpec(
                       random.nextBoolean() ? List.of(pick(random, strings, "a")) : null,
-                      pick(random, strings, null)));
+                      pick(random, strings, null)),
+              random.nextBoolean()
+                  ? null
+                  : java.util.Arrays.asList(pick(random, strings, "2026-12-25")));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

@@ -126,6 +126,30 @@ class MasterApiIT {
   }
 
   @Test
+  void previews_leave_out_the_fires_of_excluded_days_and_name_them() throws Exception {
+    java.time.LocalDate tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+    var p = admin.get("/api/v1/schedule/preview?schedule=@daily&n=2&exclude=" + tomorrow);
+    assertThat(p.status()).as(p.body()).isEqualTo(200);
+    assertThat(p.json().at("/excluded/0").asText()).isEqualTo(tomorrow + "T00:00:00Z");
+    assertThat(p.json().at("/fires/0").asText()).isEqualTo(tomorrow.plusDays(1) + "T00:00:00Z");
+    var bad = admin.get("/api/v1/schedule/preview?schedule=@daily&exclude=2026-13-01");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body()).contains("exclude[0]").contains("is not a date");
+    String job =
+        "{\"schedule\":\"@daily\",\"command\":\"true\",\"exclude\":[\"" + tomorrow + "\"]}";
+    assertThat(admin.put("/api/v1/jobs/x-holiday", job).status()).isEqualTo(201);
+    var next = admin.get("/api/v1/jobs/x-holiday/next?n=1");
+    assertThat(next.json().at("/fires/0").asText()).isEqualTo(tomorrow.plusDays(1) + "T00:00:00Z");
+    var invalid =
+        admin.put(
+            "/api/v1/jobs/x-bad-holiday",
+            "{\"schedule\":\"@daily\",\"command\":\"true\",\"exclude\":[\"2026-12-26..2026-12-24\"]}");
+    assertThat(invalid.status()).isEqualTo(422);
+    assertThat(invalid.body())
+        .contains("exclude[0]: \\\"2026-12-26..2026-12-24\\\" ends before it starts");
+  }
+
+  @Test
   void a_trigger_carries_parameters_validated_like_a_jobs_env() throws Exception {
     admin.put("/api/v1/jobs/params", job("@every 1h", "true"));
     HttpTestClient operator = admin.as(OPERATOR);

@@ -98,4 +98,30 @@ class MisfirePlanTest {
     assertThat(p.skipped().map(Fire::time)).contains(T);
     assertThat(missedTimes(p)).containsExactly(T.minusSeconds(2), T.minusSeconds(1));
   }
+
+  @Test
+  void fires_on_excluded_days_are_skipped_not_run_nor_missed_but_a_manual_run_runs() {
+    Job job =
+        Job.from(
+            JobSpecs.of("j", "@every 1s", "true").exclude("2026-12-01").build(), Instant.EPOCH);
+    MisfirePlan p = MisfirePlan.of(claim(job, 3, Optional.empty()), T);
+    assertThat(p.run()).isEmpty();
+    assertThat(p.missed()).isEmpty();
+    assertThat(p.excluded()).hasSize(3);
+    assertThat(p.excluded().get(0).reason()).contains("2026-12-01 is an excluded day");
+
+    Fire manual = Fire.manual(job, 1, T, "/etcron/triggers/j/1", java.util.Map.of());
+    MisfirePlan m =
+        MisfirePlan.of(
+            new Claim(manual, Claim.Outcome.OWNED, 7, Optional.empty(), Optional.empty()), T);
+    assertThat(times(m.run())).containsExactly(T);
+    assertThat(m.excluded()).isEmpty();
+
+    Job other =
+        Job.from(
+            JobSpecs.of("j", "@every 1s", "true").exclude("2026-12-02..2026-12-31").build(),
+            Instant.EPOCH);
+    assertThat(times(MisfirePlan.of(claim(other, 1, Optional.empty()), T).run()))
+        .containsExactly(T);
+  }
 }

@@ -113,6 +113,38 @@ class PoliciesIT {
   }
 
   @Test
+  void fires_on_an_excluded_day_are_recorded_skipped_and_a_manual_run_still_runs()
+      throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client())) {
+      h.start("w1");
+      // Today and tomorrow (UTC): a test running across midnight still has every fire excluded.
+      java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+      h.put(
+          io.etcron.job.JobSpecs.of("holiday", "@every 1s", h.logRun())
+              .exclude(today + ".." + today.plusDays(1))
+              .build());
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  h.runsOf("holiday").stream().filter(r -> r.state() == RunState.SKIPPED).count()
+                      >= 3);
+      assertThat(h.runsOf("holiday"))
+          .allSatisfy(
+              r -> {
+                assertThat(r.state()).isEqualTo(RunState.SKIPPED);
+                assertThat(r.reason()).contains("is an excluded day");
+              });
+      assertThat(h.executions()).isEmpty();
+      h.jobs.trigger(io.etcron.job.JobName.of("holiday"), "test");
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> h.runsOf("holiday").stream().anyMatch(r -> r.state() == RunState.SUCCEEDED));
+      assertThat(h.executions()).hasSize(1);
+    }
+  }
+
+  @Test
   void an_edited_job_is_rescheduled_and_a_deleted_job_fires_no_more() throws Exception {
     try (WorkerHarness h = new WorkerHarness(etcd.client())) {
       h.start("w1");

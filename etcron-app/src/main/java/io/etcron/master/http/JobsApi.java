@@ -2,6 +2,7 @@ package io.etcron.master.http;
 
 import io.etcron.job.AfterCheck;
 import io.etcron.job.EnvVars;
+import io.etcron.job.Exclusions;
 import io.etcron.job.FieldError;
 import io.etcron.job.InvalidJobException;
 import io.etcron.job.Job;
@@ -370,7 +371,7 @@ final class JobsApi {
     JobName name = Params.jobName(ctx);
     JobStore.Versioned v = jobs.get(name).orElseThrow(() -> new JobNotFoundException(name.value()));
     int n = Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW);
-    ctx.json(preview(v.job().schedule(), v.job().timeZone(), n));
+    ctx.json(preview(v.job().schedule(), v.job().timeZone(), v.job().exclude(), n));
   }
 
   /**
@@ -397,17 +398,30 @@ final class JobsApi {
     } catch (InvalidScheduleException e) {
       throw ApiError.INVALID_SCHEDULE.at("schedule", "schedule: " + e.getMessage());
     }
-    ctx.json(preview(schedule, zone, Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW)));
+    String exclude = ctx.queryParam("exclude");
+    Exclusions days = Exclusions.NONE;
+    if (exclude != null && !exclude.isBlank()) {
+      List<io.etcron.job.FieldError> errors = new ArrayList<>();
+      days = Exclusions.parse(List.of(exclude.split(",")), errors);
+      if (!errors.isEmpty()) {
+        throw ApiError.BAD_REQUEST.at("exclude", errors.get(0).message());
+      }
+    }
+    ctx.json(preview(schedule, zone, days, Params.intParam(ctx, "n", 5, 1, Fires.MAX_PREVIEW)));
   }
 
-  private Views.Preview preview(Schedule s, ZoneId zone, int n) {
-    List<Instant> fires = Fires.nextN(s, zone, clock.instant(), n);
+  /** The next {@code n} fires that run, and those before them that excluded days skip. */
+  private Views.Preview preview(Schedule s, ZoneId zone, Exclusions days, int n) {
+    List<Instant> excluded = new ArrayList<>();
+    List<Instant> fires =
+        Fires.nextN(s, zone, clock.instant(), n, t -> days.reason(t, zone).isEmpty(), excluded);
     DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
     return new Views.Preview(
         s.expression(),
         s.describe(),
         zone.getId(),
         fires,
-        fires.stream().map(i -> f.format(i.atZone(zone))).toList());
+        fires.stream().map(i -> f.format(i.atZone(zone))).toList(),
+        excluded);
   }
 }

@@ -141,6 +141,8 @@ final class Routes {
             .withQuery(
                 required(text("schedule", "the schedule expression")),
                 text("timeZone", "IANA time zone, default UTC"),
+                text(
+                    "exclude", "excluded days, comma-separated: 2026-12-25,2026-12-30..2027-01-01"),
                 number("n", 1, Fires.MAX_PREVIEW, "how many, default 5"))
             .answering(200, "Preview"),
         Route.of(GET, "/api/v1/runs", Role.VIEWER, "List runs, newest first", runs::list)

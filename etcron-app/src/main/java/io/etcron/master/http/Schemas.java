@@ -134,7 +134,9 @@ final class Schemas {
             "fires",
             array(dateTime()),
             "local",
-            array(str("local time with zone"))));
+            array(str("local time with zone")),
+            "excluded",
+            array(dateTime())));
     s.put("Worker", worker());
     s.put(
         "WorkerList",
@@ -271,6 +273,22 @@ final class Schemas {
     NotifySchemas.addJobFields(p);
     p.put("http", http());
     p.put("after", after());
+    p.put(
+        "exclude",
+        Map.of(
+            "type",
+            "array",
+            "maxItems",
+            io.etcron.job.Exclusions.MAX_ENTRIES,
+            "description",
+            "days in the job's zone whose fires do not run (recorded SKIPPED): 2026-12-25 or"
+                + " 2026-12-24..2026-12-26",
+            "items",
+            Map.of(
+                "type",
+                "string",
+                "pattern",
+                "^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.\\.[0-9]{4}-[0-9]{2}-[0-9]{2})?$")));
     return Map.of(
         "type",
         "object",

@@ -37,7 +37,15 @@ final class Views {
     static JobView of(JobStore.Versioned v, Instant now, int fires) {
       Job job = v.job();
       List<Instant> next =
-          job.paused() ? List.of() : Fires.nextN(job.schedule(), job.timeZone(), now, fires);
+          job.paused()
+              ? List.of()
+              : Fires.nextN(
+                  job.schedule(),
+                  job.timeZone(),
+                  now,
+                  fires,
+                  t -> job.exclude().reason(t, job.timeZone()).isEmpty(),
+                  new java.util.ArrayList<>());
       return new JobView(
           job.toSpec(),
           v.version(),
@@ -190,5 +198,6 @@ final class Views {
       String description,
       String timeZone,
       List<Instant> fires,
-      List<String> local) {}
+      List<String> local,
+      List<Instant> excluded) {}
 }

@@ -105,6 +105,7 @@ public final class EtcdCluster implements AutoCloseable {
   public static final class Builder {
     private int size = 1;
     private Path baseDir;
+    private Path tempRoot;
     private int clientPort;
     private int peerPort;
     private boolean fastElections;
@@ -127,6 +128,15 @@ public final class EtcdCluster implements AutoCloseable {
      * Keeps data under {@code dir} (member {@code n1} in {@code dir/n1}) and never deletes it.
      * Default: a temporary directory, deleted on close.
      */
+    /**
+     * Where a temporary data directory is made (when no {@link #dataDir} is given): e.g. a tmpfs
+     * for tests, whose fsyncs cost nothing. Default: the JVM's temporary directory.
+     */
+    public Builder tempRoot(Path root) {
+      this.tempRoot = Objects.requireNonNull(root, "root");
+      return this;
+    }
+
     public Builder dataDir(Path dir) {
       this.baseDir = Objects.requireNonNull(dir, "dir");
       return this;
@@ -177,7 +187,12 @@ public final class EtcdCluster implements AutoCloseable {
       boolean temporary = baseDir == null;
       Path dir;
       try {
-        dir = temporary ? Files.createTempDirectory("etcron-etcd-") : baseDir;
+        dir =
+            !temporary
+                ? baseDir
+                : tempRoot == null
+                    ? Files.createTempDirectory("etcron-etcd-")
+                    : Files.createTempDirectory(tempRoot, "etcron-etcd-");
         Files.createDirectories(dir);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot create the etcd data directory", e);

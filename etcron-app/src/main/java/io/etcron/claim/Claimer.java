@@ -16,13 +16,13 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcron.job.ConcurrencyPolicy;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
-import io.etcron.run.Trigger;
 import io.etcron.store.ClaimRecord;
 import io.etcron.store.CursorHistory;
 import io.etcron.store.EtcdCalls;
 import io.etcron.store.EtcdRequestException;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
+import io.etcron.store.TriggerRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -142,7 +142,7 @@ public final class Claimer {
                 first(response, 3 * i + 1),
                 first(response, 3 * i + 2),
                 leaseId);
-        if (c.owned() && c.fire().trigger() == Trigger.SCHEDULE && !inOrder(c.fire())) {
+        if (c.owned() && c.fire().byCursor() && !inOrder(c.fire())) {
           // A catch-up read the old cursor in the lost answer: read it as it was just before.
           c =
               new Claim(
@@ -181,7 +181,7 @@ public final class Claimer {
         busyWith = holder.equals(mine) ? Optional.empty() : Optional.of(holder);
       }
       Optional<Instant> previous =
-          fire.trigger() == Trigger.SCHEDULE && inOrder(fire) ? fire.previous() : Optional.empty();
+          fire.byCursor() && inOrder(fire) ? fire.previous() : Optional.empty();
       return new Claim(
           fire, Claim.Outcome.OWNED, claim.get().getCreateRevision(), previous, busyWith);
     }
@@ -271,9 +271,13 @@ public final class Claimer {
   private List<Claim> claimRound(List<Fire> fires, String worker, long leaseId) {
     int size = batchSize.get();
     List<List<Fire>> batches = new ArrayList<>();
-    for (int from = 0; from < fires.size(); from += size) {
-      batches.add(fires.subList(from, Math.min(fires.size(), from + size)));
+    List<Fire> single = fires.stream().filter(f -> !f.isBroadcast()).toList();
+    for (int from = 0; from < single.size(); from += size) {
+      batches.add(single.subList(from, Math.min(single.size(), from + size)));
     }
+    // A broadcast fire writes a request per worker: alone in its transaction, it never makes the
+    // others' batches shrink.
+    fires.stream().filter(Fire::isBroadcast).forEach(f -> batches.add(List.of(f)));
     List<CompletableFuture<TxnResponse>> sent = new ArrayList<>();
     for (List<Fire> batch : batches) {
       Op[] ops = batch.stream().map(f -> claimOp(f, worker, leaseId)).toArray(Op[]::new);
@@ -324,19 +328,24 @@ public final class Claimer {
     String job = fire.jobName();
     List<Op> policy = policyOps(fire, worker, leaseId);
     // Durable evidence of the claim (no lease): read back after a lost answer, and swept into a
-    // LOST record if this worker dies before the fire's first record is stored.
-    Op evidence =
-        Op.put(
-            bytes(keys.claim(fire.runId().toString())),
-            bytes(
-                Json.write(
-                    new ClaimRecord(worker, leaseId, fire.runId().toString(), fire.params()))),
-            PutOption.DEFAULT);
+    // LOST record if this worker dies before the fire's first record is stored. A broadcast fire
+    // is no run: its requests, one per worker, are what the claim leaves.
+    List<Op> evidence =
+        fire.isBroadcast()
+            ? shardRequests(fire, worker)
+            : List.of(
+                Op.put(
+                    bytes(keys.claim(fire.runId().toString())),
+                    bytes(
+                        Json.write(
+                            new ClaimRecord(
+                                worker, leaseId, fire.runId().toString(), fire.params()))),
+                    PutOption.DEFAULT));
     if (fire.triggerKey().isPresent()) {
       ByteSequence request = bytes(fire.triggerKey().orElseThrow());
       List<Op> then = new ArrayList<>();
       then.add(Op.delete(request, DeleteOption.DEFAULT));
-      then.add(evidence);
+      then.addAll(evidence);
       then.addAll(policy);
       return Op.txn(
           new Cmp[] {new Cmp(request, Cmp.Op.GREATER, CmpTarget.createRevision(0))},
@@ -364,12 +373,37 @@ public final class Claimer {
       then.add(Op.get(cursor, GetOption.DEFAULT));
     }
     then.add(Op.put(cursor, padded, PutOption.DEFAULT));
-    then.add(evidence);
+    then.addAll(evidence);
     then.addAll(policy);
     return Op.txn(
         compares.toArray(Cmp[]::new),
         then.toArray(Op[]::new),
         new Op[] {Op.get(cursor, GetOption.DEFAULT)});
+  }
+
+  /**
+   * The requests of a broadcast fire's runs, one per worker the fire is claimed for, each naming
+   * its worker, index and count, so that only that worker claims it (by deleting it).
+   */
+  private List<Op> shardRequests(Fire fire, String claimer) {
+    List<Op> puts = new ArrayList<>();
+    List<String> workers = fire.shardWorkers().isEmpty() ? List.of(claimer) : fire.shardWorkers();
+    for (int i = 0; i < workers.size(); i++) {
+      TriggerRequest request =
+          new TriggerRequest(
+              fire.time(),
+              "broadcast by " + claimer,
+              fire.params(),
+              workers.get(i),
+              i,
+              workers.size());
+      puts.add(
+          Op.put(
+              bytes(keys.shardTrigger(fire.jobName(), fire.runId(), i)),
+              bytes(Json.write(request)),
+              PutOption.DEFAULT));
+    }
+    return puts;
   }
 
   private List<Op> policyOps(Fire fire, String worker, long leaseId) {
@@ -406,7 +440,7 @@ public final class Claimer {
       return Claim.of(fire, Claim.Outcome.TAKEN);
     }
     Optional<Instant> previous = Optional.empty();
-    if (fire.trigger() == Trigger.SCHEDULE) {
+    if (fire.byCursor()) {
       previous =
           inOrder(fire)
               ? fire.previous()

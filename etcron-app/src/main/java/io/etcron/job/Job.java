@@ -40,6 +40,8 @@ import java.util.TreeMap;
  * @param after the parents whose runs fire this job; with it the schedule may be {@link
  *     io.etcron.schedule.NoSchedule}
  * @param exclude days, in {@code timeZone}, on which its fires do not run (recorded SKIPPED)
+ * @param broadcast {@code mode: broadcast}: each fire runs once on every live eligible worker, as
+ *     one run per worker ({@code job@fire#index}); its concurrency is {@code allow}
  */
 public record Job(
     JobName name,
@@ -64,7 +66,8 @@ public record Job(
     List<NotifyRule> notifyRules,
     Optional<Duration> sla,
     Optional<After> after,
-    Exclusions exclude) {
+    Exclusions exclude,
+    boolean broadcast) {
 
   public static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
   public static final int DEFAULT_MAX_CATCH_UP = 10;
@@ -120,7 +123,8 @@ public record Job(
                     new JobSpec.AfterSpec(
                         a.jobs().stream().map(JobName::value).toList(), a.on().wire()))
             .orElse(null),
-        exclude.isNone() ? null : exclude.wire());
+        exclude.isNone() ? null : exclude.wire(),
+        broadcast ? "broadcast" : null);
   }
 
   private static JobSpec.NotifySpec spec(NotifyRule r) {
@@ -165,6 +169,7 @@ public record Job(
         notifyRules,
         sla,
         after,
-        exclude);
+        exclude,
+        broadcast);
   }
 }

@@ -75,6 +75,18 @@ final class JobParser {
     Optional<Duration> sla =
         duration("sla", spec.sla(), Duration.ofSeconds(1), Duration.ofDays(30));
     Exclusions exclude = Exclusions.parse(spec.exclude(), errors);
+    boolean broadcast = broadcast();
+    if (broadcast) {
+      if (concurrency != null
+          && concurrency != ConcurrencyPolicy.ALLOW
+          && spec.concurrency() != null
+          && !spec.concurrency().isEmpty()) {
+        error(
+            "concurrency",
+            "a broadcast job runs one run on each worker at once; only allow is supported");
+      }
+      concurrency = ConcurrencyPolicy.ALLOW;
+    }
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
@@ -101,7 +113,8 @@ final class JobParser {
         notify,
         sla,
         after,
-        exclude);
+        exclude,
+        broadcast);
   }
 
   private void error(String field, String message) {
@@ -252,6 +265,19 @@ final class JobParser {
       }
     }
     return errors.size() > before ? Optional.empty() : Optional.of(new After(parents, on));
+  }
+
+  /** {@code mode}: {@code single} (default) or {@code broadcast}. */
+  private boolean broadcast() {
+    String mode = spec.mode();
+    if (mode == null || mode.isEmpty() || mode.equalsIgnoreCase("single")) {
+      return false;
+    }
+    if (mode.equalsIgnoreCase("broadcast")) {
+      return true;
+    }
+    error("mode", "\"" + mode + "\" is not one of single (default), broadcast");
+    return false;
   }
 
   private void afterError(String where, String message) {

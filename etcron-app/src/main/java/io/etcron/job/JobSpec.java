@@ -8,9 +8,9 @@ import java.util.Map;
  * Durations are strings ({@code "30s"}, {@code "1h30m"}, {@code "PT1M"}); policies are lower case.
  * {@link Job#from(JobSpec, java.time.Instant)} turns it into a {@link Job} or lists what is wrong.
  * Fields added later ({@code user}, {@code group}, {@code limits}, {@code http}, {@code notify},
- * {@code sla}, {@code after}, {@code exclude}) come last: a stored job written before them reads
- * with them absent. A job has either a {@code command} or an {@code http} call. Its JSON field
- * {@code notify} is {@link #notifyTargets()} in Java ({@code notify} is taken by {@link
+ * {@code sla}, {@code after}, {@code exclude}, {@code mode}) come last: a stored job written before
+ * them reads with them absent. A job has either a {@code command} or an {@code http} call. Its JSON
+ * field {@code notify} is {@link #notifyTargets()} in Java ({@code notify} is taken by {@link
  * Object#notify()}; {@code io.etcron.json.Json} maps the name).
  */
 public record JobSpec(
@@ -37,7 +37,8 @@ public record JobSpec(
     List<NotifySpec> notifyTargets,
     String sla,
     AfterSpec after,
-    List<String> exclude) {
+    List<String> exclude,
+    String mode) {
 
   /**
    * Resource limits as written: {@code {cpuSeconds: 60, openFiles: 1024, memory: "512MiB"}}.
@@ -112,6 +113,7 @@ public record JobSpec(
         notifyTargets,
         sla,
         after,
-        exclude);
+        exclude,
+        mode);
   }
 }

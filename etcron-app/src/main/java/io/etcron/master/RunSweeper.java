@@ -58,6 +58,7 @@ public final class RunSweeper implements AutoCloseable {
   private final Thread thread;
   private final Map<String, Integer> missing = new HashMap<>();
   private final ClaimSweeper claims;
+  private final ShardSweeper shards;
   private final ChildRequests childRequests;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
   private volatile boolean running = true;
@@ -82,6 +83,8 @@ public final class RunSweeper implements AutoCloseable {
     this.clock = clock;
     this.owner = owner;
     this.claims = new ClaimSweeper(client, Keys.of(namespace), runs, clock, REQUEST_TIMEOUT);
+    this.shards =
+        new ShardSweeper(client, Keys.of(namespace), runs, workers, clock, REQUEST_TIMEOUT);
     this.childRequests = new ChildRequests(client, Keys.of(namespace), REQUEST_TIMEOUT, null);
     this.thread = new Thread(this::runUntilClosed, "etcron-run-sweeper");
     this.thread.setDaemon(true);
@@ -174,6 +177,7 @@ public final class RunSweeper implements AutoCloseable {
           if (workers.synced(Duration.ZERO)) {
             sweep();
             claims.sweep();
+            shards.sweep();
           }
           if (Duration.between(lastRetention, clock.instant()).compareTo(RETENTION_EVERY) > 0) {
             int deleted = runs.applyRetention(retention, clock.instant());

@@ -1,6 +1,7 @@
 package io.etcron.store;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcron.run.RunId;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -17,6 +18,8 @@ import java.time.Instant;
  *   <tr><td>{@code triggers/<name>/<millis>}</td><td>a manual run request, claimed by deletion</td></tr>
  *   <tr><td>{@code triggers/<name>/<millis>~after~<parent run id>}</td><td>a run after a
  *   parent's run ended, claimed by deletion</td></tr>
+ *   <tr><td>{@code triggers/<name>/<millis>~shard~<fire's run id>#<i>}</td><td>one worker's run
+ *   of a broadcast fire, claimed by deletion by that worker only</td></tr>
  *   <tr><td>{@code after/<parent run id>}</td><td>the children a parent's run fired, written
  *   once with their triggers; removed after a day</td></tr>
  *   <tr><td>{@code claims/<run id>}</td><td>evidence of a claim, until its first record is
@@ -79,6 +82,17 @@ public record Keys(String namespace) {
   /** The request of a run of {@code name} at {@code millis} after the parent run {@code parent}. */
   public String afterTrigger(String name, long millis, String parent) {
     return trigger(name, millis) + AFTER + parent;
+  }
+
+  /** Separates a shard request's key from the id of the broadcast fire it is a run of. */
+  public static final String SHARD = "~shard~";
+
+  /**
+   * The request of the run with index {@code index} of the broadcast fire {@code base} of {@code
+   * name}: {@code triggers/<name>/<pad(fire)>~shard~<base run id>#<index>}.
+   */
+  public String shardTrigger(String name, RunId base, int index) {
+    return trigger(name, base.fireTime().toEpochMilli()) + SHARD + base + "#" + index;
   }
 
   public String fired() {

@@ -322,6 +322,13 @@ final class Attempts {
     env.put("ETCRON_JOB", job.name().value());
     env.put("ETCRON_RUN_ID", run.fire.runId().toString());
     run.fire.parent().ifPresent(p -> env.put("ETCRON_PARENT_RUN_ID", p));
+    run.fire
+        .shard()
+        .ifPresent(
+            s -> {
+              env.put("ETCRON_SHARD_INDEX", Integer.toString(s.index()));
+              env.put("ETCRON_SHARD_TOTAL", Integer.toString(s.total()));
+            });
     env.put("ETCRON_FIRE_TIME", run.fire.time().toString());
     env.put("ETCRON_FENCING_TOKEN", Long.toString(run.fencingToken));
     env.put("ETCRON_ATTEMPT", Integer.toString(attempt));

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ final class ClaimLoop implements AutoCloseable {
   private final WorkerMetrics metrics;
   private final Supplier<Session> session;
   private final ScheduledExecutorService timers;
+  private final Function<Set<String>, List<String>> broadcastTo;
   private Retry retry;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
@@ -57,7 +59,9 @@ final class ClaimLoop implements AutoCloseable {
       Runs runs,
       WorkerMetrics metrics,
       Supplier<Session> session,
-      ScheduledExecutorService timers) {
+      ScheduledExecutorService timers,
+      Function<Set<String>, List<String>> broadcastTo) {
+    this.broadcastTo = broadcastTo;
     this.claimer = claimer;
     this.worker = worker;
     this.runs = runs;
@@ -133,6 +137,11 @@ final class ClaimLoop implements AutoCloseable {
       retry.retry(fires); // a new session claims them, if they are still open then
       return;
     }
+    // A broadcast fire gives a run to each worker eligible as it is claimed.
+    fires =
+        fires.stream()
+            .map(f -> f.isBroadcast() ? f.withShardWorkers(broadcastTo.apply(f.job().tags())) : f)
+            .toList();
     long start = System.nanoTime();
     List<Claim> claims = claimer.claim(fires, worker, s.leaseId());
     metrics.claimLatency(Duration.ofNanos(System.nanoTime() - start));

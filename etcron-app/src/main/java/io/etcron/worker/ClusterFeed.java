@@ -2,10 +2,12 @@ package io.etcron.worker;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcron.claim.Fire;
 import io.etcron.job.JobStore;
 import io.etcron.json.Json;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.run.Dependents;
+import io.etcron.run.RunId;
 import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import io.etcron.store.KillRequest;
@@ -187,8 +189,13 @@ final class ClusterFeed implements AutoCloseable {
         return;
       }
       String job = rest.substring(0, slash);
-      // <pad(at)> for a manual run, <pad(at)>~after~<parent run id> for a run after a parent's.
+      // <pad(at)> for a manual run, <pad(at)>~after~<parent run id> for a run after a parent's,
+      // <pad(at)>~shard~<fire's run id>#<i> for one worker's run of a broadcast fire.
       String id = rest.substring(slash + 1);
+      if (id.contains(Keys.SHARD)) {
+        shard(job, kv, id);
+        return;
+      }
       int after = id.indexOf(Keys.AFTER);
       Optional<String> parent =
           after < 0 ? Optional.empty() : Optional.of(id.substring(after + Keys.AFTER.length()));
@@ -209,6 +216,35 @@ final class ClusterFeed implements AutoCloseable {
       }
       scheduler.requested(
           job, new Scheduler.Request(at, Keys.string(kv.getKey()), request.env(), parent));
+    }
+
+    /** One worker's run of a broadcast fire: queued by that worker only. */
+    private void shard(String job, KeyValue kv, String id) {
+      String key = Keys.string(kv.getKey());
+      int hash = id.lastIndexOf('#');
+      TriggerRequest request;
+      RunId base;
+      try {
+        request = Json.readStored(Keys.string(kv.getValue()), TriggerRequest.class);
+        base = RunId.parse(id.substring(id.indexOf(Keys.SHARD) + Keys.SHARD.length(), hash));
+      } catch (RuntimeException e) {
+        log.warn("ignoring unreadable broadcast run request {}: {}", key, e.getMessage());
+        return;
+      }
+      if (!members.self().id().equals(request.worker())
+          || request.shard() == null
+          || request.total() == null) {
+        return; // another worker's run
+      }
+      scheduler.requested(
+          job,
+          new Scheduler.Request(
+              base.fireTime(),
+              key,
+              request.env(),
+              Optional.ofNullable(base.parent()),
+              Optional.of(base),
+              Optional.of(new Fire.Shard(request.shard(), request.total()))));
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.etcron.store.PrefixMirror;
 import io.etcron.store.WorkerInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,6 +51,11 @@ final class Members implements PrefixMirror.Listener {
     live.remove(Keys.name(prefix, key));
   }
 
+  /** This worker's registration. */
+  WorkerInfo self() {
+    return self;
+  }
+
   /** The live workers, by id. */
   Map<String, WorkerInfo> live() {
     return Map.copyOf(live);
@@ -58,6 +64,27 @@ final class Members implements PrefixMirror.Listener {
   /** Whether this worker has every tag the job asks for. */
   boolean eligible(Set<String> jobTags) {
     return self.tags().containsAll(jobTags);
+  }
+
+  /** A broadcast fire reaches this many workers at most (one claim transaction writes them all). */
+  static final int MAX_BROADCAST = 100;
+
+  /**
+   * The live, not draining workers with every tag the job asks for, by id, this worker among them
+   * if it is eligible: those a broadcast fire claimed now gives a run each (at most {@link
+   * #MAX_BROADCAST}).
+   */
+  List<String> broadcastTo(Set<String> jobTags) {
+    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+    if (eligible(jobTags)) {
+      ids.add(self.id());
+    }
+    for (WorkerInfo w : live.values()) {
+      if (!w.draining() && w.tags().containsAll(jobTags)) {
+        ids.add(w.id());
+      }
+    }
+    return ids.stream().limit(MAX_BROADCAST).toList();
   }
 
   /** Whether this worker is the preferred one for the fire (itself counted as live). */

@@ -112,6 +112,32 @@ final class Runs implements AutoCloseable {
   void owned(Claim claim, Session session) {
     Instant now = clock.instant();
     MisfirePlan plan = MisfirePlan.of(claim, now);
+    if (claim.fire().isBroadcast()) {
+      // Its claim requested one run per worker, each claimed and recorded by its worker: only
+      // the fires nobody claimed before it are this owner's to record.
+      String claimed = claim.fire().runId().toString();
+      List<MisfirePlan.Missed> missed = new ArrayList<>(plan.missed());
+      plan.run().stream()
+          .filter(f -> !f.runId().toString().equals(claimed))
+          .forEach(
+              f ->
+                  missed.add(
+                      new MisfirePlan.Missed(
+                          f,
+                          "missed: a broadcast job runs only the latest fire it catches up with")));
+      for (MisfirePlan.Missed m : missed) {
+        sink.submit(
+            Run.missed(m.fire().runId(), worker, claim.fencingToken(), m.reason(), now)
+                .withParams(m.fire().params()));
+      }
+      for (MisfirePlan.Missed x : plan.excluded()) {
+        if (!x.fire().runId().toString().equals(claimed)) {
+          sink.submit(Run.skipped(x.fire().runId(), worker, claim.fencingToken(), x.reason(), now));
+        }
+      }
+      metrics.missed(missed.size());
+      return;
+    }
     List<CompletableFuture<Void>> recorded = new ArrayList<>();
     for (int i = 0; i < plan.missed().size(); i++) {
       MisfirePlan.Missed m = plan.missed().get(i);

@@ -2,7 +2,7 @@ package io.etcron.worker;
 
 import io.etcron.claim.Fire;
 import io.etcron.job.Job;
-import io.etcron.run.Trigger;
+import io.etcron.run.RunId;
 import io.etcron.schedule.Fires;
 import java.time.Clock;
 import java.time.Duration;
@@ -252,9 +252,24 @@ final class Scheduler implements AutoCloseable {
    * @param key the request's key (the claim deletes it)
    * @param params a manual run's parameters
    * @param parent for a run after a parent's, the parent run's id
+   * @param shardOf for one worker's run of a broadcast fire, that fire's run id
+   * @param shard with {@code shardOf}: the run's index and count
    */
-  record Request(Instant at, String key, Map<String, String> params, Optional<String> parent) {
+  record Request(
+      Instant at,
+      String key,
+      Map<String, String> params,
+      Optional<String> parent,
+      Optional<RunId> shardOf,
+      Optional<Fire.Shard> shard) {
+    Request(Instant at, String key, Map<String, String> params, Optional<String> parent) {
+      this(at, key, params, parent, Optional.empty(), Optional.empty());
+    }
+
     Fire fire(Job job, long version) {
+      if (shardOf.isPresent() && shard.isPresent()) {
+        return Fire.shard(job, version, shardOf.get(), key, params, shard.get());
+      }
       return parent
           .map(p -> Fire.after(job, version, at, key, p))
           .orElseGet(() -> Fire.manual(job, version, at, key, params));
@@ -414,10 +429,10 @@ final class Scheduler implements AutoCloseable {
                           Kind.ON_TIME,
                           0)));
     }
-    if ((job.paused() && fire.trigger() == Trigger.SCHEDULE) || !members.eligible(job.tags())) {
+    if ((job.paused() && fire.byCursor()) || !members.eligible(job.tags())) {
       return;
     }
-    if (fire.trigger() == Trigger.SCHEDULE) {
+    if (fire.byCursor()) {
       Optional<Fire> ready = inOrder(due, fire, now);
       if (ready.isEmpty()) {
         return;
@@ -426,8 +441,10 @@ final class Scheduler implements AutoCloseable {
     }
     boolean firstTry =
         due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST || due.kind() == Kind.MANUAL;
+    // One worker's run of a broadcast fire is that worker's alone to claim.
     if (firstTry
-        && members.isPreferred(fire.jobName(), job.tags(), fire.time())
+        && (fire.shard().isPresent()
+            || members.isPreferred(fire.jobName(), job.tags(), fire.time()))
         && hasCapacity.getAsBoolean()) {
       out.claim.add(fire);
       return;

@@ -116,7 +116,9 @@ public final class Worker implements AutoCloseable {
             evidence::forget,
             this::requestChildren,
             registration::changed);
-    this.claims = new ClaimLoop(claimer, info.id(), runs, metrics, () -> session, timers);
+    this.claims =
+        new ClaimLoop(
+            claimer, info.id(), runs, metrics, () -> session, timers, members::broadcastTo);
     this.scheduler =
         new Scheduler(
             settings.clock(),

@@ -27,6 +27,7 @@ public final class JobSpecs {
   private String sla;
   private JobSpec.AfterSpec after;
   private List<String> exclude;
+  private String mode;
 
   private JobSpecs(String name, String schedule, String command) {
     this.name = name;
@@ -152,6 +153,11 @@ public final class JobSpecs {
     return this;
   }
 
+  public JobSpecs mode(String m) {
+    this.mode = m;
+    return this;
+  }
+
   public JobSpecs after(String on, String... parents) {
     this.after = new JobSpec.AfterSpec(List.of(parents), on);
     return this;
@@ -187,6 +193,7 @@ public final class JobSpecs {
         notify,
         sla,
         after,
-        exclude);
+        exclude,
+        mode);
   }
 }

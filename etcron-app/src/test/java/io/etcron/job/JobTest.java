@@ -40,7 +40,8 @@ class JobTest {
           "notify",
           "sla",
           "after",
-          "exclude");
+          "exclude",
+          "mode");
 
   static JobSpec spec(String name, String command, String schedule) {
     return JobSpecs.spec(name, schedule, command);
@@ -86,7 +87,8 @@ class JobTest {
                 new JobSpec.NotifySpec(List.of("late"), null, "ops@example.com")),
             "15m",
             new JobSpec.AfterSpec(List.of("extract", "load"), "always"),
-            List.of("2026-12-25", "2026-12-31..2027-01-01"));
+            List.of("2026-12-25", "2026-12-31..2027-01-01"),
+            null);
     Job job = Job.from(full, NOW);
     assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);
     assertThat(job.timeout()).contains(Duration.ofMinutes(90));
@@ -201,7 +203,8 @@ class JobTest {
             List.of(new JobSpec.NotifySpec(List.of("exploded"), "ftp://x", null)),
             "0s",
             new JobSpec.AfterSpec(List.of("../x"), "sometimes"),
-            List.of("2026-02-30", "2026-12-26..2026-12-24"));
+            List.of("2026-02-30", "2026-12-26..2026-12-24"),
+            "everywhere");
     assertThatThrownBy(() -> Job.from(bad, NOW))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
@@ -230,7 +233,8 @@ class JobTest {
                       "notify",
                       "sla",
                       "after",
-                      "exclude");
+                      "exclude",
+                      "mode");
               assertThat(e.getMessage())
                   .contains("schedule: \"0 61 * * * *\" minute 61 is out of range 0-59");
               assertThat(e.getMessage()).contains("env: ETCRON_X is reserved");
@@ -349,7 +353,8 @@ class JobTest {
                       pick(random, strings, null)),
               random.nextBoolean()
                   ? null
-                  : java.util.Arrays.asList(pick(random, strings, "2026-12-25")));
+                  : java.util.Arrays.asList(pick(random, strings, "2026-12-25")),
+              pick(random, strings, null));
       try {
         Job job = Job.from(s, NOW);
         assertThat(Job.from(job.toSpec(), NOW)).isEqualTo(job);

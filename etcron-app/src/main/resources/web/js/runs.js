@@ -45,7 +45,7 @@ export async function runsPage(nav, params) {
 
 /** A run's name as people read it: the job and when it fired. */
 function runTitle(r, zone) {
-  return `${r.job}, fired ${when(r.fireTime, zone)}` + (r.trigger === 'manual' ? ' (run by hand)' : '');
+  return `${r.job}, fired ${when(r.fireTime, zone)}` + ({ manual: ' (run by hand)', after: " (after a parent's run)" }[r.trigger] || '');
 }
 
 export function runsTable(runs, withJob, zone) {

@@ -62,7 +62,7 @@ const LABELS = {
   name: 'Name', description: 'Description', command: 'Command', env: 'Environment', workingDir: 'Working directory',
   schedule: 'Schedule', timeZone: 'Time zone', concurrency: 'Concurrency', misfire: 'Misfire', maxCatchUp: 'Max catch-up',
   startingDeadline: 'Starting deadline', timeout: 'Timeout', retries: 'Retries', retryBackoff: 'Retry backoff', tags: 'Worker tags',
-  paused: 'Paused', http: 'HTTP request', user: 'Run as user', group: 'Group', limits: 'Limits', sla: 'SLA', notify: 'Notify', job: 'Job', trigger: 'Trigger', fireTime: 'Fired at', startedAt: 'Started', endedAt: 'Ended',
+  paused: 'Paused', http: 'HTTP request', user: 'Run as user', group: 'Group', limits: 'Limits', sla: 'SLA', notify: 'Notify', after: 'Runs after', job: 'Job', trigger: 'Trigger', fireTime: 'Fired at', startedAt: 'Started', endedAt: 'Ended',
   durationMillis: 'Duration', worker: 'Worker', fencingToken: 'Fencing token', attempt: 'Attempt', exitCode: 'Exit code',
   signal: 'Signal', reason: 'Why', outputSize: 'Output size',
 };

@@ -54,6 +54,14 @@ export async function jobFormPage(nav, name) {
         'The whole exchange; at most the job\'s timeout.'))),
     h('div', { class: 'field-error', id: 'error-http' }));
 
+  const after = spec.after || {};
+  const afterPart = h('div', { id: 'after-part', class: 'border rounded p-2 mb-2' },
+    h('div', { class: 'row' },
+      h('div', { class: 'col' }, field('after.jobs', 'Runs after', text('after.jobs', (after.jobs || []).join(', '), { placeholder: 'extract, load' }),
+        'Comma-separated parent jobs: this job runs once after each of their runs that ends as below.')),
+      h('div', { class: 'col-3' }, field('after.on', 'When the parent', select('after.on', after.on, afterOn(schemas))))),
+    h('div', { class: 'field-error', id: 'error-after' }));
+
   const form = h('form', { id: 'job-form', novalidate: true },
     h('div', { class: 'row' },
       h('div', { class: 'col-md-7' },
@@ -63,7 +71,9 @@ export async function jobFormPage(nav, name) {
         commandPart,
         httpPart,
         field('schedule', 'Schedule', text('schedule', spec.schedule, { placeholder: '0 */5 * * * *   or   @every 30s   or   @daily' }),
-          'Cron with seconds (sec min hour day month weekday), 5-field cron, @hourly/@daily/@weekly/@monthly/@yearly, @every 1h30m, @at 2026-12-01T09:00:00Z.'),
+          'Cron with seconds (sec min hour day month weekday), 5-field cron, @hourly/@daily/@weekly/@monthly/@yearly, @every 1h30m, @at 2026-12-01T09:00:00Z.'
+          + ' May be left empty when the job runs after others.'),
+        afterPart,
         field('timeZone', 'Time zone', text('timeZone', spec.timeZone, { placeholder: 'UTC' }), 'IANA zone, e.g. Europe/Berlin; empty for UTC.'),
         h('div', { class: 'row' },
           h('div', { class: 'col' }, field('concurrency', 'Concurrency', select('concurrency', spec.concurrency, jobEnum(schemas, 'concurrency')))),
@@ -100,6 +110,7 @@ export async function jobFormPage(nav, name) {
 
   errors.limits = form.querySelector('#error-limits');
   errors.http = form.querySelector('#error-http');
+  errors.after = form.querySelector('#error-after');
   const kind = () => (form.querySelector('#f-kind-http').checked ? 'http' : 'command');
   const showKind = () => {
     commandPart.hidden = kind() === 'http';
@@ -120,7 +131,7 @@ export async function jobFormPage(nav, name) {
   const refreshPreview = async () => {
     const schedule = inputs.schedule.value.trim();
     if (!schedule) {
-      preview.replaceChildren(h('span', { class: 'text-muted' }, 'Type a schedule.'));
+      preview.replaceChildren(h('span', { class: 'text-muted' }, 'Type a schedule, or leave it empty for a job that runs after others.'));
       return;
     }
     try {
@@ -147,6 +158,8 @@ export async function jobFormPage(nav, name) {
     const http = kind() === 'http';
     const body = collect(inputs, http);
     if (http) body.http = collectHttp(inputs);
+    const parents = collectAfter(inputs);
+    if (parents) body.after = parents;
     for (const key of http ? [] : LIMITS) {
       const v = inputs['limits.' + key].value.trim();
       if (!v) continue;
@@ -227,6 +240,19 @@ function collectHttp(inputs) {
       .map(x => (/^[0-9]+$/.test(x) ? Number(x) : x));
   }
   return call;
+}
+
+/** The outcomes of a parent's run that can fire its children, from the server's model. */
+function afterOn(schemas) {
+  return schemas.JobSpec.properties.after.properties.on.enum;
+}
+
+/** The "Runs after" part as a job's after, or null when no parent is named. */
+function collectAfter(inputs) {
+  const jobs = inputs['after.jobs'].value.split(',').map(j => j.trim()).filter(Boolean);
+  if (!jobs.length) return null;
+  const on = inputs['after.on'].value;
+  return on ? { jobs, on } : { jobs };
 }
 
 /** A job's notify list as the form's lines: "EVENTS TARGET". */

@@ -78,7 +78,7 @@ export async function jobsPage(nav) {
     const next = j.nextFires && j.nextFires[0];
     return h('tr', { dataset: { job: s.name } },
       h('td', {}, h('a', { href: jobHref(s.name), class: 'job-link' }, s.name)),
-      h('td', {}, h('code', {}, s.schedule), h('div', { class: 'schedule-words' }, j.schedule)),
+      h('td', {}, scheduleCell(j)),
       h('td', {}, s.timeZone),
       h('td', { title: next ? when(next, s.timeZone) : '' }, next ? ago(next) : '-'),
       h('td', {}, last ? [badge(last.state), ' ', h('span', { class: 'small text-muted' }, millis(last.durationMillis))] : '-'),
@@ -124,6 +124,13 @@ export async function jobsPage(nav) {
   await refresh();
   const timer = setInterval(() => refresh().catch(() => {}), 5000);
   return () => { clearInterval(timer); clearTimeout(typing); };
+}
+
+/** A job's schedule and its words; a job without one shows the jobs it runs after. */
+function scheduleCell(j) {
+  const s = j.spec;
+  if (!s.schedule && s.after) return h('span', { class: 'after' }, 'after ' + s.after.jobs.join(', '));
+  return [h('code', {}, s.schedule), h('div', { class: 'schedule-words' }, j.schedule)];
 }
 
 /** The newest runs as coloured bars, one per run, oldest first. */

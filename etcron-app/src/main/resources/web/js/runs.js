@@ -45,7 +45,7 @@ export async function runsPage(nav, params) {
 
 /** A run's name as people read it: the job and when it fired. */
 function runTitle(r, zone) {
-  return `${r.job}, fired ${when(r.fireTime, zone)}` + (r.trigger === 'manual' ? ' (run by hand)' : '');
+  return `${r.job}, fired ${when(r.fireTime, zone)}` + ({ manual: ' (run by hand)', after: " (after a parent's run)" }[r.trigger] || '');
 }
 
 export function runsTable(runs, withJob, zone) {
@@ -68,7 +68,7 @@ function fact(k, r, zone) {
   if (k === 'fireTime' || k === 'startedAt' || k === 'endedAt') return when(r[k], zone);
   if (k === 'durationMillis') return millis(r[k]);
   if (k === 'outputSize') return bytes(r[k]);
-  if (k === 'trigger') return r[k] === 'manual' ? 'run by hand' : 'its schedule';
+  if (k === 'trigger') return { manual: 'run by hand', after: "a parent's run" }[String(r[k]).toLowerCase()] || 'its schedule';
   return String(r[k]);
 }
 
@@ -86,6 +86,44 @@ async function record(nav, id, waiting) {
       await new Promise(r => setTimeout(r, 1000));
     }
   }
+}
+
+const AFTER = '~after~';
+
+/** The id of the run that fired this one, or null: the first ~after~ ends the run's own part. */
+function parentRun(id) {
+  const i = id.indexOf(AFTER);
+  return i < 0 ? null : id.slice(i + AFTER.length);
+}
+
+/** The "After" fact: a link to the parent's run. */
+function parentFact(id) {
+  const parent = parentRun(id);
+  if (!parent) return '';
+  return h('tr', {}, h('th', { class: 'fw-normal text-muted' }, 'After'),
+    h('td', {}, h('a', { href: runHref(parent), id: 'run-parent', title: parent }, idTitle(parent))));
+}
+
+/** A run id as people read it: "job, fired <time>" (the id's own part: job@millis). */
+function idTitle(id) {
+  const m = /^([^@]+)@(\d+)/.exec(id);
+  return m ? `${m[1]}, fired ${when(new Date(Number(m[2])).toISOString())}` : id;
+}
+
+/**
+ * "Runs after this one": the runs of the job's children (from its graph) that this run fired; the
+ * newest 100 runs of each child are looked at.
+ */
+async function childRuns(run) {
+  const graph = await get('/api/v1/jobs/' + enc(run.job) + '/graph').catch(() => null);
+  const children = [...new Set((graph ? graph.edges : []).filter(e => e.from === run.job).map(e => e.to))];
+  if (!children.length) return '';
+  const pages = await Promise.all(children.map(c => get(`/api/v1/runs?job=${enc(c)}&limit=100`).catch(() => ({ runs: [] }))));
+  const fired = pages.flatMap(p => p.runs).filter(r => parentRun(r.id) === run.id);
+  return [h('h6', {}, 'Runs after this one'),
+    h('ul', { class: 'small', id: 'run-children' }, fired.length
+      ? fired.map(r => h('li', {}, h('a', { href: runHref(r.id), class: 'child-run', title: r.id }, idTitle(r.id)), ' ', badge(r.state)))
+      : h('li', { class: 'text-muted' }, `None yet (after ${children.join(', ')}).`))];
 }
 
 /** A manual run's parameters, as K=V rows. */
@@ -106,16 +144,20 @@ export async function runPage(nav, id) {
   output.textContent = run.output || '';
   const status = h('span', { id: 'run-state' }, badge(run.state));
   const facts = h('tbody', {});
+  const parent = parentFact(id);
   const render = (r) => {
     status.replaceChildren(badge(r.state));
     facts.replaceChildren(...FACTS.filter(k => r[k] !== undefined && r[k] !== '')
-      .map(k => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, label(k)), h('td', {}, fact(k, r, zone)))));
+      .map(k => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, label(k)), h('td', {}, fact(k, r, zone)))), parent);
   };
   render(run);
+  const children = h('div', {});
+  const showChildren = () => childRuns(run).then(c => children.replaceChildren(...[c].flat()), () => {});
+  showChildren();
   const live = h('span', { class: 'small text-muted ms-2', id: 'live' });
   const notes = deliveries(id, zone);
   nav.mount(h('div', {}, h('h4', { title: id }, runTitle(run, zone), ' ', status, live),
-    h('table', { class: 'table table-sm w-auto' }, facts), params(run),
+    h('table', { class: 'table table-sm w-auto' }, facts), params(run), children,
     h('h6', {}, 'Notifications'), notes.node, h('h6', {}, 'Output'), output));
   if (run.state !== 'RUNNING') return;
 
@@ -134,6 +176,7 @@ export async function runPage(nav, id) {
         if (ended) {
           render(ended);
           notes.refresh();
+          showChildren();
           live.textContent = 'ended';
           return;
         }

@@ -540,4 +540,71 @@ class WebUiIT {
       target.stop(0);
     }
   }
+
+  @Test
+  @Order(15)
+  void a_job_made_in_the_form_runs_after_its_parent_and_the_run_pages_link_each_other()
+      throws Exception {
+    HttpTestClient api = new HttpTestClient(base, null);
+    assertThat(
+            api.put(
+                    "/api/v1/jobs/ui-parent",
+                    "{\"schedule\":\"@every 1h\",\"command\":\"echo parent\"}")
+                .status())
+        .isEqualTo(201);
+    open("/jobs/new");
+    byId("f-name").sendKeys("ui-child");
+    byId("f-command").sendKeys("echo child");
+    byId("f-after.jobs").sendKeys("ui-parent");
+    new org.openqa.selenium.support.ui.Select(byId("f-after.on")).selectByValue("success");
+    click("save");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-child"));
+    WebElement parentBox =
+        browser.wait.until(
+            ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#job-graph a[href='#/jobs/ui-parent']")));
+    assertThat(parentBox.getDomProperty("textContent")).contains("ui-parent");
+    assertThat(byId("job-graph").getDomProperty("textContent")).contains("ui-child", "success");
+    browser.screenshot("job-graph");
+
+    open("/jobs/new");
+    byId("f-name").sendKeys("ui-orphan");
+    byId("f-command").sendKeys("true");
+    byId("f-after.jobs").sendKeys("ui-parent, no-such-job");
+    click("save");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("error-after"), "after.jobs[1]: no job named \"no-such-job\""));
+    assertThat(master.jobs().get(JobName.of("ui-orphan"))).isEmpty();
+    browser.screenshot("job-form-after-error");
+
+    open("/jobs");
+    browser.wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("tr[data-job='ui-child']"), "after ui-parent"));
+
+    // The worker runs the parent, then the child after it; each run's page links the other.
+    api.post("/api/v1/jobs/ui-parent/trigger");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                store.all().stream()
+                    .anyMatch(r -> r.job().equals("ui-child") && r.state().isTerminal()));
+    Run child = newestRun("ui-child");
+    Run parent = newestRun("ui-parent");
+    assertThat(child.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(child.id().toString()).endsWith("~after~" + parent.id());
+    open("/runs/" + child.id());
+    byId("run-parent");
+    click("run-parent");
+    WebElement childLink =
+        browser.wait.until(
+            ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#run-children a")));
+    assertThat(browser.driver.getCurrentUrl())
+        .endsWith("#/runs/" + parent.id().toString().replace("@", "%40"));
+    assertThat(childLink.getDomAttribute("title")).isEqualTo(child.id().toString());
+    browser.screenshot("run-children");
+  }
 }

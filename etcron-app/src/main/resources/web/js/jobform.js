@@ -4,7 +4,8 @@ import { jobHref } from './router.js';
 import { model, jobEnum } from './model.js';
 
 const FIELDS = ['name', 'description', 'command', 'schedule', 'timeZone', 'concurrency', 'misfire', 'maxCatchUp',
-  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused', 'sla', 'notify'];
+  'startingDeadline', 'timeout', 'retries', 'retryBackoff', 'tags', 'env', 'workingDir', 'user', 'group', 'paused', 'sla', 'notify',
+  'exclude', 'mode'];
 // What only a command has: an HTTP job runs no process, and the server refuses these on it.
 const COMMAND_ONLY = ['command', 'env', 'workingDir', 'user', 'group'];
 
@@ -75,6 +76,10 @@ export async function jobFormPage(nav, name) {
           + ' May be left empty when the job runs after others.'),
         afterPart,
         field('timeZone', 'Time zone', text('timeZone', spec.timeZone, { placeholder: 'UTC' }), 'IANA zone, e.g. Europe/Berlin; empty for UTC.'),
+        field('exclude', 'Excluded days', text('exclude', (spec.exclude || []).join(', '), { placeholder: '2026-12-25, 2026-12-31..2027-01-01' }),
+          'Days in the job\'s zone whose fires do not run (recorded skipped); a manual run still runs.'),
+        field('mode', 'Mode', select('mode', spec.mode, ['single', 'broadcast']),
+          'broadcast: each fire runs once on every live worker that has the tags (concurrency allow).'),
         h('div', { class: 'row' },
           h('div', { class: 'col' }, field('concurrency', 'Concurrency', select('concurrency', spec.concurrency, jobEnum(schemas, 'concurrency')))),
           h('div', { class: 'col' }, field('misfire', 'Misfire', select('misfire', spec.misfire, jobEnum(schemas, 'misfire')))),
@@ -136,16 +141,21 @@ export async function jobFormPage(nav, name) {
     }
     try {
       const zone = inputs.timeZone.value.trim();
-      const p = await get(`/api/v1/schedule/preview?n=5&schedule=${enc(schedule)}` + (zone ? `&timeZone=${enc(zone)}` : ''));
+      const days = inputs.exclude.value.split(',').map(d => d.trim()).filter(Boolean).join(',');
+      const p = await get(`/api/v1/schedule/preview?n=5&schedule=${enc(schedule)}` + (zone ? `&timeZone=${enc(zone)}` : '')
+        + (days ? `&exclude=${enc(days)}` : ''));
       errors.schedule.textContent = '';
+      errors.exclude.textContent = '';
       preview.replaceChildren(h('div', { class: 'mb-1', id: 'preview-words' }, p.description),
-        p.fires.length ? h('ul', {}, p.local.map(l => h('li', {}, l))) : h('div', { class: 'text-warning' }, 'never fires'));
+        p.fires.length ? h('ul', {}, p.local.map(l => h('li', {}, l))) : h('div', { class: 'text-warning' }, 'never fires'),
+        (p.excluded || []).length ? h('div', { class: 'small text-muted', id: 'preview-excluded' },
+          `skipped on excluded days: ${p.excluded.map(t => t.replace('T', ' ').replace('Z', ' UTC')).join(', ')}`) : '');
     } catch (e) {
       preview.replaceChildren(h('span', { class: 'text-muted' }, '—'));
       if (e instanceof ApiError && e.body.field) errors[e.body.field] && (errors[e.body.field].textContent = e.message);
     }
   };
-  for (const key of ['schedule', 'timeZone']) {
+  for (const key of ['schedule', 'timeZone', 'exclude']) {
     inputs[key].addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(refreshPreview, 250);
@@ -206,7 +216,7 @@ function collect(inputs, http) {
     const v = el.value.trim();
     if (!v) continue;
     if (key === 'maxCatchUp' || key === 'retries') body[key] = Number.isInteger(Number(v)) ? Number(v) : v;
-    else if (key === 'tags') body.tags = v.split(',').map(t => t.trim()).filter(Boolean);
+    else if (key === 'tags' || key === 'exclude') body[key] = v.split(',').map(t => t.trim()).filter(Boolean);
     else if (key === 'env') {
       body.env = {};
       v.split('\n').filter(l => l.trim()).forEach(l => {

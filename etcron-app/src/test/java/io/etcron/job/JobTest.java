@@ -177,6 +177,25 @@ class JobTest {
   }
 
   @Test
+  void a_broadcast_job_runs_its_runs_side_by_side_and_refuses_a_lock_policy() {
+    Job b = Job.from(JobSpecs.of("everywhere", "@every 1m", "true").mode("broadcast").build(), NOW);
+    assertThat(b.broadcast()).isTrue();
+    assertThat(b.concurrency()).isEqualTo(ConcurrencyPolicy.ALLOW);
+    assertThat(Job.from(b.toSpec(), NOW)).isEqualTo(b);
+    assertThatThrownBy(
+            () ->
+                Job.from(
+                    JobSpecs.of("everywhere", "@every 1m", "true")
+                        .mode("broadcast")
+                        .concurrency("forbid")
+                        .build(),
+                    NOW))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e -> assertThat(e.errors().get(0).message()).contains("only allow is supported"));
+  }
+
+  @Test
   void every_invalid_field_is_reported_at_once() {
     JobSpec bad =
         new JobSpec(

@@ -30,6 +30,13 @@ class DependentsTest {
     assertThat(RunId.parse("x@1~after~y@2~manual").parentId().orElseThrow().trigger())
         .isEqualTo(Trigger.MANUAL);
     assertThatThrownBy(() -> RunId.parse("x@1~after~not-a-run")).hasMessageContaining("run id");
+    RunId shard = RunId.parse("everywhere@1764000000000#2~after~extract@1764000000000#1");
+    assertThat(shard.shard()).isEqualTo(2);
+    assertThat(shard.parentId().orElseThrow().shard()).isEqualTo(1);
+    assertThat(shard.toString())
+        .isEqualTo("everywhere@1764000000000#2~after~extract@1764000000000#1");
+    assertThat(shard.base().toString())
+        .isEqualTo("everywhere@1764000000000~after~extract@1764000000000#1");
     assertThatThrownBy(() -> RunId.parse("x@1~after~" + "y".repeat(1000) + "@1"))
         .hasMessageContaining("is not a run id");
   }

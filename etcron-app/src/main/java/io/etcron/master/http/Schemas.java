@@ -274,6 +274,17 @@ final class Schemas {
     p.put("http", http());
     p.put("after", after());
     p.put(
+        "mode",
+        Map.of(
+            "type",
+            "string",
+            "enum",
+            List.of("single", "broadcast"),
+            "description",
+            "single (default): each fire runs once; broadcast: once on every live eligible worker,"
+                + " as job@fire#index with ETCRON_SHARD_INDEX and ETCRON_SHARD_TOTAL; concurrency"
+                + " allow only"));
+    p.put(
         "exclude",
         Map.of(
             "type",

@@ -72,16 +72,16 @@ final class CronCommand {
       if (n < 1 || n > Fires.MAX_PREVIEW) {
         throw new IllegalArgumentException("-n must be between 1 and " + Fires.MAX_PREVIEW);
       }
-      Schedule s = Schedule.parse(expression);
-      PrintWriter out = spec.commandLine().getOut();
-      out.println(s.describe() + " (" + z.getId() + ")");
-      DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
       List<FieldError> errors = new ArrayList<>();
       Exclusions days = Exclusions.parse(exclude, errors);
       if (!errors.isEmpty()) {
         throw new IllegalArgumentException(
             errors.stream().map(FieldError::message).collect(Collectors.joining("; ")));
       }
+      Schedule s = Schedule.parse(expression);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(s.describe() + " (" + z.getId() + ")");
+      DateTimeFormatter f = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss z");
       List<Instant> skipped = new ArrayList<>();
       var fires = Fires.nextN(s, z, Instant.now(), n, t -> days.reason(t, z).isEmpty(), skipped);
       if (fires.isEmpty()) {

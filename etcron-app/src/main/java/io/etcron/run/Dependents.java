@@ -66,7 +66,7 @@ public final class Dependents {
    * The children that the end {@code end} of the run {@code parent} fires, in name order: those
    * whose {@code after.on} matches, that are not paused, and whose run would not repeat a job of
    * the chain that led to it (a cycle written past the API's check never loops) nor make it longer
-   * than {@link After#MAX_DEPTH} jobs. At most {@link #MAX_CHILDREN}.
+   * than {@link After#MAX_DEPTH} jobs. All of them: the writer fires at most {@link #MAX_CHILDREN}.
    */
   public List<String> fired(RunId parent, RunState end) {
     Map<String, Child> children = byParent.get(parent.job());
@@ -83,9 +83,6 @@ public final class Dependents {
           && RunId.after(e.getKey(), Instant.EPOCH, parent).toString().length()
               <= RunId.MAX_LENGTH - 13) {
         fired.add(e.getKey());
-        if (fired.size() == MAX_CHILDREN) {
-          break;
-        }
       }
     }
     return fired;

@@ -13,6 +13,7 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcron.json.Json;
+import io.etcron.run.Dependents;
 import io.etcron.run.RunId;
 import io.etcron.run.RunState;
 import java.time.Duration;
@@ -90,7 +91,18 @@ public final class ChildRequests {
       done.complete(new Fired(state, List.of(), by, at));
       return done;
     }
-    attempt(parent, new Fired(state, List.copyOf(children), by, at), worthRetrying, done);
+    List<String> fired = children;
+    if (children.size() > Dependents.MAX_CHILDREN) {
+      fired = children.subList(0, Dependents.MAX_CHILDREN);
+      log.warn(
+          "run {} ended {}: {} jobs run after it, the first {} run; not {}",
+          parent,
+          state,
+          children.size(),
+          Dependents.MAX_CHILDREN,
+          children.subList(Dependents.MAX_CHILDREN, children.size()));
+    }
+    attempt(parent, new Fired(state, List.copyOf(fired), by, at), worthRetrying, done);
     return done;
   }
 

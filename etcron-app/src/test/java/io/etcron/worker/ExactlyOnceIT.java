@@ -20,8 +20,8 @@ class ExactlyOnceIT {
   @RegisterExtension final EtcdExtension etcd = EtcdExtension.singleNode();
 
   @Test
-  void three_workers_fifty_jobs_every_second_for_thirty_seconds() throws Exception {
-    check(50, Duration.ofSeconds(30), 0, Clock.systemUTC(), Clock.systemUTC(), Clock.systemUTC());
+  void three_workers_fifty_jobs_every_second_for_twenty_seconds() throws Exception {
+    check(50, Duration.ofSeconds(20), 0, Clock.systemUTC(), Clock.systemUTC(), Clock.systemUTC());
   }
 
   @Test

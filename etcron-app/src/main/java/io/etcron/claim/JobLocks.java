@@ -5,13 +5,11 @@ import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
+import io.etcron.store.EtcdRetry;
 import io.etcron.store.Keys;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Releases a job's lock ({@code locks/<job>}) that a claim took (policies forbid and replace), once
@@ -19,13 +17,10 @@ import org.slf4j.LoggerFactory;
  * Claimer}). Thread-safe; never blocks.
  */
 public final class JobLocks {
-  private static final Logger log = LoggerFactory.getLogger(JobLocks.class);
-  private static final Duration RETRY = Duration.ofMillis(500);
 
   private final Client client;
   private final Keys keys;
-  private final Duration timeout;
-  private final ScheduledExecutorService timers;
+  private final EtcdRetry retry;
   private final BooleanSupplier worthRetrying;
 
   /**
@@ -40,8 +35,7 @@ public final class JobLocks {
       BooleanSupplier worthRetrying) {
     this.client = client;
     this.keys = keys;
-    this.timeout = timeout;
-    this.timers = timers;
+    this.retry = new EtcdRetry(timeout, timers);
     this.worthRetrying = worthRetrying;
   }
 
@@ -51,20 +45,16 @@ public final class JobLocks {
    */
   public void release(String job, long token) {
     var key = Keys.bytes(keys.lock(job));
-    client
-        .getKVClient()
-        .txn()
-        // Only our claim: a replace has overwritten the key with a later mod revision.
-        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(token)))
-        .Then(Op.delete(key, DeleteOption.DEFAULT))
-        .commit()
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (r, e) -> {
-              if (e != null && worthRetrying.getAsBoolean()) {
-                log.debug("releasing the lock of {} failed, retrying: {}", job, e.toString());
-                timers.schedule(() -> release(job, token), RETRY.toMillis(), TimeUnit.MILLISECONDS);
-              }
-            });
+    retry.send(
+        "releasing the lock of " + job,
+        () ->
+            client
+                .getKVClient()
+                .txn()
+                // Only our claim: a replace has overwritten the key with a later mod revision.
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(token)))
+                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                .commit(),
+        worthRetrying);
   }
 }

@@ -57,6 +57,34 @@ final class HttpExchange implements Execution {
             128 + SIGKILL, Optional.of(SIGKILL), "", 0, Optional.of("cancelled"), false));
   }
 
+  /**
+   * Why the request got no response, in words that name the endpoint: its method and URL without
+   * the query (which may carry a secret), and what went wrong there.
+   */
+  String why(Throwable e) {
+    java.net.URI u = call.url();
+    String host = u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+    String where = call.method() + " " + u.getScheme() + "://" + host + u.getRawPath();
+    String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage();
+    if (e instanceof java.net.ConnectException) {
+      return where + ": cannot connect to " + host + " (connection refused or unreachable)";
+    }
+    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+      return where + ": no connection to " + host + " within the connect timeout";
+    }
+    if (e instanceof java.nio.channels.UnresolvedAddressException
+        || e instanceof java.net.UnknownHostException) {
+      return where + ": the host " + u.getHost() + " cannot be resolved";
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return where + ": TLS with " + host + " failed" + detail;
+    }
+    if (e instanceof HttpTimeoutException) {
+      return where + ": no response in time" + detail;
+    }
+    return where + ": request failed: " + e.getClass().getSimpleName() + detail;
+  }
+
   /** The call's own timeout has passed: ends it as timed out. */
   void timeOut() {
     String reason =
@@ -83,15 +111,7 @@ final class HttpExchange implements Execution {
               ? error.getCause()
               : error;
       boolean timedOut = e instanceof HttpTimeoutException;
-      String message = e.getMessage() == null ? "" : ": " + e.getMessage();
-      end(
-          new ExecutionResult(
-              FAILED,
-              Optional.empty(),
-              "",
-              0,
-              Optional.of("request failed: " + e.getClass().getSimpleName() + message),
-              timedOut));
+      end(new ExecutionResult(FAILED, Optional.empty(), "", 0, Optional.of(why(e)), timedOut));
       return;
     }
     int status = response.statusCode();

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChildRequests {
   private static final Logger log = LoggerFactory.getLogger(ChildRequests.class);
-  private static final Duration RETRY = Duration.ofMillis(500);
 
   /**
    * The value of {@code after/<parent run>}: what the parent's end fired.
@@ -62,20 +60,18 @@ public final class ChildRequests {
 
   private final Client client;
   private final Keys keys;
-  private final Duration timeout;
-  private final ScheduledExecutorService timers;
+  private final EtcdRetry retry;
 
   public ChildRequests(
       Client client, Keys keys, Duration timeout, ScheduledExecutorService timers) {
     this.client = client;
     this.keys = keys;
-    this.timeout = timeout;
-    this.timers = timers;
+    this.retry = new EtcdRetry(timeout, timers);
   }
 
   /**
    * Writes the requests of {@code children} for the end {@code state} of {@code parent}, as {@code
-   * by}, with fire time {@code at}; tried again every half second while {@code worthRetrying}.
+   * by}, with fire time {@code at}; tried again ({@link EtcdRetry}) while {@code worthRetrying}.
    * Completes with what was fired for {@code parent}: by this call, or by whoever wrote first.
    * Completes at once, writing nothing, when {@code children} is empty.
    */
@@ -119,37 +115,27 @@ public final class ChildRequests {
               bytes(request),
               PutOption.DEFAULT));
     }
-    CompletableFuture<TxnResponse> sent;
-    try {
-      sent =
-          client
-              .getKVClient()
-              .txn()
-              .If(new Cmp(marker, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-              .Then(puts.toArray(Op[]::new))
-              .Else(Op.get(marker, GetOption.DEFAULT))
-              .commit();
-    } catch (RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
-    sent.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+    retry
+        .send(
+            "requesting the children of " + parent,
+            () ->
+                client
+                    .getKVClient()
+                    .txn()
+                    .If(new Cmp(marker, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                    .Then(puts.toArray(Op[]::new))
+                    .Else(Op.get(marker, GetOption.DEFAULT))
+                    .commit(),
+            worthRetrying)
         .whenComplete(
             (r, e) -> {
-              if (e == null) {
-                done.complete(r.isSucceeded() ? fired : decided(r, fired));
-                if (r.isSucceeded()) {
-                  log.info(
-                      "run {} ended {}: requested {}", parent, fired.state(), fired.children());
-                }
-              } else if (worthRetrying.getAsBoolean()) {
-                log.debug(
-                    "requesting the children of {} failed, retrying: {}", parent, e.toString());
-                timers.schedule(
-                    () -> attempt(parent, fired, worthRetrying, done),
-                    RETRY.toMillis(),
-                    TimeUnit.MILLISECONDS);
-              } else {
+              if (e != null) {
                 done.completeExceptionally(e);
+                return;
+              }
+              done.complete(r.isSucceeded() ? fired : decided(r, fired));
+              if (r.isSucceeded()) {
+                log.info("run {} ended {}: requested {}", parent, fired.state(), fired.children());
               }
             });
   }

@@ -231,10 +231,17 @@ class HttpJobIT {
     }
     try (WorkerHarness h = new WorkerHarness(etcd.client())) {
       h.start("w1");
-      h.put(job("refused", call("http://127.0.0.1:" + closed + "/")));
+      h.put(job("refused", call("http://127.0.0.1:" + closed + "/hook?token=secret")));
       Run run = firstEnded(h, "refused");
       assertThat(run.state()).isEqualTo(RunState.FAILED);
-      assertThat(run.reason()).startsWith("request failed: ConnectException");
+      assertThat(run.reason())
+          .isEqualTo(
+              "GET http://127.0.0.1:"
+                  + closed
+                  + "/hook: cannot connect to 127.0.0.1:"
+                  + closed
+                  + " (connection refused or unreachable)")
+          .doesNotContain("secret");
     }
   }
 

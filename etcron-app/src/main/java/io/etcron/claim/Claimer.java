@@ -27,8 +27,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -251,8 +254,8 @@ public final class Claimer {
    */
   static List<List<Fire>> rounds(List<Fire> fires) {
     List<Fire> sorted = new ArrayList<>(fires);
-    sorted.sort(java.util.Comparator.comparing(Fire::time));
-    java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+    sorted.sort(Comparator.comparing(Fire::time));
+    Map<String, Integer> seen = new HashMap<>();
     List<List<Fire>> rounds = new ArrayList<>();
     for (Fire f : sorted) {
       int k = seen.merge(f.jobName(), 1, Integer::sum) - 1;

@@ -2,10 +2,15 @@ package io.etcron.execute;
 
 import io.etcron.job.HttpCall;
 import io.etcron.schedule.Durations;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import javax.net.ssl.SSLException;
 
 /**
  * One HTTP call of an {@link HttpExecutor}, from its sending to its result: writes the status line
@@ -62,21 +68,20 @@ final class HttpExchange implements Execution {
    * the query (which may carry a secret), and what went wrong there.
    */
   String why(Throwable e) {
-    java.net.URI u = call.url();
+    URI u = call.url();
     String host = u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
     String where = call.method() + " " + u.getScheme() + "://" + host + u.getRawPath();
     String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage();
-    if (e instanceof java.net.ConnectException) {
+    if (e instanceof ConnectException) {
       return where + ": cannot connect to " + host + " (connection refused or unreachable)";
     }
-    if (e instanceof java.net.http.HttpConnectTimeoutException) {
+    if (e instanceof HttpConnectTimeoutException) {
       return where + ": no connection to " + host + " within the connect timeout";
     }
-    if (e instanceof java.nio.channels.UnresolvedAddressException
-        || e instanceof java.net.UnknownHostException) {
+    if (e instanceof UnresolvedAddressException || e instanceof UnknownHostException) {
       return where + ": the host " + u.getHost() + " cannot be resolved";
     }
-    if (e instanceof javax.net.ssl.SSLException) {
+    if (e instanceof SSLException) {
       return where + ": TLS with " + host + " failed" + detail;
     }
     if (e instanceof HttpTimeoutException) {

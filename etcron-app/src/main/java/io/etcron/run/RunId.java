@@ -2,6 +2,7 @@ package io.etcron.run;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -90,8 +91,8 @@ public record RunId(String job, Instant fireTime, Trigger trigger, String parent
   }
 
   /** The parent run's id, for a run that ran after it. */
-  public java.util.Optional<RunId> parentId() {
-    return parent == null ? java.util.Optional.empty() : java.util.Optional.of(parse(parent));
+  public Optional<RunId> parentId() {
+    return parent == null ? Optional.empty() : Optional.of(parse(parent));
   }
 
   /** Whether {@code name} is this run's job or the job of one of its ancestors. */

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Fire-time arithmetic over a schedule in a zone. Every loop is bounded. Stateless. */
 public final class Fires {
@@ -31,7 +32,7 @@ public final class Fires {
       ZoneId zone,
       Instant after,
       int n,
-      java.util.function.Predicate<Instant> runs,
+      Predicate<Instant> runs,
       List<Instant> refused) {
     List<Instant> fires = new ArrayList<>();
     List<Instant> seen = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ final class Members implements PrefixMirror.Listener {
    * #MAX_BROADCAST}).
    */
   List<String> broadcastTo(Set<String> jobTags) {
-    java.util.TreeSet<String> ids = new java.util.TreeSet<>();
+    TreeSet<String> ids = new TreeSet<>();
     if (eligible(jobTags)) {
       ids.add(self.id());
     }

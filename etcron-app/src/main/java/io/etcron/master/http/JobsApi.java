@@ -1,5 +1,6 @@
 package io.etcron.master.http;
 
+import io.etcron.job.After;
 import io.etcron.job.AfterCheck;
 import io.etcron.job.EnvVars;
 import io.etcron.job.Exclusions;
@@ -24,10 +25,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Handlers of {@code /api/v1/jobs} and the schedule preview. */
 final class JobsApi {
@@ -116,55 +122,51 @@ final class JobsApi {
           "jobs", "jobs: at most " + MAX_APPLY + " jobs a request, not " + body.jobs().size());
     }
     Instant now = clock.instant();
-    List<Job> valid = new java.util.ArrayList<>();
-    List<io.etcron.job.FieldError> errors = new java.util.ArrayList<>();
-    Map<String, Integer> seen = new java.util.HashMap<>();
+    List<Job> valid = new ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
     for (int i = 0; i < body.jobs().size(); i++) {
       String at = "jobs[" + i + "]";
       JobSpec spec = body.jobs().get(i);
       if (spec == null) {
-        errors.add(new io.etcron.job.FieldError(at, at + ": must be a job, not null"));
+        errors.add(new FieldError(at, at + ": must be a job, not null"));
         continue;
       }
       String who = spec.name() == null ? at : "job \"" + spec.name() + "\" (" + at + ")";
       if (spec.name() == null) {
-        errors.add(new io.etcron.job.FieldError(at + ".name", at + ".name: required"));
+        errors.add(new FieldError(at + ".name", at + ".name: required"));
         continue;
       }
       Integer before = seen.putIfAbsent(spec.name(), i);
       if (before != null) {
         errors.add(
-            new io.etcron.job.FieldError(
-                at + ".name", who + ": name: also given as jobs[" + before + "]"));
+            new FieldError(at + ".name", who + ": name: also given as jobs[" + before + "]"));
         continue;
       }
       try {
         valid.add(Job.from(spec, now));
-      } catch (io.etcron.job.InvalidJobException e) {
+      } catch (InvalidJobException e) {
         e.errors()
             .forEach(
-                f ->
-                    errors.add(
-                        new io.etcron.job.FieldError(
-                            at + "." + f.field(), who + ": " + f.message())));
+                f -> errors.add(new FieldError(at + "." + f.field(), who + ": " + f.message())));
       } catch (IllegalArgumentException e) {
-        errors.add(new io.etcron.job.FieldError(at, who + ": " + e.getMessage()));
+        errors.add(new FieldError(at, who + ": " + e.getMessage()));
       }
     }
-    Map<String, Job> byName = new java.util.HashMap<>();
+    Map<String, Job> byName = new HashMap<>();
     valid.forEach(j -> byName.put(j.name().value(), j));
     for (Job j : valid) {
       int i = seen.get(j.name().value());
       String at = "jobs[" + i + "]";
-      for (io.etcron.job.FieldError f : AfterCheck.check(j, n -> lookup(byName, n))) {
+      for (FieldError f : AfterCheck.check(j, n -> lookup(byName, n))) {
         errors.add(
-            new io.etcron.job.FieldError(
+            new FieldError(
                 at + "." + f.field(),
                 "job \"" + j.name().value() + "\" (" + at + "): " + f.message()));
       }
     }
     if (!errors.isEmpty()) {
-      throw new io.etcron.job.InvalidJobException(errors);
+      throw new InvalidJobException(errors);
     }
     List<AppliedView> results =
         jobs.apply(valid, Auth.actor(ctx)).stream()
@@ -199,14 +201,14 @@ final class JobsApi {
 
   /**
    * {@code GET /api/v1/jobs/{name}/graph}: the job's ancestors and descendants along {@code after}
-   * edges, up to {@link io.etcron.job.After#MAX_DEPTH} jobs each way. Children are found by reading
-   * the jobs that have parents, in pages.
+   * edges, up to {@link After#MAX_DEPTH} jobs each way. Children are found by reading the jobs that
+   * have parents, in pages.
    */
   void graph(Context ctx) {
     JobName name = Params.jobName(ctx);
     Job root = jobs.get(name).orElseThrow(() -> new JobNotFoundException(name.value())).job();
-    Map<String, Job> dependent = new java.util.HashMap<>();
-    Map<String, List<String>> children = new java.util.TreeMap<>();
+    Map<String, Job> dependent = new HashMap<>();
+    Map<String, List<String>> children = new TreeMap<>();
     Optional<JobName> from = Optional.empty();
     do {
       JobStore.JobPage page = jobs.page(from, 1_000, j -> j.after().isPresent());
@@ -224,13 +226,13 @@ final class JobsApi {
       }
       from = page.next();
     } while (from.isPresent());
-    Map<String, Optional<Job>> nodes = new java.util.LinkedHashMap<>();
-    java.util.Set<GraphEdge> edges = new java.util.LinkedHashSet<>();
+    Map<String, Optional<Job>> nodes = new LinkedHashMap<>();
+    Set<GraphEdge> edges = new LinkedHashSet<>();
     nodes.put(root.name().value(), Optional.of(root));
     boolean truncated = false;
     // Up: parents of parents.
     List<Job> level = List.of(root);
-    for (int d = 1; d < io.etcron.job.After.MAX_DEPTH && !level.isEmpty(); d++) {
+    for (int d = 1; d < After.MAX_DEPTH && !level.isEmpty(); d++) {
       List<Job> next = new ArrayList<>();
       for (Job j : level) {
         if (j.after().isEmpty()) {
@@ -255,7 +257,7 @@ final class JobsApi {
     }
     // Down: children of children.
     List<String> down = List.of(root.name().value());
-    for (int d = 1; d < io.etcron.job.After.MAX_DEPTH && !down.isEmpty(); d++) {
+    for (int d = 1; d < After.MAX_DEPTH && !down.isEmpty(); d++) {
       List<String> next = new ArrayList<>();
       for (String parent : down) {
         for (String c : children.getOrDefault(parent, List.of())) {
@@ -307,7 +309,7 @@ final class JobsApi {
           "name: \"" + spec.name() + "\" does not match the URL's name \"" + name.value() + "\"");
     }
     Job job = Job.from(spec.withName(name.value()), clock.instant());
-    List<io.etcron.job.FieldError> graph = AfterCheck.check(job, n -> lookup(Map.of(), n));
+    List<FieldError> graph = AfterCheck.check(job, n -> lookup(Map.of(), n));
     if (!graph.isEmpty()) {
       throw new InvalidJobException(graph);
     }
@@ -401,7 +403,7 @@ final class JobsApi {
     String exclude = ctx.queryParam("exclude");
     Exclusions days = Exclusions.NONE;
     if (exclude != null && !exclude.isBlank()) {
-      List<io.etcron.job.FieldError> errors = new ArrayList<>();
+      List<FieldError> errors = new ArrayList<>();
       days = Exclusions.parse(List.of(exclude.split(",")), errors);
       if (!errors.isEmpty()) {
         throw ApiError.BAD_REQUEST.at("exclude", errors.get(0).message());

@@ -8,7 +8,9 @@ import static io.etcron.master.http.SchemaShapes.object;
 import static io.etcron.master.http.SchemaShapes.ref;
 import static io.etcron.master.http.SchemaShapes.str;
 
+import io.etcron.job.After;
 import io.etcron.job.EnvVars;
+import io.etcron.job.Exclusions;
 import io.etcron.run.RunState;
 import io.etcron.run.Trigger;
 import java.util.Arrays;
@@ -290,7 +292,7 @@ final class Schemas {
             "type",
             "array",
             "maxItems",
-            io.etcron.job.Exclusions.MAX_ENTRIES,
+            Exclusions.MAX_ENTRIES,
             "description",
             "days in the job's zone whose fires do not run (recorded SKIPPED): 2026-12-25 or"
                 + " 2026-12-24..2026-12-26",
@@ -311,7 +313,7 @@ final class Schemas {
         p);
   }
 
-  /** A job's parents, as {@code io.etcron.job.JobParser} and {@code AfterCheck} check them. */
+  /** A job's parents, as {@code JobParser} and {@code AfterCheck} check them. */
   private static Map<String, Object> after() {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put(
@@ -322,7 +324,7 @@ final class Schemas {
             "minItems",
             1,
             "maxItems",
-            io.etcron.job.After.MAX_PARENTS,
+            After.MAX_PARENTS,
             "uniqueItems",
             true,
             "description",
@@ -335,7 +337,7 @@ final class Schemas {
             "type",
             "string",
             "enum",
-            Arrays.stream(io.etcron.job.After.On.values()).map(o -> o.wire()).toList(),
+            Arrays.stream(After.On.values()).map(o -> o.wire()).toList(),
             "description",
             "which parent outcomes run the job: success (default); failure (failed, timed out,"
                 + " lost); always (any of these, or killed)"));
@@ -384,7 +386,7 @@ final class Schemas {
         bool());
   }
 
-  /** An HTTP job's call, as {@code io.etcron.job.HttpCallParser} checks it. */
+  /** An HTTP job's call, as {@code HttpCallParser} checks it. */
   private static Map<String, Object> http() {
     Map<String, Object> call = new LinkedHashMap<>();
     call.put(
@@ -462,7 +464,7 @@ final class Schemas {
         call);
   }
 
-  /** Variables for a command's environment, as {@link io.etcron.job.EnvVars} checks them. */
+  /** Variables for a command's environment, as {@link EnvVars} checks them. */
   private static Map<String, Object> env(String description) {
     return Map.of(
         "type",

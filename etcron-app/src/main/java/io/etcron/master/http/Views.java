@@ -3,12 +3,14 @@ package io.etcron.master.http;
 import io.etcron.job.Job;
 import io.etcron.job.JobSpec;
 import io.etcron.job.JobStore;
+import io.etcron.run.Delivery;
 import io.etcron.run.JobStats;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.schedule.Fires;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +47,7 @@ final class Views {
                   now,
                   fires,
                   t -> job.exclude().reason(t, job.timeZone()).isEmpty(),
-                  new java.util.ArrayList<>());
+                  new ArrayList<>());
       return new JobView(
           job.toSpec(),
           v.version(),
@@ -100,16 +102,14 @@ final class Views {
       Optional<Instant> nextAttemptAt,
       Instant createdAt,
       Instant updatedAt) {
-    static DeliveryView of(io.etcron.run.Delivery d) {
+    static DeliveryView of(Delivery d) {
       return new DeliveryView(
           d.key().event().wire(),
           d.key().target(),
           d.status().wire(),
           d.attempts(),
           d.lastError(),
-          d.status() == io.etcron.run.Delivery.Status.PENDING
-              ? Optional.of(d.nextAttemptAt())
-              : Optional.empty(),
+          d.status() == Delivery.Status.PENDING ? Optional.of(d.nextAttemptAt()) : Optional.empty(),
           d.createdAt(),
           d.updatedAt());
     }

@@ -16,7 +16,7 @@ export async function jobPage(nav, name) {
   const s = job.spec;
   const st = stats[name] || {};
   const rows = Object.entries(s).map(([k, v]) => h('tr', {}, h('th', { class: 'fw-normal text-muted' }, label(k)),
-    h('td', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))));
+    h('td', { id: 'spec-' + k }, specValue(k, v))));
   nav.mount(h('div', {},
     h('div', { class: 'd-flex align-items-center mb-2' },
       h('h4', { class: 'me-auto mb-0', id: 'job-title' }, name, s.paused ? h('span', { class: 'badge bg-secondary ms-2' }, 'paused') : ''),
@@ -37,6 +37,13 @@ export async function jobPage(nav, name) {
     timeline(runs.runs),
     h('h6', { class: 'mt-3' }, 'Runs'),
     runsTable(runs.runs, false, s.timeZone)));
+}
+
+/** A spec field as people read it: lists comma-separated, a job's parents with their rule. */
+function specValue(key, v) {
+  if (key === 'after') return `${(v.jobs || []).join(', ')} (on ${v.on || 'success'})`;
+  if (Array.isArray(v) && v.every(x => typeof x !== 'object')) return v.join(', ');
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /** "Run now" and "Run with…": each asks for a manual run, then opens its page. */

@@ -566,6 +566,7 @@ class WebUiIT {
                 By.cssSelector("#job-graph a[href='#/jobs/ui-parent']")));
     assertThat(parentBox.getDomProperty("textContent")).contains("ui-parent");
     assertThat(byId("job-graph").getDomProperty("textContent")).contains("ui-child", "success");
+    assertThat(byId("spec-after").getText()).isEqualTo("ui-parent (on success)");
     browser.screenshot("job-graph");
 
     open("/jobs/new");

@@ -138,10 +138,12 @@ final class ClaimLoop implements AutoCloseable {
       return;
     }
     // A broadcast fire gives a run to each worker eligible as it is claimed.
-    fires =
-        fires.stream()
-            .map(f -> f.isBroadcast() ? f.withShardWorkers(broadcastTo.apply(f.job().tags())) : f)
-            .toList();
+    if (fires.stream().anyMatch(Fire::isBroadcast)) {
+      fires =
+          fires.stream()
+              .map(f -> f.isBroadcast() ? f.withShardWorkers(broadcastTo.apply(f.job().tags())) : f)
+              .toList();
+    }
     long start = System.nanoTime();
     List<Claim> claims = claimer.claim(fires, worker, s.leaseId());
     metrics.claimLatency(Duration.ofNanos(System.nanoTime() - start));

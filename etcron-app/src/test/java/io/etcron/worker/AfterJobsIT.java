@@ -21,7 +21,6 @@ import io.etcron.testing.PostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -43,50 +42,25 @@ class AfterJobsIT {
   private SqlRunStore store;
   private String db;
   private Master master;
-  private final List<CliProcess> workers = new ArrayList<>();
+  private WorkerProcesses workers;
 
   @BeforeEach
   void start() {
     db = PostgresServer.shared().newDatabase("after");
     store = RunStores.open(db);
+    workers = new WorkerProcesses(etcd.endpoints(), db, dir::resolve);
     master = Master.start(MasterSettings.local(0), etcd.client(), RunStores.open(db), () -> "");
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (CliProcess w : workers) {
-      w.process().destroyForcibly();
-      w.close();
-    }
+    workers.close();
     master.close();
     store.close();
   }
 
   private CliProcess worker(String id, String tags) throws Exception {
-    CliProcess w =
-        CliProcess.start(
-            Map.of(),
-            "worker",
-            "--id",
-            id,
-            "--tags",
-            tags,
-            "--ttl",
-            "3s",
-            "--etcd",
-            etcd.endpoints(),
-            "--db",
-            db,
-            "--drain-timeout",
-            "1s",
-            "--data",
-            dir.resolve(id).toString());
-    workers.add(w);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> !w.process().isAlive() || w.output().contains("worker " + id + " started"));
-    assertThat(w.output()).contains("worker " + id + " started");
-    return w;
+    return workers.start(id, "--tags", tags);
   }
 
   private void put(JobSpecs spec) {

@@ -3,7 +3,6 @@ package io.etcron.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.etcron.cli.CliProcess;
 import io.etcron.job.Job;
 import io.etcron.job.JobSpecs;
 import io.etcron.job.JobStore;
@@ -20,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,48 +41,26 @@ class BroadcastIT {
 
   private SqlRunStore store;
   private Master master;
-  private final List<CliProcess> workers = new ArrayList<>();
+  private WorkerProcesses workers;
 
   @BeforeEach
   void start() throws Exception {
     String db = PostgresServer.shared().newDatabase("broadcast");
     store = RunStores.open(db);
     master = Master.start(MasterSettings.local(0), etcd.client(), RunStores.open(db), () -> "");
-    for (String id : List.of("wa", "wb", "wc")) {
-      CliProcess w =
-          CliProcess.start(
-              Map.of(),
-              "worker",
-              "--id",
-              id,
-              "--ttl",
-              "3s",
-              "--etcd",
-              etcd.endpoints(),
-              "--db",
-              db,
-              "--drain-timeout",
-              "1s",
-              "--data",
-              dir.resolve(id).toString());
-      workers.add(w);
+    workers = new WorkerProcesses(etcd.endpoints(), db, dir::resolve);
+    List<String> ids = List.of("wa", "wb", "wc");
+    for (String id : ids) {
+      workers.launch(id); // all three start at once
     }
-    for (int i = 0; i < workers.size(); i++) {
-      CliProcess w = workers.get(i);
-      String id = List.of("wa", "wb", "wc").get(i);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> !w.process().isAlive() || w.output().contains("worker " + id + " started"));
-      assertThat(w.output()).contains("worker " + id + " started");
+    for (int i = 0; i < ids.size(); i++) {
+      WorkerProcesses.awaitStarted(workers.all().get(i), ids.get(i));
     }
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (CliProcess w : workers) {
-      w.process().destroyForcibly();
-      w.close();
-    }
+    workers.close();
     master.close();
     store.close();
   }
@@ -124,7 +100,7 @@ class BroadcastIT {
             c -> {
               if (c.getElapsedTimeInMS() > 25_000) {
                 System.out.println("runs: " + runs("everywhere"));
-                workers.forEach(w -> System.out.println(w.output()));
+                workers.all().forEach(w -> System.out.println(w.output()));
               }
             })
         .until(
@@ -147,7 +123,7 @@ class BroadcastIT {
     List<String> lines = Files.readAllLines(log);
     assertThat(lines).anyMatch(l -> l.matches("everywhere@\\d+#2 2 3 w[abc]"));
 
-    workers.get(1).process().destroyForcibly(); // SIGKILL wb
+    workers.all().get(1).process().destroyForcibly(); // SIGKILL wb
     Instant killed = Instant.now();
     // Until its lease expires, fires still give wb a run: each must end recorded (MISSED by the
     // sweeper, or LOST if it had started), and later fires go to the two others.

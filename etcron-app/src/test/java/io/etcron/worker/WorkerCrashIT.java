@@ -39,12 +39,13 @@ class WorkerCrashIT {
   private SqlRunStore store;
   private String db;
   private final List<Master> masters = new ArrayList<>();
-  private final List<CliProcess> workers = new ArrayList<>();
+  private WorkerProcesses workers;
 
   @BeforeEach
   void start() {
     db = PostgresServer.shared().newDatabase("crash");
     store = RunStores.open(db);
+    workers = new WorkerProcesses(etcd.endpoints(), db, id -> dir);
     for (int i = 0; i < 2; i++) {
       masters.add(
           Master.start(
@@ -57,42 +58,17 @@ class WorkerCrashIT {
 
   @AfterEach
   void stop() throws Exception {
-    for (CliProcess w : workers) {
-      w.process().destroyForcibly();
-      w.close();
-    }
+    workers.close();
     masters.forEach(Master::close);
     store.close();
   }
 
   private CliProcess worker(String id) throws Exception {
-    CliProcess w = launch(id);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> !w.process().isAlive() || w.output().contains("worker " + id + " started"));
-    assertThat(w.output()).contains("worker " + id + " started");
-    return w;
+    return workers.start(id);
   }
 
   private CliProcess launch(String id) throws Exception {
-    CliProcess w =
-        CliProcess.start(
-            Map.of(),
-            "worker",
-            "--id",
-            id,
-            "--ttl",
-            "3s",
-            "--etcd",
-            etcd.endpoints(),
-            "--db",
-            db,
-            "--drain-timeout",
-            "1s",
-            "--data",
-            dir.toString());
-    workers.add(w);
-    return w;
+    return workers.launch(id);
   }
 
   private void put(String name, String schedule, String command) {
@@ -110,7 +86,7 @@ class WorkerCrashIT {
 
   private CliProcess running(String job, List<String> ids) {
     Run r = runs(job).stream().filter(x -> x.state() == RunState.RUNNING).findFirst().orElseThrow();
-    return workers.get(ids.indexOf(r.worker()));
+    return workers.all().get(ids.indexOf(r.worker()));
   }
 
   @Test

@@ -21,9 +21,11 @@ import java.util.function.Consumer;
  * a kill reaches the whole tree it spawns: the group and every descendant are sent SIGTERM, then
  * SIGKILL after a grace period.
  *
- * <p>The watchdog is the process's direct child of the JVM; it kills the command's group by itself
+ * <p>The watchdog is the process's direct child of the JVM; it kills the command's tree by itself
  * when {@link #feed(Duration)} is not called again within the duration last fed, or when this JVM
- * dies. Thread-safe.
+ * dies. It is the command's subreaper, so descendants that left the command's process group ({@code
+ * setsid}, a daemon's double fork) stay below it, where both its kill and this class's find them.
+ * Thread-safe.
  */
 public final class ProcessTree {
   private final Process process;

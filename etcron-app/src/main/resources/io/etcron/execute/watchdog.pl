@@ -22,6 +22,11 @@
 # kernel refuses ends the run unstarted the same way, with prlimit's reason.
 # No modules: it starts for every run, and loading POSIX and Time::HiRes cost more than the rest
 # (POSIX is loaded by the child of a run that changes user only).
+# The watchdog is its command's child subreaper (prctl PR_SET_CHILD_SUBREAPER): a descendant
+# orphaned inside the command's tree (a daemon's double fork) is re-parented to it, not to init, so
+# a kill reaches every descendant, also those that left the command's process group with setsid.
+# After a signalled end, what is left of the tree is killed too; after an end the command reached
+# by itself, what it left running (`nohup x &`) is left alone.
 # Time comes from /proc/uptime (CLOCK_BOOTTIME, 10 ms steps): monotonic, and it keeps counting
 # while the machine is suspended, as the lease's expiry in etcd does.
 
@@ -114,6 +119,15 @@ if (defined $control) {
 } else {
   $in = \*STDIN;
 }
+# prctl(PR_SET_CHILD_SUBREAPER = 36, 1) by its syscall number, which depends on the machine; on
+# one not listed, descendants that leave the command's group escape a kill, as without it.
+my %prctl = (x86_64 => 157, aarch64 => 167, riscv64 => 167);
+if (open(my $arch, '<', '/proc/sys/kernel/arch')) {
+  my $machine = <$arch>;
+  chomp $machine if defined $machine;
+  syscall($prctl{$machine}, 36, 1, 0, 0, 0) if defined $machine && defined $prctl{$machine};
+}
+
 pipe(my $wake_r, my $wake_w) or die "watchdog: pipe: $!\n";
 $SIG{CHLD} = sub { syswrite($wake_w, 'c') };
 
@@ -176,20 +190,49 @@ sub signal_group {
   kill($sig, -$pid);
   kill($sig, $pid);
 }
+# Every live process below this watchdog, from /proc: the command's group and whatever left it.
+sub descendants {
+  my %children;
+  opendir(my $proc, '/proc') or return ();
+  for my $p (grep { /^\d+$/ } readdir($proc)) {
+    open(my $stat, '<', "/proc/$p/stat") or next;
+    my $line = <$stat>;
+    # pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+    next unless defined $line && $line =~ /^.*\)\s+(\S)\s+(\d+)/s;
+    push(@{$children{$2}}, [$p, $1]);
+  }
+  my @found;
+  my @next = ($$);
+  while (@next) {
+    for my $child (@{$children{shift @next} || []}) {
+      push(@next, $child->[0]);
+      push(@found, $child->[0]) unless $child->[1] eq 'Z';
+    }
+  }
+  return @found;
+}
+# The command's group, then every descendant: one that called setsid is not in the group.
+sub signal_tree {
+  my ($sig) = @_;
+  signal_group($sig);
+  my @rest = descendants();
+  kill($sig, @rest) if @rest;
+}
 # A signal meant for this watchdog (Ctrl-C, a service stop) is passed on as SIGTERM.
-$SIG{$_} = sub { signal_group('TERM') } for qw(INT TERM HUP);
+$SIG{$_} = sub { signal_tree('TERM') } for qw(INT TERM HUP);
 
 my $open = 1;
 my $buf = '';
 my $status;
 while (1) {
-  my $got = waitpid($pid, 1);    # 1: WNOHANG
-  if ($got == $pid) { $status = $?; last; }
+  # Reaps adopted orphans too (1: WNOHANG), so that their zombies do not pile up.
+  while ((my $got = waitpid(-1, 1)) > 0) { $status = $? if $got == $pid; }
+  last if defined $status;
   my $timeout = 1.0;
   if (defined $deadline) {
     my $left = $deadline - now();
     if ($left <= 0) {
-      signal_group('KILL');
+      signal_tree('KILL');
       $killed = 1;
       $deadline = undef;
       next;
@@ -206,15 +249,26 @@ while (1) {
   my $k = sysread($in, $buf, 4096, length $buf);
   if (!$k) {
     $open = 0;    # the worker is gone: nobody vouches for the command any more
-    signal_group('KILL');
+    signal_tree('KILL');
     $killed = 1;
     next;
   }
   while ($buf =~ s/^([^\n]*)\n//) {
     my $line = $1;
     if ($line =~ /^D (\d+)$/) { $deadline = now() + $1 / 1000 unless $killed; }
-    elsif ($line eq 'T') { signal_group('TERM'); }
-    elsif ($line eq 'K') { signal_group('KILL'); $killed = 1; $deadline = undef; }
+    elsif ($line eq 'T') { signal_tree('TERM'); }
+    elsif ($line eq 'K') { signal_tree('KILL'); $killed = 1; $deadline = undef; }
+  }
+}
+# A run that was signalled ends whole: what is left below this watchdog (a descendant that trapped
+# TERM, or one that forked while it was being killed) is killed until none is left (at most ~2 s).
+if ($signalled) {
+  for (1 .. 100) {
+    my @rest = descendants();
+    last unless @rest;
+    kill('KILL', @rest);
+    select(undef, undef, undef, 0.02);
+    1 while waitpid(-1, 1) > 0;
   }
 }
 my $sig = $status & 127;

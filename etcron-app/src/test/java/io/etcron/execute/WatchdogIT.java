@@ -3,6 +3,7 @@ package io.etcron.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +44,72 @@ class WatchdogIT {
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
+  }
+
+  /**
+   * Audit M3: a descendant that left the command's process group (a daemon's double fork with
+   * setsid) escaped every kill and ran on, re-parented to init, after its run was recorded killed.
+   */
+  @Test
+  void a_kill_reaches_a_descendant_that_left_the_process_group(@TempDir Path dir) throws Exception {
+    Path pid = dir.resolve("daemon");
+    ProcessTree tree = start(Optional.empty(), escapingDaemon(pid) + "; sleep 60");
+    long daemon = awaitPid(pid);
+    tree.kill(Duration.ZERO);
+    assertThat(tree.waitFor()).isEqualTo(128 + 9);
+    awaitGone(daemon);
+  }
+
+  @Test
+  void an_unfed_deadline_reaches_a_descendant_that_left_the_process_group(@TempDir Path dir)
+      throws Exception {
+    Path pid = dir.resolve("daemon");
+    ProcessTree tree =
+        start(
+            Optional.of(Duration.ofSeconds(2)),
+            escapingDaemon(pid) + "; while [ ! -s " + pid + " ]; do sleep 0.05; done; sleep 60");
+    long daemon = awaitPid(pid);
+    assertThat(tree.waitFor()).isEqualTo(128 + 9);
+    awaitGone(daemon);
+  }
+
+  @Test
+  void what_a_command_leaves_running_when_it_ends_by_itself_is_left_alone(@TempDir Path dir)
+      throws Exception {
+    Path pid = dir.resolve("daemon");
+    ProcessTree tree =
+        start(
+            Optional.empty(),
+            escapingDaemon(pid) + "; while [ ! -s " + pid + " ]; do sleep 0.05; done; exit 0");
+    assertThat(tree.waitFor()).isZero();
+    long daemon = awaitPid(pid);
+    try {
+      assertThat(ProcessHandle.of(daemon).map(ProcessHandle::isAlive)).contains(true);
+    } finally {
+      ProcessHandle.of(daemon).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /** A shell line that starts {@code sleep 60} in a session of its own, orphaned at once. */
+  private static String escapingDaemon(Path pid) {
+    return "(setsid sh -c 'echo $$ > "
+        + pid
+        + ".tmp; mv "
+        + pid
+        + ".tmp "
+        + pid
+        + "; exec sleep 60' </dev/null >/dev/null 2>&1 &)";
+  }
+
+  private static long awaitPid(Path file) throws IOException {
+    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+    return Long.parseLong(Files.readString(file).trim());
+  }
+
+  private static void awaitGone(long pid) {
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
   }
 
   @Test

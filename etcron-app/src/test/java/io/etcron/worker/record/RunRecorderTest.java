@@ -22,7 +22,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** The recorder's bounds and its journal, against the in-memory store. */
 class RunRecorderTest {
 
-  /** A store that fails while {@code down} and counts the output bytes it is given. */
+  /**
+   * A store that fails while {@code down}, counts the output bytes it is given, and, when it has a
+   * {@code gate}, stores each batch of records only once the test hands it a permit.
+   */
   static final class FlakyStore implements RunStore {
     final InMemoryRunStore real = new InMemoryRunStore();
     final AtomicBoolean down = new AtomicBoolean();
     final AtomicLong outputBytes = new AtomicLong();
+    final AtomicInteger upserts = new AtomicInteger();
+    Semaphore gate;
 
     private void check() {
       if (down.get()) {
@@ -45,6 +52,10 @@ class RunRecorderTest {
     @Override
     public void upsertAll(List<Run> runs) {
       check();
+      upserts.incrementAndGet();
+      if (gate != null) {
+        gate.acquireUninterruptibly();
+      }
       real.upsertAll(runs);
     }
 
@@ -114,6 +125,43 @@ class RunRecorderTest {
             "",
             0,
             Instant.ofEpochMilli(2000));
+  }
+
+  /**
+   * Back-pressure: past the high-water mark the recorder says it has no capacity (the worker stops
+   * claiming), and says so until the queue is down to half the mark, not one record below it, so
+   * that a store that just keeps up does not switch claiming on and off with every batch.
+   */
+  @Test
+  void capacity_ends_at_the_high_water_mark_and_returns_at_half_of_it() {
+    FlakyStore store = new FlakyStore();
+    store.gate = new Semaphore(0);
+    RunRecorder recorder = new RunRecorder(store, 1, Duration.ofMillis(1), 4);
+    recorder.submit(ended(id("r", 0)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> store.upserts.get() == 1); // held in the store
+    for (int i = 1; i <= 3; i++) {
+      recorder.submit(ended(id("r", i * 1000L)));
+    }
+    assertThat(recorder.depth()).isEqualTo(3);
+    assertThat(recorder.hasCapacity()).as("below the mark").isTrue();
+    recorder.submit(ended(id("r", 4000)));
+    assertThat(recorder.hasCapacity()).as("at the mark").isFalse();
+
+    for (int expectedDepth = 3; expectedDepth >= 1; expectedDepth--) {
+      int stored = store.upserts.get();
+      store.gate.release(); // one batch stored, the next one taken: one record less waiting
+      await().atMost(Duration.ofSeconds(5)).until(() -> store.upserts.get() == stored + 1);
+      assertThat(recorder.depth()).isEqualTo(expectedDepth);
+      assertThat(recorder.hasCapacity())
+          .as("depth %d, half the mark is 2", expectedDepth)
+          .isEqualTo(expectedDepth < 2);
+    }
+    store.gate.release(10);
+    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.depth() == 0);
+    assertThat(recorder.hasCapacity()).isTrue();
+    assertThat(recorder.close(Duration.ofSeconds(5))).isTrue();
   }
 
   /** Audit 14: pending live output was unbounded, and coalescing it quadratic. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcron.testing.Timing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,7 +135,7 @@ class InstalledPackageIT {
             .start();
     try {
       await()
-          .atMost(Duration.ofSeconds(90))
+          .atMost(Timing.seconds(90))
           .until(() -> !p.isAlive() || Files.readString(out).contains("etcron is running"));
       assertThat(p.isAlive()).as(Files.readString(out)).isTrue();
       HttpResponse<String> health =

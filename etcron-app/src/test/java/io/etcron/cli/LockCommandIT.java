@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ class LockCommandIT {
     try (CliProcess first =
         CliProcess.start(
             env(), "lock", "backup", "--", "sh", "-c", "touch " + started + "; sleep 30")) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started));
+      await().atMost(Timing.seconds(20)).until(() -> Files.exists(started));
 
       CliProcess.Result second =
           CliProcess.run(Duration.ofSeconds(20), env(), "lock", "backup", "--", "echo", "never");
@@ -62,7 +63,7 @@ class LockCommandIT {
     Path started = dir.resolve("started");
     try (CliProcess first =
         CliProcess.start(env(), "lock", "w", "--", "sh", "-c", "touch " + started + "; sleep 2")) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started));
+      await().atMost(Timing.seconds(20)).until(() -> Files.exists(started));
       CliProcess.Result second =
           CliProcess.run(
               Duration.ofSeconds(30),
@@ -88,7 +89,7 @@ class LockCommandIT {
     try (CliProcess holder =
         CliProcess.start(env(), "lock", "lose", "--ttl", "3s", "--", "sh", "-c", script)) {
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(() -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
       long grandchild = Long.parseLong(Files.readString(pidFile).trim());
       assertThat(ProcessHandle.of(grandchild)).isPresent();
@@ -99,7 +100,7 @@ class LockCommandIT {
         assertThat(exit).isEqualTo(ExitCodes.LOCK_LOST);
         assertThat(holder.output()).contains("was lost");
         await()
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Timing.seconds(5))
             .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
       } finally {
         etcd.member(0).resume();

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.TcpProxy;
+import io.etcron.testing.Timing;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -58,13 +59,13 @@ class LockWatchdogIT {
             "sh",
             "-c",
             heartbeat(beats))) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(beats));
+      await().atMost(Timing.seconds(20)).until(() -> Files.exists(beats));
       signal(holder.pid(), "STOP");
       Instant stopped = Instant.now();
       try {
         // The watchdog was last fed at most 200 ms before the stop, with at most TTL − margin.
         await()
-            .atMost(Duration.ofSeconds(10))
+            .atMost(Timing.seconds(10))
             .until(() -> lastBeat(beats).isBefore(Instant.now().minusSeconds(1)));
         assertThat(lastBeat(beats)).isBefore(stopped.plusSeconds(3));
       } finally {
@@ -91,7 +92,7 @@ class LockWatchdogIT {
                 "sh",
                 "-c",
                 heartbeat(beats))) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(beats));
+      await().atMost(Timing.seconds(20)).until(() -> Files.exists(beats));
       proxy.drop();
       Instant cut = Instant.now();
       assertThat(holder.waitFor(Duration.ofSeconds(20))).isEqualTo(ExitCodes.LOCK_LOST);

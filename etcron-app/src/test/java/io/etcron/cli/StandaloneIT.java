@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.etcron.json.Json;
+import io.etcron.testing.Timing;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -47,9 +48,7 @@ class StandaloneIT {
     String tickRun;
     String greeted;
     try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> server.output().contains("etcron is running"));
+      await().atMost(Timing.seconds(60)).until(() -> server.output().contains("etcron is running"));
 
       CliProcess.Result applied = cli(env, "job", "apply", "-f", jobFile.toString());
       assertThat(applied.output()).contains("job tick created").contains("job slow created");
@@ -63,7 +62,7 @@ class StandaloneIT {
           .contains("next fire:");
 
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Timing.seconds(30))
           .until(
               () ->
                   cli(env, "runs", "--job", "tick", "--state", "succeeded")
@@ -73,7 +72,7 @@ class StandaloneIT {
           Json.MAPPER.readTree(cli(env, "runs", "--job", "tick", "-o", "json").output());
       tickRun = runs.get("runs").get(0).get("id").asText();
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> cli(env, "runs", "show", tickRun).output().contains("tick " + tickRun));
 
       String triggered =
@@ -90,7 +89,7 @@ class StandaloneIT {
               .trim();
       assertThat(greeted).startsWith("greet@").endsWith("~manual");
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Timing.seconds(30))
           .until(() -> cli(env, "runs", "show", greeted).output().contains("SUCCEEDED"));
       // The parameter went over the job's own env, and the run shows it.
       assertThat(cli(env, "runs", "show", greeted).output())
@@ -119,9 +118,7 @@ class StandaloneIT {
       assertThat(server.waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
     }
     try (CliProcess again = CliProcess.start(Map.of(), standalone)) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> again.output().contains("etcron is running"));
+      await().atMost(Timing.seconds(60)).until(() -> again.output().contains("etcron is running"));
       JsonNode jobs = Json.MAPPER.readTree(cli(env, "job", "list", "-o", "json").output());
       assertThat(jobs.get("jobs"))
           .extracting(j -> j.at("/spec/name").asText())

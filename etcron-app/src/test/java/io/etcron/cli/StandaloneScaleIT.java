@@ -8,6 +8,7 @@ import io.etcron.bench.BenchJobs;
 import io.etcron.store.EtcdSettings;
 import io.etcron.store.Keys;
 import io.etcron.store.PagedRange;
+import io.etcron.testing.Timing;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,9 +32,7 @@ class StandaloneScaleIT {
       "standalone", "--data", data.toString(), "--port", "" + port, "--etcd-port", "" + etcdPort
     };
     try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(() -> server.output().contains("etcron is running"));
+      await().atMost(Timing.seconds(60)).until(() -> server.output().contains("etcron is running"));
       try (Client c = EtcdSettings.of("http://127.0.0.1:" + etcdPort).connect()) {
         BenchJobs.create(
             c,
@@ -52,7 +51,7 @@ class StandaloneScaleIT {
     try (CliProcess again = CliProcess.start(Map.of(), standalone)) {
       try {
         await()
-            .atMost(Duration.ofSeconds(90))
+            .atMost(Timing.seconds(90))
             .until(() -> again.output().contains("etcron is running"));
       } catch (org.awaitility.core.ConditionTimeoutException e) {
         throw new AssertionError(

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.etcron.job.Limits;
 import io.etcron.job.RunAs;
+import io.etcron.testing.Timing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -216,7 +217,7 @@ class RunAsIT {
     assertThat(tree.waitFor()).isEqualTo(128 + 9);
     long grandchild = Long.parseLong(Files.readString(pid).trim());
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
   }
 }

@@ -3,6 +3,7 @@ package io.etcron.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcron.testing.Timing;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class WatchdogIT {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     long grandchild = Long.parseLong(Files.readString(pid).trim());
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
   }
 
@@ -102,13 +103,13 @@ class WatchdogIT {
   }
 
   private static long awaitPid(Path file) throws IOException {
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(file));
+    await().atMost(Timing.seconds(10)).until(() -> Files.exists(file));
     return Long.parseLong(Files.readString(file).trim());
   }
 
   private static void awaitGone(long pid) {
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
   }
 
@@ -128,7 +129,7 @@ class WatchdogIT {
     ProcessTree tree =
         start(
             Optional.empty(), "trap '' TERM; while :; do echo x >> " + beats + "; sleep 0.1; done");
-    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(beats));
+    await().atMost(Timing.seconds(5)).until(() -> Files.exists(beats));
     tree.process().getOutputStream().close();
     assertThat(tree.process().waitFor(5, TimeUnit.SECONDS)).isTrue();
     assertThat(tree.process().exitValue()).isEqualTo(128 + 9);
@@ -141,7 +142,7 @@ class WatchdogIT {
         start(
             Optional.empty(),
             "trap 'exit 42' TERM; touch " + ready + "; while :; do sleep 0.1; done");
-    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(ready));
+    await().atMost(Timing.seconds(5)).until(() -> Files.exists(ready));
     tree.kill(Duration.ofSeconds(5));
     assertThat(tree.waitFor()).isEqualTo(42);
   }
@@ -173,7 +174,7 @@ class WatchdogIT {
             Optional.of(killed),
             Confinement.NONE,
             b -> b.redirectOutput(ProcessBuilder.Redirect.DISCARD));
-    await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(ready));
+    await().atMost(Timing.seconds(5)).until(() -> Files.exists(ready));
     sleeper.kill(Duration.ZERO);
     assertThat(sleeper.waitFor()).isEqualTo(128 + 9);
     assertThat(killed).doesNotExist();
@@ -198,7 +199,7 @@ class WatchdogIT {
     long deadline = Watchdog.uptimeMillis() + 300;
     // The "freeze": the deadline passes before the watchdog process is started.
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .pollInterval(Duration.ofMillis(20))
         .until(() -> Watchdog.uptimeMillis() > deadline + 20);
     Process p = new ProcessBuilder(line).redirectErrorStream(true).start();

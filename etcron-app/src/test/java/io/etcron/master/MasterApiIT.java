@@ -9,8 +9,8 @@ import io.etcron.run.InMemoryRunStore;
 import io.etcron.store.Keys;
 import io.etcron.store.WorkerInfo;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -267,7 +267,7 @@ class MasterApiIT {
     }
     List<String> ids = new ArrayList<>();
     Awaitility.await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Timing.seconds(10))
         .until(() -> admin.get("/api/v1/workers").json().get("workers").size() >= 5);
     String cursor = "";
     int pages = 0;

@@ -14,6 +14,7 @@ import io.etcron.run.RunState;
 import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import io.etcron.worker.Worker;
 import io.etcron.worker.record.RunRecorder;
 import java.net.InetSocketAddress;
@@ -89,14 +90,14 @@ class NotificationsWebUiIT {
 
         master.jobs().trigger(JobName.of("hooked"), "test");
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Timing.seconds(20))
             .until(
                 () ->
                     store.query(RunQuery.all().forJob("hooked").limit(1)).runs().stream()
                         .anyMatch(r -> r.state() == RunState.FAILED));
         Run run = store.query(RunQuery.all().forJob("hooked").limit(1)).runs().get(0);
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Timing.seconds(20))
             .until(
                 () ->
                     store.outbox().orElseThrow().of(run.id(), 10).stream()

@@ -9,6 +9,7 @@ import io.etcron.run.InMemoryRunStore;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import io.etcron.worker.Worker;
 import io.etcron.worker.record.RunRecorder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -144,7 +145,7 @@ class WebUiIT {
     open("/jobs");
     click("trigger-ui-job");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 store.all().stream()
@@ -186,7 +187,7 @@ class WebUiIT {
             "test");
     master.jobs().trigger(JobName.of("long-ui"), "test");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 store.all().stream()
@@ -194,9 +195,7 @@ class WebUiIT {
     open("/jobs");
     click("kill-long-ui");
     browser.wait.until(ExpectedConditions.alertIsPresent()).accept();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> newestRun("long-ui").state() == RunState.KILLED);
+    await().atMost(Timing.seconds(20)).until(() -> newestRun("long-ui").state() == RunState.KILLED);
     open("/jobs/long-ui");
     browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeline")));
     browser.screenshot("job-page");
@@ -220,7 +219,7 @@ class WebUiIT {
             "test");
     master.jobs().trigger(JobName.of("xss"), "test");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 store.all().stream()
@@ -352,7 +351,7 @@ class WebUiIT {
               + " sleep 0.5; done\"}");
       api.post("/api/v1/jobs/resume-ui/trigger");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   store.all().stream()
@@ -387,7 +386,7 @@ class WebUiIT {
                 + " setTimeout(() => { location.hash = '#/workers'; }, 0);");
     await()
         .during(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Timing.seconds(10))
         .until(
             () ->
                 !browser.driver.findElements(By.id("workers")).isEmpty()
@@ -530,7 +529,7 @@ class WebUiIT {
       assertThat(received.poll(20, java.util.concurrent.TimeUnit.SECONDS))
           .isEqualTo("POST from the form");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(() -> newestRun("ui-http").state() == RunState.SUCCEEDED);
       open("/runs/" + newestRun("ui-http").id());
       browser.wait.until(
@@ -588,7 +587,7 @@ class WebUiIT {
     // The worker runs the parent, then the child after it; each run's page links the other.
     api.post("/api/v1/jobs/ui-parent/trigger");
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .until(
             () ->
                 store.all().stream()

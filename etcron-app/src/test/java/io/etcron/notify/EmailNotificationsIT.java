@@ -19,6 +19,7 @@ import io.etcron.run.RunState;
 import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import io.etcron.worker.Worker;
 import io.etcron.worker.record.RunRecorder;
 import jakarta.mail.internet.MimeMessage;
@@ -80,7 +81,7 @@ class EmailNotificationsIT {
         master.jobs().put(Job.from(spec, Instant.now()), JobStore.ANY_VERSION, "test");
         master.jobs().trigger(JobName.of("slow"), "test");
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> smtp.getReceivedMessages().length == 1);
+        await().atMost(Timing.seconds(30)).until(() -> smtp.getReceivedMessages().length == 1);
         Run run = store.query(RunQuery.all().forJob("slow").limit(1)).runs().get(0);
         assertThat(run.state()).isEqualTo(RunState.TIMED_OUT);
         MimeMessage mail = smtp.getReceivedMessages()[0];
@@ -92,7 +93,7 @@ class EmailNotificationsIT {
         String text = com.icegreen.greenmail.util.GreenMailUtil.getBody(mail);
         assertThat(text).contains("TIMED_OUT").contains("https://cron.example.com/#/runs/");
         await()
-            .atMost(Duration.ofSeconds(10))
+            .atMost(Timing.seconds(10))
             .until(
                 () ->
                     store.outbox().orElseThrow().of(run.id(), 10).stream()

@@ -16,6 +16,7 @@ import io.etcron.run.RunState;
 import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import io.etcron.worker.Worker;
 import io.etcron.worker.record.RunRecorder;
 import java.net.URI;
@@ -76,7 +77,7 @@ class NotificationsIT {
 
   private Run onlyRun(String job, RunState state) {
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 store.query(RunQuery.all().forJob(job).limit(10)).runs().stream()
@@ -127,10 +128,10 @@ class NotificationsIT {
       master.jobs().trigger(JobName.of("fails"), "test");
       Run run = onlyRun("fails", RunState.FAILED);
 
-      await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() == 1);
+      await().atMost(Timing.seconds(20)).until(() -> receiver.accepted().size() == 1);
       String path = "/api/v1/runs/" + run.id() + "/notifications";
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(
               () -> api(path).get("notifications").get(0).get("status").asText(),
               "delivered"::equals);
@@ -191,7 +192,7 @@ class NotificationsIT {
       Run run = onlyRun("down", RunState.FAILED);
       String path = "/api/v1/runs/" + run.id() + "/notifications";
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () -> api(path).get("notifications").get(0).get("status").asText(), "failed"::equals);
       JsonNode d = api(path).get("notifications").get(0);
@@ -222,7 +223,7 @@ class NotificationsIT {
       java.nio.file.Files.delete(flag);
       master.jobs().trigger(JobName.of("flaky"), "test");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   store.query(RunQuery.all().forJob("flaky").limit(10)).runs().stream()
@@ -231,7 +232,7 @@ class NotificationsIT {
                       == 1);
       master.jobs().trigger(JobName.of("flaky"), "test");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   store.query(RunQuery.all().forJob("flaky").limit(10)).runs().stream()
@@ -243,10 +244,10 @@ class NotificationsIT {
               .filter(r -> r.state() == RunState.SUCCEEDED)
               .sorted((a, b) -> a.fireTime().compareTo(b.fireTime()))
               .toList();
-      await().atMost(Duration.ofSeconds(10)).until(() -> receiver.requests.size() >= 1);
+      await().atMost(Timing.seconds(10)).until(() -> receiver.requests.size() >= 1);
       // The second success is noted too: once its end is handled, nothing more is due.
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> store.outbox().orElseThrow().pendingEnds(10).isEmpty());
       assertThat(receiver.requests).hasSize(1);
       assertThat(receiver.requests.get(0).idempotencyKey())
@@ -271,14 +272,14 @@ class NotificationsIT {
               JobStore.ANY_VERSION,
               "test");
       master.jobs().trigger(JobName.of("sluggish"), "test");
-      await().atMost(Duration.ofSeconds(20)).until(() -> receiver.accepted().size() == 1);
+      await().atMost(Timing.seconds(20)).until(() -> receiver.accepted().size() == 1);
       Run run = store.query(RunQuery.all().forJob("sluggish").limit(1)).runs().get(0);
       assertThat(run.state()).as("late while it runs").isEqualTo(RunState.RUNNING);
       assertThat(receiver.accepted().get(0).idempotencyKey()).isEqualTo(run.id() + ":late");
       assertThat(receiver.accepted().get(0).event()).isEqualTo("late");
       onlyRun("sluggish", RunState.SUCCEEDED);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> store.outbox().orElseThrow().pendingEnds(10).isEmpty());
       assertThat(receiver.requests).as("late once, and its success is no event").hasSize(1);
     }
@@ -307,10 +308,10 @@ class NotificationsIT {
       Run running = onlyRun("stopped", RunState.RUNNING);
       master.jobs().kill(JobName.of("stopped"), "test");
       onlyRun("stopped", RunState.KILLED);
-      await().atMost(Duration.ofSeconds(20)).until(() -> wants.accepted().size() == 1);
+      await().atMost(Timing.seconds(20)).until(() -> wants.accepted().size() == 1);
       assertThat(wants.accepted().get(0).idempotencyKey()).isEqualTo(running.id() + ":killed");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> store.outbox().orElseThrow().pendingEnds(10).isEmpty());
       assertThat(other.requests).isEmpty();
     }

@@ -17,6 +17,7 @@ import io.etcron.store.EtcdJobStore;
 import io.etcron.store.Keys;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.PostgresServer;
+import io.etcron.testing.Timing;
 import io.etcron.worker.Worker;
 import io.etcron.worker.record.RunRecorder;
 import java.net.ServerSocket;
@@ -73,7 +74,7 @@ class NotifierCrashIT {
     masters.add(m);
     lastPort = port;
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .until(() -> !m.process().isAlive() || m.output().contains("master listening on"));
     assertThat(m.output()).contains("master listening on");
     return m;
@@ -111,7 +112,7 @@ class NotifierCrashIT {
             "test");
         // The master is retrying against a receiver that is down while more runs fail.
         await()
-            .atMost(Duration.ofSeconds(30))
+            .atMost(Timing.seconds(30))
             .until(() -> failed(store).size() >= 5 && receiver.requests.size() >= 5);
         first.process().destroyForcibly(); // SIGKILL
         first.process().waitFor();
@@ -123,7 +124,7 @@ class NotifierCrashIT {
         master(db);
         Outboxes outbox = new Outboxes(store);
         await()
-            .atMost(Duration.ofSeconds(60))
+            .atMost(Timing.seconds(60))
             .until(
                 () ->
                     outbox.allHandled()

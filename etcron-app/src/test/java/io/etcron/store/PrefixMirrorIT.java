@@ -7,6 +7,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,13 +71,13 @@ class PrefixMirrorIT {
         assertThat(mirror.awaitSynced(Duration.ofSeconds(10))).isTrue();
         writer.getKVClient().put(Keys.bytes("/t/a"), Keys.bytes("1")).get();
         writer.getKVClient().put(Keys.bytes("/t/b"), Keys.bytes("1")).get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> recorder.values.size() == 2);
+        await().atMost(Timing.seconds(10)).until(() -> recorder.values.size() == 2);
 
         etcd.member(0).pause();
         try {
           // If member 0 led, the others elect a new leader first: retry until they answer.
           await()
-              .atMost(Duration.ofSeconds(20))
+              .atMost(Timing.seconds(20))
               .ignoreExceptions()
               .until(
                   () ->
@@ -95,7 +96,7 @@ class PrefixMirrorIT {
         }
 
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Timing.seconds(20))
             .until(() -> recorder.values.equals(actual(writer, "/t/")));
         assertThat(recorder.values)
             .containsExactlyInAnyOrderEntriesOf(Map.of("/t/b", "2", "/t/c", "1"));
@@ -112,9 +113,7 @@ class PrefixMirrorIT {
       try (PrefixMirror mirror = PrefixMirror.start(c, "/r/", recorder, Duration.ofSeconds(5))) {
         assertThat(mirror.awaitSynced(Duration.ofSeconds(10))).isTrue();
         c.getKVClient().put(Keys.bytes("/r/before"), Keys.bytes("1")).get();
-        await()
-            .atMost(Duration.ofSeconds(10))
-            .until(() -> recorder.values.containsKey("/r/before"));
+        await().atMost(Timing.seconds(10)).until(() -> recorder.values.containsKey("/r/before"));
 
         for (int i = 0; i < 3; i++) {
           etcd.member(i).kill();
@@ -123,7 +122,7 @@ class PrefixMirrorIT {
           etcd.member(i).launchAgain();
         }
         await()
-            .atMost(Duration.ofSeconds(30))
+            .atMost(Timing.seconds(30))
             .until(
                 () -> {
                   try {
@@ -138,7 +137,7 @@ class PrefixMirrorIT {
         c.getKVClient().delete(Keys.bytes("/r/before")).get(5, TimeUnit.SECONDS);
 
         await()
-            .atMost(Duration.ofSeconds(30))
+            .atMost(Timing.seconds(30))
             .until(() -> recorder.values.equals(Map.of("/r/after", "1")));
         assertThat(recorder.puts.values()).allMatch(n -> n == 1);
         assertThat(recorder.deletes).isEqualTo(Map.of("/r/before", 1));

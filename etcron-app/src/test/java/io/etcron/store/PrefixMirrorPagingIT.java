@@ -11,6 +11,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcron.bench.BenchJobs;
 import io.etcron.job.JobStore;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -197,20 +198,20 @@ class PrefixMirrorPagingIT {
               "writer");
       writer.start();
       try {
-        await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > 200);
+        await().atMost(Timing.seconds(20)).until(() -> written.get() > 200);
         // The restart breaks the watch: the mirror lists all 25 000 keys again, in pages, while
         // the writer goes on.
         etcd.member(0).kill();
         etcd.member(0).launchAgain();
         int before = written.get();
-        await().atMost(Duration.ofSeconds(60)).until(() -> written.get() > before + 2_000);
+        await().atMost(Timing.seconds(60)).until(() -> written.get() > before + 2_000);
       } finally {
         writing.set(false);
         writer.join(10_000);
       }
       Map<String, String> truth = actual(c, prefix);
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Timing.seconds(30))
           .until(() -> copy.values.equals(truth) && mirror.size() == truth.size());
     }
   }

@@ -18,6 +18,7 @@ import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.PostgresServer;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,14 +102,12 @@ class AfterJobsIT {
     put(logging("extract", "@every 1s", log, 0));
     put(logging("broken", "@every 1s", log, 3));
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> ended(runs("extract"), RunState.SUCCEEDED) >= 4);
+    await().atMost(Timing.seconds(30)).until(() -> ended(runs("extract"), RunState.SUCCEEDED) >= 4);
     master.jobs().setPaused(JobName.of("extract"), true, JobStore.ANY_VERSION, "test");
     master.jobs().setPaused(JobName.of("broken"), true, JobStore.ANY_VERSION, "test");
     // Every parent run that ended before the pause has its children, and they end.
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .until(
             () -> {
               long extracts = ended(runs("extract"), RunState.SUCCEEDED);
@@ -153,13 +152,11 @@ class AfterJobsIT {
     put(logging("first", "@every 1h", log, 0).tags(List.of("left")));
     master.jobs().trigger(JobName.of("first"), "test");
 
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> ended(runs("first"), RunState.SUCCEEDED) == 1);
+    await().atMost(Timing.seconds(20)).until(() -> ended(runs("first"), RunState.SUCCEEDED) == 1);
     parentSide.process().destroyForcibly(); // SIGKILL, as soon as the parent's end is stored
 
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .until(
             () ->
                 ended(runs("second"), RunState.SUCCEEDED) == 1
@@ -169,7 +166,7 @@ class AfterJobsIT {
     // Nothing more comes: the requests were written once.
     await()
         .pollDelay(Duration.ofSeconds(3))
-        .atMost(Duration.ofSeconds(4))
+        .atMost(Timing.seconds(4))
         .until(() -> runs("second").size() == 1 && runs("third").size() == 1);
   }
 
@@ -184,11 +181,11 @@ class AfterJobsIT {
     put(logging("publish", "", log, 0).tags(List.of("right")).after("success", "slow"));
     put(JobSpecs.of("slow", "@every 1h", "touch " + started + "; sleep 30").tags(List.of("left")));
     master.jobs().trigger(JobName.of("slow"), "test");
-    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(started));
+    await().atMost(Timing.seconds(20)).until(() -> Files.exists(started));
     parentSide.process().destroyForcibly(); // mid-run: the sweeper records the run LOST
 
     await()
-        .atMost(Duration.ofSeconds(40))
+        .atMost(Timing.seconds(40))
         .until(
             () ->
                 ended(runs("slow"), RunState.LOST) == 1

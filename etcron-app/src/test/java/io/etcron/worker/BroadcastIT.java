@@ -15,9 +15,9 @@ import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.PostgresServer;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +95,7 @@ class BroadcastIT {
             JobStore.ANY_VERSION,
             "test");
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .conditionEvaluationListener(
             c -> {
               if (c.getElapsedTimeInMS() > 25_000) {
@@ -128,7 +128,7 @@ class BroadcastIT {
     // Until its lease expires, fires still give wb a run: each must end recorded (MISSED by the
     // sweeper, or LOST if it had started), and later fires go to the two others.
     await()
-        .atMost(Duration.ofSeconds(40))
+        .atMost(Timing.seconds(40))
         .until(
             () ->
                 byFire("everywhere").entrySet().stream()
@@ -141,7 +141,7 @@ class BroadcastIT {
                         .count()
                     >= 2);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 runs("everywhere").stream()
@@ -152,7 +152,7 @@ class BroadcastIT {
                                 && (r.state() == RunState.MISSED || r.state() == RunState.LOST)));
     // No fire is left with a run of wb that never got an end.
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 runs("everywhere").stream()

@@ -12,6 +12,7 @@ import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.PostgresServer;
+import io.etcron.testing.Timing;
 import io.etcron.worker.record.RunRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,22 +48,22 @@ class DatabaseOutageIT {
               Instant.now()),
           JobStore.ANY_VERSION,
           "test");
-      await().atMost(Duration.ofSeconds(20)).until(() -> count(store, RunState.SUCCEEDED) >= 3);
+      await().atMost(Timing.seconds(20)).until(() -> count(store, RunState.SUCCEEDED) >= 3);
 
       pg.stop();
       Instant down = Instant.now();
       try {
-        await().atMost(Duration.ofSeconds(15)).until(() -> !recorder.hasCapacity());
+        await().atMost(Timing.seconds(15)).until(() -> !recorder.hasCapacity());
         await()
             .pollDelay(Duration.ofSeconds(20))
-            .atMost(Duration.ofSeconds(21))
+            .atMost(Timing.seconds(21))
             .until(() -> true); // the outage itself
       } finally {
         pg.restart();
       }
       Instant up = Instant.now();
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Timing.seconds(30))
           .until(() -> recorder.depth() == 0 && latest(store).isAfter(up.plusSeconds(3)));
       worker.close();
 

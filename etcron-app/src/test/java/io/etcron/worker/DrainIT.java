@@ -8,6 +8,7 @@ import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.store.Keys;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class DrainIT {
       h.put(WorkerHarness.spec("long", "@every 1h", "sleep 300"));
       h.jobs.trigger(JobName.of("long"), "test");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(() -> h.runsOf("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
       assertThat(keys("/etcron/locks/long")).isEqualTo(1);
 
@@ -49,7 +50,7 @@ class DrainIT {
       Worker staying = h.start("staying");
       h.jobs.trigger(JobName.of("long"), "test");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(
               () ->
                   h.runsOf("long").stream()

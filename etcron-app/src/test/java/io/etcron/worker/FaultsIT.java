@@ -13,6 +13,7 @@ import io.etcron.run.RunState;
 import io.etcron.store.Keys;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.TcpProxy;
+import io.etcron.testing.Timing;
 import io.etcron.worker.record.RunRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,17 +105,17 @@ class FaultsIT {
           behindProxy(h, viaProxy, "born-lost", Duration.ofSeconds(4), Duration.ofSeconds(5));
       try {
         h.put(job("ticks", "@every 1s", h.logRun(), "allow", null, null, null, null));
-        await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("ticks").isEmpty());
+        await().atMost(Timing.seconds(15)).until(() -> !h.runsOf("ticks").isEmpty());
         var first = w.session();
         // 3.6 s a round trip: past a new session's 3 s deadline, within the 5 s request timeout.
         proxy.delay(Duration.ofMillis(1800));
-        await().atMost(Duration.ofSeconds(40)).until(() -> w.session() != first);
+        await().atMost(Timing.seconds(40)).until(() -> w.session() != first);
         var installed = w.session();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !installed.isAlive());
+        await().atMost(Timing.seconds(10)).until(() -> !installed.isAlive());
         proxy.pass();
         Instant healed = Instant.now();
         await()
-            .atMost(Duration.ofSeconds(30))
+            .atMost(Timing.seconds(30))
             .until(
                 () ->
                     h.runsOf("ticks").stream()
@@ -138,7 +139,7 @@ class FaultsIT {
       Worker w = behindProxy(h, viaProxy, "slow-answers");
       try {
         h.put(job("amb", "@every 3s", h.logRun(), "forbid", null, null, null, null));
-        await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("amb").isEmpty());
+        await().atMost(Timing.seconds(15)).until(() -> !h.runsOf("amb").isEmpty());
         Instant t = nextEvery(Duration.ofSeconds(3), Duration.ofSeconds(1));
         until(t.minusMillis(400)); // before the claim, made 100 ms ahead of the fire
         proxy.holdAnswers();
@@ -146,7 +147,7 @@ class FaultsIT {
         proxy.pass();
         String ambiguous = "amb@" + t.toEpochMilli();
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Timing.seconds(20))
             .untilAsserted(
                 () -> {
                   assertThat(h.executions()).containsKey(ambiguous);
@@ -181,13 +182,13 @@ class FaultsIT {
         // once the kill's watch event lands just after it) never logs; one it misses does.
         h.put(
             job("killed", "@every 3s", "sleep 2; " + h.logRun(), "forbid", null, null, null, null));
-        await().atMost(Duration.ofSeconds(15)).until(() -> !h.runsOf("killed").isEmpty());
+        await().atMost(Timing.seconds(15)).until(() -> !h.runsOf("killed").isEmpty());
         Instant t = nextEvery(Duration.ofSeconds(3), Duration.ofSeconds(1));
         until(t.minusMillis(400)); // before the claim, made 100 ms ahead of the fire
         proxy.holdAnswers();
         String cursor = "/etcron/cursor/killed";
         await()
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Timing.seconds(5))
             .pollInterval(Duration.ofMillis(5))
             .until(
                 () ->
@@ -206,7 +207,7 @@ class FaultsIT {
         proxy.pass();
         String fire = "killed@" + t.toEpochMilli();
         await()
-            .atMost(Duration.ofSeconds(20))
+            .atMost(Timing.seconds(20))
             .untilAsserted(
                 () ->
                     assertThat(h.runsOf("killed"))
@@ -236,15 +237,15 @@ class FaultsIT {
       h.put(job("holding", "@every 1h", "sleep 60", "forbid", null, null, null, List.of("slow")));
       h.jobs.trigger(new JobName("holding"), "test");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> h.runsOf("holding").stream().anyMatch(r -> r.state() == RunState.RUNNING));
       h.put(job("ticks", "@every 1s", h.logRun(), "allow", null, null, null, null));
-      await().atMost(Duration.ofSeconds(10)).until(() -> h.runsOf("ticks").size() >= 2);
+      await().atMost(Timing.seconds(10)).until(() -> h.runsOf("ticks").size() >= 2);
 
       CompletableFuture<Void> drain = CompletableFuture.runAsync(draining::close);
       Instant from = Instant.now().plusSeconds(1); // the draining mark reaches the peer
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Timing.seconds(15))
           .until(
               () ->
                   h.runsOf("ticks").stream()
@@ -279,7 +280,7 @@ class FaultsIT {
       h.put(job("retrying", "@every 1h", command, "forbid", null, 1, "4s", null));
       String runId = h.jobs.trigger(new JobName("retrying"), "test");
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(
               () ->
                   h.store.all().stream()
@@ -287,7 +288,7 @@ class FaultsIT {
                           r -> r.id().toString().equals(runId) && r.state() == RunState.FAILED));
       h.jobs.kill(new JobName("retrying"), "test");
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Timing.seconds(15))
           .until(
               () ->
                   h.store.all().stream()
@@ -324,13 +325,13 @@ class FaultsIT {
               null,
               null));
       h.jobs.trigger(new JobName("long"), "test");
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(beats));
+      await().atMost(Timing.seconds(10)).until(() -> Files.exists(beats));
       CompletableFuture<Void> drain = CompletableFuture.runAsync(w::close);
       proxy.drop();
       Instant cut = Instant.now();
       // Lost at TTL − margin after the last acknowledged keep-alive; killed at once.
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> lastBeat(beats).isBefore(Instant.now().minusSeconds(1)));
       assertThat(lastBeat(beats)).isBefore(cut.plusSeconds(3));
       drain.get();
@@ -361,7 +362,7 @@ class FaultsIT {
       Instant edited = Instant.now();
       h.put(job("edited", "@every 1s", h.logRun(), "forbid", "all", null, null, null));
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(
               () ->
                   h.runsOf("edited").stream().filter(r -> r.state() == RunState.SUCCEEDED).count()
@@ -383,10 +384,10 @@ class FaultsIT {
       h.put(job("busy", "@every 1h", "sleep 6", "forbid", null, null, null, null));
       h.put(job("other", "@every 1h", h.logRun(), "forbid", null, null, null, null));
       h.jobs.trigger(new JobName("busy"), "test");
-      await().atMost(Duration.ofSeconds(10)).until(() -> !h.runsOf("busy").isEmpty());
+      await().atMost(Timing.seconds(10)).until(() -> !h.runsOf("busy").isEmpty());
       String other = h.jobs.trigger(new JobName("other"), "test");
       // 30 checks one grace apart were 3 s: far less than the busy run's 6 s.
-      await().atMost(Duration.ofSeconds(30)).until(() -> h.executions().containsKey(other));
+      await().atMost(Timing.seconds(30)).until(() -> h.executions().containsKey(other));
     }
   }
 
@@ -400,7 +401,7 @@ class FaultsIT {
       h.put(job("gone", "@every 1h", h.logRun(), "forbid", null, null, null, null));
       h.start("w1");
       String fresh = h.jobs.trigger(new JobName("gone"), "test");
-      await().atMost(Duration.ofSeconds(10)).until(() -> h.executions().containsKey(fresh));
+      await().atMost(Timing.seconds(10)).until(() -> h.executions().containsKey(fresh));
       assertThat(h.executions()).doesNotContainKey(stale);
       assertThat(
               etcd.client()

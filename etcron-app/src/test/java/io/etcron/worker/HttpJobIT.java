@@ -11,6 +11,7 @@ import io.etcron.job.JobSpecs;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -129,7 +130,7 @@ class HttpJobIT {
   /** The first run of {@code job} that ran and ended (not one skipped), once there is one. */
   static Run firstEnded(WorkerHarness h, String job) {
     return await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 h.runsOf(job).stream()
@@ -212,7 +213,7 @@ class HttpJobIT {
       h.jobs.trigger(new io.etcron.job.JobName("retried"), "test");
       Run run =
           await()
-              .atMost(Duration.ofSeconds(20))
+              .atMost(Timing.seconds(20))
               .until(
                   () -> h.runsOf("retried").stream().filter(r -> r.attempt() == 2).findFirst(),
                   r -> r.isPresent() && r.get().endedAt().isPresent())
@@ -284,7 +285,7 @@ class HttpJobIT {
               .build());
       Run killed =
           await()
-              .atMost(Duration.ofSeconds(20))
+              .atMost(Timing.seconds(20))
               .until(
                   () ->
                       h.runsOf("replaced").stream()

@@ -9,6 +9,7 @@ import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.store.Keys;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class PoliciesIT {
       h.start("w2");
       h.put(spec("forbid", "@every 1s", "sleep 2.5", "forbid", null, null, null));
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   h.runsOf("forbid").stream().filter(r -> r.state() == RunState.SUCCEEDED).count()
@@ -82,7 +83,7 @@ class PoliciesIT {
       h.start("w2");
       h.put(spec("replace", "@every 2s", "sleep 30", "replace", null, null, null));
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   h.runsOf("replace").stream().filter(r -> r.state() == RunState.KILLED).count()
@@ -104,7 +105,7 @@ class PoliciesIT {
       h.start("w1");
       h.put(spec("allow", "@every 1s", "sleep 3", "allow", null, null, null));
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   h.runsOf("allow").stream().filter(r -> r.state() == RunState.RUNNING).count()
@@ -124,7 +125,7 @@ class PoliciesIT {
               .exclude(today + ".." + today.plusDays(1))
               .build());
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   h.runsOf("holiday").stream().filter(r -> r.state() == RunState.SKIPPED).count()
@@ -138,7 +139,7 @@ class PoliciesIT {
       assertThat(h.executions()).isEmpty();
       h.jobs.trigger(io.etcron.job.JobName.of("holiday"), "test");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(() -> h.runsOf("holiday").stream().anyMatch(r -> r.state() == RunState.SUCCEEDED));
       assertThat(h.executions()).hasSize(1);
     }
@@ -150,12 +151,12 @@ class PoliciesIT {
       h.start("w1");
       h.put(spec("edited", "@every 1h", "true", null, null, null, null));
       h.put(spec("edited", "@every 1s", "true", null, null, null, null));
-      await().atMost(Duration.ofSeconds(15)).until(() -> h.runsOf("edited").size() >= 2);
+      await().atMost(Timing.seconds(15)).until(() -> h.runsOf("edited").size() >= 2);
       h.jobs.delete(io.etcron.job.JobName.of("edited"), io.etcron.job.JobStore.ANY_VERSION, "test");
       Instant deleted = Instant.now();
       await()
           .pollDelay(Duration.ofSeconds(3))
-          .atMost(Duration.ofSeconds(4))
+          .atMost(Timing.seconds(4))
           .until(() -> true); // fires that would come
       assertThat(h.runsOf("edited")).allMatch(r -> r.fireTime().isBefore(deleted.plusSeconds(1)));
     }
@@ -177,7 +178,7 @@ class PoliciesIT {
               "2s"));
       h.jobs.trigger(io.etcron.job.JobName.of("timeout"), "test");
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Timing.seconds(30))
           .until(() -> h.runsOf("timeout").stream().anyMatch(r -> r.state() == RunState.TIMED_OUT));
       Run run = h.runsOf("timeout").get(0);
       assertThat(run.reason()).contains("timed out after 2s");
@@ -201,11 +202,11 @@ class PoliciesIT {
               null));
       h.jobs.trigger(io.etcron.job.JobName.of("victim"), "test");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(() -> Files.exists(pids) && !Files.readString(pids).isBlank());
       h.jobs.kill(io.etcron.job.JobName.of("victim"), "alice");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(() -> h.runsOf("victim").stream().anyMatch(r -> r.state() == RunState.KILLED));
       assertThat(h.runsOf("victim").get(0).reason()).isEqualTo("killed by alice");
       assertGone(pids);
@@ -215,7 +216,7 @@ class PoliciesIT {
   private static void assertGone(Path pids) throws Exception {
     for (String pid : Files.readAllLines(pids)) {
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(Timing.seconds(15))
           .until(
               () ->
                   ProcessHandle.of(Long.parseLong(pid.trim())).map(p -> !p.isAlive()).orElse(true));
@@ -239,7 +240,7 @@ class PoliciesIT {
       }
       h.start("w1");
       await()
-          .atMost(Duration.ofSeconds(20))
+          .atMost(Timing.seconds(20))
           .until(
               () ->
                   h.runsOf("misfire-all").stream()

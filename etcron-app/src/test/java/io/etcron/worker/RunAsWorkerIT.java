@@ -10,9 +10,9 @@ import io.etcron.job.JobSpecs;
 import io.etcron.run.Run;
 import io.etcron.run.RunState;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,7 @@ class RunAsWorkerIT {
   private static Run ended(WorkerHarness h, String job) {
     h.jobs.trigger(JobName.of(job), "test");
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .until(() -> h.runsOf(job).stream().anyMatch(r -> r.endedAt().isPresent()));
     return h.runsOf(job).get(0);
   }

@@ -12,9 +12,9 @@ import io.etcron.run.RunState;
 import io.etcron.store.Keys;
 import io.etcron.store.TriggerRequest;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -84,9 +84,7 @@ class RunParamsIT {
       h.put(JobSpecs.of("busy", "@every 1h", "sleep 5").concurrency("forbid").build());
       h.start("w1");
       String first = h.jobs.trigger(JobName.of("busy"), "test");
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> h.store.get(RunId.parse(first)).isPresent());
+      await().atMost(Timing.seconds(10)).until(() -> h.store.get(RunId.parse(first)).isPresent());
       String second = h.jobs.trigger(JobName.of("busy"), Map.of("WHY", "again"), "test");
       Run skipped = awaitEnd(h, second);
       assertThat(skipped.state()).isEqualTo(RunState.SKIPPED);
@@ -97,7 +95,7 @@ class RunParamsIT {
   private static Run awaitEnd(WorkerHarness h, String id) {
     RunId runId = RunId.parse(id);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(() -> h.store.get(runId).map(r -> r.state().isTerminal()).orElse(false));
     return h.store.get(runId).orElseThrow();
   }

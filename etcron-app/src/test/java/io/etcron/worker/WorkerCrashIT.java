@@ -16,6 +16,7 @@ import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.PostgresServer;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +102,7 @@ class WorkerCrashIT {
     // With a parameter: the LOST record the sweeper writes keeps it.
     masters.get(0).jobs().trigger(JobName.of("long"), Map.of("WHY", "crash test"), "test");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(() -> runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
     CliProcess victim = running("long", ids);
     String victimId = runs("long").get(0).worker();
@@ -109,9 +110,7 @@ class WorkerCrashIT {
     victim.process().destroyForcibly(); // SIGKILL
     Instant killedAt = Instant.now();
 
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> runs("long").get(0).state() == RunState.LOST);
+    await().atMost(Timing.seconds(30)).until(() -> runs("long").get(0).state() == RunState.LOST);
     Run lost = store.get(runs("long").get(0).id()).orElseThrow();
     assertThat(lost.reason()).contains("worker " + victimId + " is gone");
     assertThat(lost.params()).isEqualTo(Map.of("WHY", "crash test"));
@@ -121,7 +120,7 @@ class WorkerCrashIT {
 
     String survivor = victimId.equals("wa") ? "wb" : "wa";
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 runs("tick").stream()
@@ -150,7 +149,7 @@ class WorkerCrashIT {
     put("tick", "@every 1s", "echo $ETCRON_RUN_ID >> " + executions);
     masters.get(0).jobs().trigger(JobName.of("long"), "test");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 Files.exists(pids)
@@ -161,17 +160,15 @@ class WorkerCrashIT {
 
     new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start().waitFor();
     // Frozen for twice its TTL: etcd expires its lease and the others go on without it.
-    await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+    await().pollDelay(Duration.ofSeconds(6)).atMost(Timing.seconds(7)).until(() -> true);
     new ProcessBuilder("kill", "-CONT", Long.toString(frozen.pid())).start().waitFor();
 
     await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Timing.seconds(15))
         .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
+    await().atMost(Timing.seconds(20)).until(() -> runs("long").get(0).state() == RunState.LOST);
     await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> runs("long").get(0).state() == RunState.LOST);
-    await()
-        .atMost(Duration.ofSeconds(15))
+        .atMost(Timing.seconds(15))
         .until(
             () ->
                 runs("tick").stream()
@@ -198,21 +195,19 @@ class WorkerCrashIT {
         "@every 1h",
         "trap '' TERM; while :; do date +%s%3N >> " + beats + "; sleep 0.1; done");
     masters.get(0).jobs().trigger(JobName.of("beating"), "test");
-    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(beats));
+    await().atMost(Timing.seconds(20)).until(() -> Files.exists(beats));
     signal(w, "STOP");
     Instant stopped = Instant.now();
     try {
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(Timing.seconds(10))
           .until(() -> FaultsIT.lastBeat(beats).isBefore(Instant.now().minusSeconds(1)));
       // TTL 3 s: fed at most 200 ms before the stop with at most TTL − margin left.
       assertThat(FaultsIT.lastBeat(beats)).isBefore(stopped.plusSeconds(3));
     } finally {
       signal(w, "CONT");
     }
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(() -> runs("beating").get(0).state() == RunState.LOST);
+    await().atMost(Timing.seconds(20)).until(() -> runs("beating").get(0).state() == RunState.LOST);
   }
 
   /**
@@ -231,7 +226,7 @@ class WorkerCrashIT {
         "touch " + started + "; while [ ! -f " + go + " ]; do sleep 0.05; done; exit 3");
     masters.get(0).jobs().trigger(JobName.of("ends"), "test");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(
             () ->
                 Files.exists(started)
@@ -241,14 +236,14 @@ class WorkerCrashIT {
       Files.createFile(go);
       // The watchdog (the JVM's child) has reaped the command and exited: a zombie of the frozen
       // JVM. What it knew of the command's end is all that is left of it.
-      await().atMost(Duration.ofSeconds(10)).until(() -> childrenExited(w.pid()));
+      await().atMost(Timing.seconds(10)).until(() -> childrenExited(w.pid()));
     } finally {
       w.process().destroyForcibly();
       w.process().waitFor();
     }
     worker("we");
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .untilAsserted(
             () ->
                 assertThat(runs("ends"))
@@ -286,13 +281,13 @@ class WorkerCrashIT {
     CliProcess w;
     try {
       w = launch("wq");
-      await().atMost(Duration.ofSeconds(30)).until(() -> w.output().contains("waits for etcd"));
+      await().atMost(Timing.seconds(30)).until(() -> w.output().contains("waits for etcd"));
       assertThat(w.process().isAlive()).as(w.output()).isTrue();
     } finally {
       etcd.member(0).resume();
     }
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Timing.seconds(60))
         .until(() -> !w.process().isAlive() || w.output().contains("worker wq started"));
     assertThat(w.process().isAlive()).as(w.output()).isTrue();
   }
@@ -304,14 +299,12 @@ class WorkerCrashIT {
     put("long", "@every 1h", "sleep 300");
     masters.get(0).jobs().trigger(JobName.of("long"), "test");
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(() -> runs("long").stream().anyMatch(r -> r.state() == RunState.RUNNING));
     first.process().destroyForcibly();
     first.process().waitFor();
     worker("fixed1"); // at once: the old registration's lease has not expired yet
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .until(() -> runs("long").get(0).state() == RunState.LOST);
+    await().atMost(Timing.seconds(15)).until(() -> runs("long").get(0).state() == RunState.LOST);
   }
 
   /**
@@ -353,7 +346,7 @@ class WorkerCrashIT {
   void a_worker_killed_right_after_a_claim_leaves_a_record_of_the_fire() throws Exception {
     CliProcess w = worker("wk");
     put("crash", "@every 4s", "true");
-    await().atMost(Duration.ofSeconds(20)).until(() -> !runs("crash").isEmpty());
+    await().atMost(Timing.seconds(20)).until(() -> !runs("crash").isEmpty());
     Optional<Instant> orphan = Optional.empty();
     for (int attempt = 0; attempt < 5 && orphan.isEmpty(); attempt++) {
       Instant t = FaultsIT.nextEvery(Duration.ofSeconds(4), Duration.ofSeconds(1));
@@ -379,7 +372,7 @@ class WorkerCrashIT {
     assertThat(orphan).as("a fire claimed and not yet recorded when the worker died").isPresent();
     Instant t = orphan.get();
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .untilAsserted(
             () ->
                 assertThat(runs("crash"))

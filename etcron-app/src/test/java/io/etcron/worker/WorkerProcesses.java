@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.cli.CliProcess;
+import io.etcron.testing.Timing;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ final class WorkerProcesses implements AutoCloseable {
   /** Waits until {@code w} (worker {@code id}) says it started, failing if it exits first. */
   static void awaitStarted(CliProcess w, String id) {
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Timing.seconds(30))
         .until(() -> !w.process().isAlive() || w.output().contains("worker " + id + " started"));
     assertThat(w.output()).contains("worker " + id + " started");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +27,7 @@ class ElectionIT {
             java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> Election.on(b, "handover").campaign("b", Duration.ofSeconds(10)));
         await()
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Timing.seconds(5))
             .until(
                 () ->
                     seen.contains(
@@ -39,7 +40,7 @@ class ElectionIT {
         assertThat(leaderB.fencingToken()).isGreaterThan(leaderA.fencingToken());
         assertThat(Election.on(b, "handover").leader().orElseThrow().value()).isEqualTo("b");
         await()
-            .atMost(Duration.ofSeconds(5))
+            .atMost(Timing.seconds(5))
             .until(() -> seen.get(seen.size() - 1).map(Leader::value).equals(Optional.of("b")));
       }
     }

@@ -8,6 +8,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ abstract class LockContract {
       Contender rival = contender("rival");
       CompletableFuture<HeldLock> waiting =
           CompletableFuture.supplyAsync(() -> rival.acquire(Duration.ofSeconds(30)));
-      await().atMost(Duration.ofSeconds(10)).until(() -> keys().size() == 2);
+      await().atMost(Timing.seconds(10)).until(() -> keys().size() == 2);
 
       long killedAt = System.nanoTime();
       holder.kill9();
@@ -169,7 +170,7 @@ abstract class LockContract {
                 order.add(owner);
                 return h;
               }));
-      await().atMost(Duration.ofSeconds(10)).until(() -> keys().size() == before + 1);
+      await().atMost(Timing.seconds(10)).until(() -> keys().size() == before + 1);
     }
     first.release();
     for (CompletableFuture<HeldLock> wait : waits) {
@@ -187,7 +188,7 @@ abstract class LockContract {
         .isInstanceOf(LockException.class)
         .hasMessageContaining("within");
 
-    await().atMost(Duration.ofSeconds(5)).until(() -> keys().size() == 1);
+    await().atMost(Timing.seconds(5)).until(() -> keys().size() == 1);
     assertThat(held.isHeld()).isTrue();
   }
 
@@ -207,12 +208,12 @@ abstract class LockContract {
               }
             });
     waiter.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> keys().size() == 2);
+    await().atMost(Timing.seconds(10)).until(() -> keys().size() == 2);
 
     waiter.interrupt();
 
     assertThat(failure.get(10, TimeUnit.SECONDS)).isInstanceOf(LockException.class);
-    await().atMost(Duration.ofSeconds(5)).until(() -> keys().size() == 1);
+    await().atMost(Timing.seconds(5)).until(() -> keys().size() == 1);
     held.release();
     assertThat(keys()).isEmpty();
   }

@@ -3,6 +3,7 @@ package io.etcron.lock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +104,7 @@ class LockProcessIT {
         Election election = Election.on(observer, "sweeper");
         // The second candidate is in line once two candidate keys exist.
         org.awaitility.Awaitility.await()
-            .atMost(Duration.ofSeconds(30))
+            .atMost(Timing.seconds(30))
             .until(() -> candidates(observer) == 2);
         assertThat(election.leader().orElseThrow().fencingToken())
             .isEqualTo(Long.parseLong(leaderLine.split(" ")[1]));

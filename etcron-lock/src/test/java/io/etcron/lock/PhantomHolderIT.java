@@ -8,6 +8,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.TcpProxy;
+import io.etcron.testing.Timing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -37,7 +38,7 @@ class PhantomHolderIT {
       CompletableFuture<TryResult> attempt = tryWhileHeld(proxy, lock);
       // Answers come again between the try's timeout and its read-back's.
       await()
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Timing.seconds(5))
           .until(() -> proxy.heldChunks() > 0 && elapsedSince(attempt) > 1.2);
       proxy.pass();
 
@@ -68,7 +69,7 @@ class PhantomHolderIT {
       assertThat(holder(lock)).as("the put committed").isPresent();
       proxy.pass();
 
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(holder(lock)).isEmpty());
+      await().atMost(Timing.seconds(5)).untilAsserted(() -> assertThat(holder(lock)).isEmpty());
       assertThat(session.isAlive()).isTrue();
       assertThat(lock.tryAcquire().acquired()).isTrue();
     }
@@ -85,7 +86,7 @@ class PhantomHolderIT {
       // The delete reaches etcd; its answer does not come back in time.
       assertThatThrownBy(first::release).isInstanceOf(EtcdUnavailableException.class);
       proxy.pass();
-      await().atMost(Duration.ofSeconds(5)).until(() -> holder(lock).isEmpty());
+      await().atMost(Timing.seconds(5)).until(() -> holder(lock).isEmpty());
 
       // A plain delete of the first name might still land: the next hold must not carry it.
       HeldLock second = lock.tryAcquire().lock().orElseThrow();
@@ -104,7 +105,7 @@ class PhantomHolderIT {
     long at = System.nanoTime();
     CompletableFuture<TryResult> attempt = CompletableFuture.supplyAsync(lock::tryAcquire);
     started.put(attempt, at);
-    await().atMost(Duration.ofSeconds(5)).until(() -> holder(lock).isPresent());
+    await().atMost(Timing.seconds(5)).until(() -> holder(lock).isPresent());
     return attempt;
   }
 

@@ -8,6 +8,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,14 +184,14 @@ class SessionLockIT {
       int queued = i + 1;
       // The next waiter joins only once this one is in line.
       await()
-          .atMost(Duration.ofSeconds(5))
+          .atMost(Timing.seconds(5))
           .until(() -> keysUnder("/etcron/mutex/" + name + "/queue/").size() == queued);
     }
 
     holder.release();
 
     CompletableFuture.allOf(waiters.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(5)).until(() -> order.size() == 5);
+    await().atMost(Timing.seconds(5)).until(() -> order.size() == 5);
     assertThat(order).containsExactly("waiter-0", "waiter-1", "waiter-2", "waiter-3", "waiter-4");
   }
 
@@ -217,13 +218,13 @@ class SessionLockIT {
     HeldLock held = Lock.on(alice, name).acquire(Duration.ofSeconds(5));
     CompletableFuture<HeldLock> waiting = Lock.on(bob, name).acquireAsync();
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> keysUnder("/etcron/mutex/" + name + "/queue/").size() == 1);
 
     waiting.cancel(true);
 
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> keysUnder("/etcron/mutex/" + name + "/queue/").isEmpty());
     held.release();
     assertThat(keysUnder("/etcron/mutex/" + name + "/")).isEmpty();

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.Client;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.TcpProxy;
+import io.etcron.testing.Timing;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,7 @@ class SessionStateIT {
       assertThat(session.isAlive()).as("at risk is not lost").isTrue();
 
       proxy.pass();
-      await().atMost(Duration.ofSeconds(3)).until(() -> !session.isAtRisk());
+      await().atMost(Timing.seconds(3)).until(() -> !session.isAtRisk());
       assertThat(session.atRisk()).as("a new episode, pending").isNotDone();
       assertThat(session.isAlive()).isTrue();
       assertThat(session.done()).isNotDone();

@@ -15,6 +15,7 @@ import io.etcron.run.RunState;
 import io.etcron.run.RunStore;
 import io.etcron.run.RunStoreException;
 import io.etcron.run.Trigger;
+import io.etcron.testing.Timing;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -138,9 +139,7 @@ class RunRecorderTest {
     store.gate = new Semaphore(0);
     RunRecorder recorder = new RunRecorder(store, 1, Duration.ofMillis(1), 4);
     recorder.submit(ended(id("r", 0)));
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> store.upserts.get() == 1); // held in the store
+    await().atMost(Timing.seconds(5)).until(() -> store.upserts.get() == 1); // held in the store
     for (int i = 1; i <= 3; i++) {
       recorder.submit(ended(id("r", i * 1000L)));
     }
@@ -152,14 +151,14 @@ class RunRecorderTest {
     for (int expectedDepth = 3; expectedDepth >= 1; expectedDepth--) {
       int stored = store.upserts.get();
       store.gate.release(); // one batch stored, the next one taken: one record less waiting
-      await().atMost(Duration.ofSeconds(5)).until(() -> store.upserts.get() == stored + 1);
+      await().atMost(Timing.seconds(5)).until(() -> store.upserts.get() == stored + 1);
       assertThat(recorder.depth()).isEqualTo(expectedDepth);
       assertThat(recorder.hasCapacity())
           .as("depth %d, half the mark is 2", expectedDepth)
           .isEqualTo(expectedDepth < 2);
     }
     store.gate.release(10);
-    await().atMost(Duration.ofSeconds(5)).until(() -> recorder.depth() == 0);
+    await().atMost(Timing.seconds(5)).until(() -> recorder.depth() == 0);
     assertThat(recorder.hasCapacity()).isTrue();
     assertThat(recorder.close(Duration.ofSeconds(5))).isTrue();
   }
@@ -177,7 +176,7 @@ class RunRecorderTest {
     }
     store.down.set(false);
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Timing.seconds(20))
         .until(() -> !store.real.readOutput(id, 0).text().isEmpty() && recorder.depth() == 0);
     assertThat(store.outputBytes.get()).isLessThanOrEqualTo(RunRecorder.OUTPUT_KEPT);
     assertThat(store.real.readOutput(id, 0).totalSize()).isEqualTo(4096L * chunk.length);
@@ -193,7 +192,7 @@ class RunRecorderTest {
         new RunRecorder(down, 200, Duration.ofMillis(10), 5000, RunJournal.open(dir, "w1"));
     RunId id = id("kept", 5000);
     first.durable(ended(id));
-    await().atMost(Duration.ofSeconds(10)).until(() -> first.failures() > 0);
+    await().atMost(Timing.seconds(10)).until(() -> first.failures() > 0);
     // A drain while the store is down: the end cannot be stored, and the memory is gone after.
     assertThat(first.close(Duration.ofMillis(300))).isFalse();
 
@@ -201,7 +200,7 @@ class RunRecorderTest {
     RunRecorder second =
         new RunRecorder(up, 200, Duration.ofMillis(10), 5000, RunJournal.open(dir, "w2"));
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Timing.seconds(10))
         .until(() -> up.get(id).map(r -> r.state() == RunState.SUCCEEDED).orElse(false));
     second.close(Duration.ofSeconds(5));
   }

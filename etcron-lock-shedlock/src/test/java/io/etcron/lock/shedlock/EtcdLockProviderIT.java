@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.Timing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +71,7 @@ class EtcdLockProviderIT {
     assertThat(otherNode.lock(config(Duration.ofSeconds(2), Duration.ZERO))).isEmpty();
 
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> otherNode.lock(config(Duration.ofSeconds(30), Duration.ZERO)).isPresent());
 
     assertThat(Duration.ofNanos(System.nanoTime() - start))
@@ -89,7 +90,7 @@ class EtcdLockProviderIT {
 
     assertThat(otherNode.lock(config(Duration.ofSeconds(3), Duration.ZERO))).isEmpty();
     await()
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Timing.seconds(6))
         .until(() -> otherNode.lock(config(Duration.ofSeconds(30), Duration.ZERO)).isPresent());
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(Duration.ofMillis(2900))
@@ -106,7 +107,7 @@ class EtcdLockProviderIT {
     assertThat(keyExists()).as("kept after unlock").isTrue();
     assertThat(otherNode.lock(config(Duration.ofSeconds(30), Duration.ZERO))).isEmpty();
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Timing.seconds(5))
         .until(() -> otherNode.lock(config(Duration.ofSeconds(30), Duration.ZERO)).isPresent());
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isGreaterThanOrEqualTo(Duration.ofMillis(1900));
@@ -124,7 +125,7 @@ class EtcdLockProviderIT {
         .as("the old handle is spent")
         .isInstanceOf(IllegalStateException.class);
     // Past the first lockAtMostFor the key is still held.
-    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(this::keyExists);
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Timing.seconds(4)).until(this::keyExists);
     assertThat(otherNode.lock(config(Duration.ofSeconds(30), Duration.ZERO))).isEmpty();
     extended.unlock();
     assertThat(keyExists()).isFalse();
@@ -133,7 +134,7 @@ class EtcdLockProviderIT {
   @Test
   void an_expired_lock_cannot_be_extended() {
     SimpleLock lock = provider.lock(config(Duration.ofSeconds(2), Duration.ZERO)).orElseThrow();
-    await().atMost(Duration.ofSeconds(5)).until(() -> !keyExists());
+    await().atMost(Timing.seconds(5)).until(() -> !keyExists());
     SimpleLock other = otherNode.lock(config(Duration.ofSeconds(30), Duration.ZERO)).orElseThrow();
 
     assertThat(lock.extend(Duration.ofSeconds(30), Duration.ZERO)).isEmpty();

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
 import io.etcron.testing.EtcdExtension;
-import java.time.Duration;
+import io.etcron.testing.Timing;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,7 +38,7 @@ class SchedulerLockIT {
     client = etcd.client();
     try (var first = new AnnotationConfigApplicationContext(Node.class);
         var second = new AnnotationConfigApplicationContext(Node.class)) {
-      await().atMost(Duration.ofSeconds(20)).until(() -> RUNS.size() >= 5);
+      await().atMost(Timing.seconds(20)).until(() -> RUNS.size() >= 5);
     }
     assertThat(RUNS.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
   }

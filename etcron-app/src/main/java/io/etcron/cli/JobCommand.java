@@ -1,6 +1,7 @@
 package io.etcron.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.etcron.concurrent.Threads;
 import io.etcron.job.Job;
 import io.etcron.job.JobSpec;
 import io.etcron.json.Json;
@@ -143,14 +144,7 @@ final class JobCommand {
      * are reported, then the failure.
      */
     private Integer applyOneByOne(MasterClient master, Iterator<JobSpec> jobs, PrintWriter out) {
-      ExecutorService pool =
-          Executors.newFixedThreadPool(
-              IN_FLIGHT,
-              r -> {
-                Thread t = new Thread(r, "etcron-apply");
-                t.setDaemon(true);
-                return t;
-              });
+      ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT, Threads.named("etcron-apply"));
       try {
         Deque<Future<Applied>> window = new ArrayDeque<>();
         RuntimeException failure = null;

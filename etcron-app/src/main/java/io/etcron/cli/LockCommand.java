@@ -1,6 +1,7 @@
 package io.etcron.cli;
 
 import io.etcd.jetcd.Client;
+import io.etcron.concurrent.Threads;
 import io.etcron.execute.ProcessTree;
 import io.etcron.execute.ShellExecutor;
 import io.etcron.execute.Watchdog;
@@ -125,12 +126,7 @@ final class LockCommand implements Callable<Integer> {
             Optional.of(session.remaining()));
     // The watchdog kills the command by itself if this JVM stops feeding it (frozen, killed).
     ScheduledExecutorService feeder =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "etcron-watchdog-feed");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Threads.named("etcron-watchdog-feed"));
     feeder.scheduleWithFixedDelay(
         () -> tree.feed(session.remaining()),
         0,

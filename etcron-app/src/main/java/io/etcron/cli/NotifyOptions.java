@@ -1,6 +1,6 @@
 package io.etcron.cli;
 
-import io.etcron.notify.Backoff;
+import io.etcron.notify.DeliveryRetry;
 import io.etcron.notify.NotifySettings;
 import io.etcron.notify.SmtpSettings;
 import java.io.IOException;
@@ -70,19 +70,19 @@ public final class NotifyOptions {
       names = "--notify-backoff",
       converter = DurationConverter.class,
       description = "Pause before a failed delivery's first retry; doubles (default 10s).")
-  Duration backoff = Backoff.DEFAULT.first();
+  Duration backoff = DeliveryRetry.DEFAULT.first();
 
   @Option(
       names = "--notify-max-backoff",
       converter = DurationConverter.class,
       description = "Longest pause between retries (default 10m).")
-  Duration maxBackoff = Backoff.DEFAULT.max();
+  Duration maxBackoff = DeliveryRetry.DEFAULT.max();
 
   @Option(
       names = "--notify-give-up",
       converter = DurationConverter.class,
       description = "A delivery is retried this long, then marked failed (default 2h).")
-  Duration giveUp = Backoff.DEFAULT.giveUpAfter();
+  Duration giveUp = DeliveryRetry.DEFAULT.giveUpAfter();
 
   /**
    * The settings, with the secret files read.
@@ -90,7 +90,8 @@ public final class NotifyOptions {
    * @throws IllegalArgumentException naming the option at fault
    */
   NotifySettings settings() {
-    NotifySettings s = NotifySettings.DEFAULT.withBackoff(new Backoff(backoff, maxBackoff, giveUp));
+    NotifySettings s =
+        NotifySettings.DEFAULT.withRetry(new DeliveryRetry(backoff, maxBackoff, giveUp));
     if (publicUrl != null && !publicUrl.isBlank()) {
       String u = publicUrl.endsWith("/") ? publicUrl : publicUrl + "/";
       try {

@@ -1,5 +1,6 @@
 package io.etcron.execute;
 
+import io.etcron.concurrent.Threads;
 import io.etcron.job.HttpCall;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -27,27 +27,15 @@ public final class HttpExecutor implements Executor, AutoCloseable {
   /** Bytes of a response body kept as the run's output at most. */
   public static final int BODY_LIMIT = 64 * 1024;
 
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   /** The process's shared executor, made on first use. */
   private static final class Shared {
     static final HttpExecutor INSTANCE = new HttpExecutor();
   }
 
   private final ExecutorService pool =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "etcron-http-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Threads.numbered("etcron-http-"));
   private final ScheduledExecutorService timers =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "etcron-http-timeouts");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(Threads.named("etcron-http-timeouts"));
   private final HttpClient client =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).executor(pool).build();
 

@@ -1,5 +1,6 @@
 package io.etcron.execute;
 
+import io.etcron.concurrent.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +24,6 @@ import java.util.function.Supplier;
  * RunAsPolicy} allows it. Thread-safe.
  */
 public final class ShellExecutor implements Executor, AutoCloseable {
-  private static final AtomicInteger READERS = new AtomicInteger();
 
   /** How often the watchdogs are fed: well inside the smallest safety margin of a lease. */
   public static final Duration FEED_EVERY = Duration.ofMillis(200);
@@ -33,19 +32,9 @@ public final class ShellExecutor implements Executor, AutoCloseable {
   private final RunAsPolicy runAs;
   private final Map<ProcessTree, Supplier<Duration>> fed = new ConcurrentHashMap<>();
   private final ScheduledExecutorService feeder =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "etcron-watchdog-feed");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(Threads.named("etcron-watchdog-feed"));
   private final ExecutorService readers =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "etcron-run-output-" + READERS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(Threads.numbered("etcron-run-output-"));
 
   public ShellExecutor() {
     this(OutputCapture.DEFAULT_LIMIT, RunAsPolicy.ANY_BUT_ROOT);

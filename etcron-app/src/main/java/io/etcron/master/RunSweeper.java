@@ -3,6 +3,8 @@ package io.etcron.master;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcron.concurrent.Backoff;
+import io.etcron.concurrent.Loop;
 import io.etcron.job.JobName;
 import io.etcron.job.JobStore;
 import io.etcron.json.Json;
@@ -55,12 +57,16 @@ public final class RunSweeper implements AutoCloseable {
   private final RetentionPolicy retention;
   private final Clock clock;
   private final String owner;
-  private final Thread thread;
+  private final Loop loop;
   private final Map<String, Integer> missing = new HashMap<>();
   private final ClaimSweeper claims;
   private final ShardSweeper shards;
   private final ChildRequests childRequests;
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+  /** The pause before campaigning again after a failure. */
+  private static final Backoff AFTER_FAILURE = Backoff.fixed(Duration.ofSeconds(1));
+
   private volatile boolean running = true;
   private volatile boolean leader;
   private volatile Session session;
@@ -86,12 +92,11 @@ public final class RunSweeper implements AutoCloseable {
     this.shards =
         new ShardSweeper(client, Keys.of(namespace), runs, workers, clock, REQUEST_TIMEOUT);
     this.childRequests = new ChildRequests(client, Keys.of(namespace), REQUEST_TIMEOUT, null);
-    this.thread = new Thread(this::runUntilClosed, "etcron-run-sweeper");
-    this.thread.setDaemon(true);
+    this.loop = new Loop("etcron-run-sweeper", this::leadPass, () -> {}, AFTER_FAILURE);
   }
 
   public RunSweeper start() {
-    thread.start();
+    loop.start();
     return this;
   }
 
@@ -156,67 +161,69 @@ public final class RunSweeper implements AutoCloseable {
     return total;
   }
 
-  private void runUntilClosed() {
-    while (running) {
-      try {
-        session =
-            Session.builder(client)
-                .ttl(Duration.ofSeconds(10))
-                .namespace(namespace)
-                .owner(owner)
-                .open();
-        HeldLock leadership = campaign();
-        if (leadership == null) {
-          continue;
+  /**
+   * One term: opens a session, campaigns, and sweeps while it leads; starts over after a failure or
+   * a lost leadership.
+   */
+  private boolean leadPass() throws InterruptedException {
+    try {
+      session =
+          Session.builder(client)
+              .ttl(Duration.ofSeconds(10))
+              .namespace(namespace)
+              .owner(owner)
+              .open();
+      HeldLock leadership = campaign();
+      if (leadership == null) {
+        return running;
+      }
+      leader = true;
+      log.info("{} leads the run sweeper", owner);
+      Instant lastRetention = Instant.EPOCH;
+      while (running && leadership.isHeld()) {
+        // A mirror that has not listed the workers yet would make every worker look gone.
+        if (workers.synced(Duration.ZERO)) {
+          sweep();
+          claims.sweep();
+          shards.sweep();
         }
-        leader = true;
-        log.info("{} leads the run sweeper", owner);
-        Instant lastRetention = Instant.EPOCH;
-        while (running && leadership.isHeld()) {
-          // A mirror that has not listed the workers yet would make every worker look gone.
-          if (workers.synced(Duration.ZERO)) {
-            sweep();
-            claims.sweep();
-            shards.sweep();
+        if (Duration.between(lastRetention, clock.instant()).compareTo(RETENTION_EVERY) > 0) {
+          int deleted = runs.applyRetention(retention, clock.instant());
+          if (deleted > 0) {
+            log.info("retention deleted {} runs", deleted);
           }
-          if (Duration.between(lastRetention, clock.instant()).compareTo(RETENTION_EVERY) > 0) {
-            int deleted = runs.applyRetention(retention, clock.instant());
-            if (deleted > 0) {
-              log.info("retention deleted {} runs", deleted);
-            }
-            int markers = pruneFired();
-            if (markers > 0) {
-              log.info("retention deleted {} records of children fired", markers);
-            }
-            int audits = pruneAudit();
-            if (audits > 0) {
-              log.info("retention deleted {} audit entries", audits);
-            }
-            lastRetention = clock.instant();
+          int markers = pruneFired();
+          if (markers > 0) {
+            log.info("retention deleted {} records of children fired", markers);
           }
-          awaitLossOrTimeout(leadership);
+          int audits = pruneAudit();
+          if (audits > 0) {
+            log.info("retention deleted {} audit entries", audits);
+          }
+          lastRetention = clock.instant();
         }
-      } catch (InterruptedException e) {
+        awaitLossOrTimeout(leadership);
+      }
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Throwable t) {
+      if (running) {
+        log.warn("run sweeper: {}; starting over", t.toString());
+        pause();
+      }
+    } finally {
+      leader = false;
+      // Resign even when closing interrupted us: the next leader takes over at once.
+      boolean interrupted = Thread.interrupted();
+      Session s = session;
+      if (s != null) {
+        s.close();
+      }
+      if (interrupted) {
         Thread.currentThread().interrupt();
-        return;
-      } catch (Throwable t) {
-        if (running) {
-          log.warn("run sweeper: {}; starting over", t.toString());
-          pause();
-        }
-      } finally {
-        leader = false;
-        // Resign even when closing interrupted us: the next leader takes over at once.
-        boolean interrupted = Thread.interrupted();
-        Session s = session;
-        if (s != null) {
-          s.close();
-        }
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
       }
     }
+    return running;
   }
 
   /** Waits one sweep period, or less if the leadership is lost. */
@@ -326,7 +333,7 @@ public final class RunSweeper implements AutoCloseable {
 
   private void pause() {
     try {
-      Thread.sleep(1000); // back off before campaigning again after a failure
+      Thread.sleep(AFTER_FAILURE.after(1).toMillis()); // before campaigning again
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -335,11 +342,6 @@ public final class RunSweeper implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
-    try {
-      thread.join(5000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.interruptAndStop(Duration.ofSeconds(5));
   }
 }

@@ -1,5 +1,6 @@
 package io.etcron.master;
 
+import io.etcron.concurrent.Threads;
 import io.etcron.master.auth.TokenSource;
 import io.etcron.master.auth.Tokens;
 import java.io.IOException;
@@ -62,13 +63,7 @@ public final class TokensFile implements TokenSource, AutoCloseable {
     this.fixed = fixed;
     this.current = fixed.and(first.tokens());
     this.lastSeen = first.seen();
-    this.checks =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "etcron-tokens-reload");
-              t.setDaemon(true);
-              return t;
-            });
+    this.checks = Executors.newSingleThreadScheduledExecutor(Threads.named("etcron-tokens-reload"));
   }
 
   /**

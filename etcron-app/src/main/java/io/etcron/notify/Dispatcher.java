@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * Sends the deliveries that are due, one at a time, and stores each attempt's outcome: delivered,
- * pending again after the {@link Backoff}, or failed with its last error once retries ran out. Not
- * thread-safe: the notifier's thread only.
+ * pending again after the {@link DeliveryRetry}, or failed with its last error once retries ran
+ * out. Not thread-safe: the notifier's thread only.
  */
 final class Dispatcher {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Dispatcher.class);
@@ -95,7 +95,7 @@ final class Dispatcher {
       return new Delivery(
           d.key(), Delivery.Status.DELIVERED, attempts, Optional.empty(), now, d.createdAt(), now);
     }
-    Optional<Instant> next = settings.backoff().next(attempts, d.createdAt(), now);
+    Optional<Instant> next = settings.retry().next(attempts, d.createdAt(), now);
     return new Delivery(
         d.key(),
         next.isPresent() ? Delivery.Status.PENDING : Delivery.Status.FAILED,

@@ -1,5 +1,6 @@
 package io.etcron.notify;
 
+import io.etcron.concurrent.Loop;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -26,7 +27,7 @@ public final class Notifier implements AutoCloseable {
   private final BooleanSupplier leader;
   private final Duration pollEvery;
   private final CountDownLatch closed = new CountDownLatch(1);
-  private final Thread thread;
+  private final Loop loop;
   private Instant nextLateScan = Instant.MIN;
 
   private Notifier(
@@ -36,8 +37,7 @@ public final class Notifier implements AutoCloseable {
     this.dispatcher = new Dispatcher(sources, settings, baseUrl);
     this.leader = leader;
     this.pollEvery = settings.pollEvery();
-    this.thread = new Thread(this::runUntilClosed, "etcron-notifier");
-    this.thread.setDaemon(true);
+    this.loop = new Loop("etcron-notifier", this::pollPass, () -> {}, Loop.QUICK);
   }
 
   /**
@@ -50,28 +50,27 @@ public final class Notifier implements AutoCloseable {
       Sources sources, NotifySettings settings, String ownUrl, BooleanSupplier leader) {
     String base = settings.publicUrl().map(Object::toString).orElse(ownUrl);
     Notifier n = new Notifier(sources, settings, base, leader);
-    n.thread.start();
+    n.loop.start();
     return n;
   }
 
-  private void runUntilClosed() {
-    try {
-      while (!closed.await(pollEvery.toMillis(), TimeUnit.MILLISECONDS)) {
-        if (!leader.getAsBoolean()) {
-          continue;
-        }
-        try {
-          tick();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (Throwable t) {
-          log.warn("notifications: {} (trying again in {})", t.getMessage(), pollEvery, t);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Waits one poll, then, when this master leads, enqueues and sends what is due. */
+  private boolean pollPass() throws InterruptedException {
+    if (closed.await(pollEvery.toMillis(), TimeUnit.MILLISECONDS)) {
+      return false;
     }
+    if (!leader.getAsBoolean()) {
+      return true;
+    }
+    try {
+      tick();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Throwable t) {
+      // A mail server or a receiver that is down: expected, tried again at the next poll.
+      log.warn("notifications: {} (trying again in {})", t.getMessage(), pollEvery, t);
+    }
+    return true;
   }
 
   /**
@@ -107,11 +106,6 @@ public final class Notifier implements AutoCloseable {
   @Override
   public void close() {
     closed.countDown();
-    thread.interrupt();
-    try {
-      thread.join(WebhookSender.TIMEOUT.plusSeconds(5).toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.interruptAndStop(WebhookSender.TIMEOUT.plusSeconds(5));
   }
 }

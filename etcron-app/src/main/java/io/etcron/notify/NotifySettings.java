@@ -12,24 +12,28 @@ import java.util.Optional;
  *     https://cron.example.com/}); empty: the master's own URL
  * @param webhookSecret the key of the webhooks' {@code X-Etcron-Signature}; empty: unsigned
  * @param smtp the SMTP server for email targets; empty: email deliveries fail with that reason
- * @param backoff when failed deliveries are retried
+ * @param retry when failed deliveries are tried again
  * @param pollEvery how often the elected master looks for work
  */
 public record NotifySettings(
     Optional<URI> publicUrl,
     Optional<Secret> webhookSecret,
     Optional<SmtpSettings> smtp,
-    Backoff backoff,
+    DeliveryRetry retry,
     Duration pollEvery) {
   public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
 
-  /** No public URL, no secret, no SMTP, default backoff. */
+  /** No public URL, no secret, no SMTP, default retries. */
   public static final NotifySettings DEFAULT =
       new NotifySettings(
-          Optional.empty(), Optional.empty(), Optional.empty(), Backoff.DEFAULT, DEFAULT_POLL);
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          DeliveryRetry.DEFAULT,
+          DEFAULT_POLL);
 
   public NotifySettings {
-    Objects.requireNonNull(backoff, "backoff");
+    Objects.requireNonNull(retry, "retry");
     if (pollEvery.isNegative() || pollEvery.isZero()) {
       throw new IllegalArgumentException("notification poll " + pollEvery + " must be positive");
     }
@@ -74,22 +78,22 @@ public record NotifySettings(
   }
 
   public NotifySettings withPublicUrl(Optional<URI> u) {
-    return new NotifySettings(u, webhookSecret, smtp, backoff, pollEvery);
+    return new NotifySettings(u, webhookSecret, smtp, retry, pollEvery);
   }
 
   public NotifySettings withWebhookSecret(Optional<Secret> s) {
-    return new NotifySettings(publicUrl, s, smtp, backoff, pollEvery);
+    return new NotifySettings(publicUrl, s, smtp, retry, pollEvery);
   }
 
   public NotifySettings withSmtp(Optional<SmtpSettings> s) {
-    return new NotifySettings(publicUrl, webhookSecret, s, backoff, pollEvery);
+    return new NotifySettings(publicUrl, webhookSecret, s, retry, pollEvery);
   }
 
-  public NotifySettings withBackoff(Backoff b) {
+  public NotifySettings withRetry(DeliveryRetry b) {
     return new NotifySettings(publicUrl, webhookSecret, smtp, b, pollEvery);
   }
 
   public NotifySettings withPollEvery(Duration d) {
-    return new NotifySettings(publicUrl, webhookSecret, smtp, backoff, d);
+    return new NotifySettings(publicUrl, webhookSecret, smtp, retry, d);
   }
 }

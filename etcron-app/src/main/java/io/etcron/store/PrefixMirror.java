@@ -6,6 +6,7 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.etcron.concurrent.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -82,12 +83,7 @@ public final class PrefixMirror implements AutoCloseable {
     this.listener = listener;
     this.requestTimeout = requestTimeout;
     this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "etcron-mirror-" + prefix);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Threads.named("etcron-mirror-" + prefix));
   }
 
   /** Starts mirroring; {@link #awaitSynced(Duration)} waits for the first listing. */

@@ -3,6 +3,7 @@ package io.etcron.worker;
 import io.etcron.claim.Claim;
 import io.etcron.claim.Claimer;
 import io.etcron.claim.Fire;
+import io.etcron.concurrent.Loop;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.Session;
 import java.time.Duration;
@@ -50,7 +51,7 @@ final class ClaimLoop implements AutoCloseable {
   private Retry retry;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final Loop loop;
   private volatile boolean running = true;
 
   ClaimLoop(
@@ -68,14 +69,13 @@ final class ClaimLoop implements AutoCloseable {
     this.metrics = metrics;
     this.session = session;
     this.timers = timers;
-    this.thread = new Thread(this::claimUntilClosed, "etcron-claims");
-    this.thread.setDaemon(true);
+    this.loop = new Loop("etcron-claims", this::claimPass, metrics::loopError, Loop.QUICK);
   }
 
   /** Starts the loop; failed claims go back through {@code retry}. */
   void start(Retry retry) {
     this.retry = retry;
-    thread.start();
+    loop.start();
   }
 
   /**
@@ -91,41 +91,32 @@ final class ClaimLoop implements AutoCloseable {
     }
   }
 
-  private void claimUntilClosed() {
+  /** Claims what is queued: waits for the first fire, then takes every fire queued by then. */
+  private boolean claimPass() throws InterruptedException {
     List<Queued> batch = new ArrayList<>();
-    while (running) {
-      try {
-        batch.add(queue.take());
-        queue.drainTo(batch);
-        batch.removeIf(q -> q.fire() == null); // the wake-up of close()
-        batch.forEach(q -> pending.remove(q.fire().runId().toString()));
-        for (Queued q : batch) {
-          if (q.resolveUnder() != null) {
-            settle(List.of(q.fire()), q.resolveUnder());
-          }
-        }
-        List<Fire> check =
-            batch.stream()
-                .filter(q -> q.resolveUnder() == null && q.checkFirst())
-                .map(Queued::fire)
-                .toList();
-        List<Fire> fires =
-            new ArrayList<>(
-                batch.stream()
-                    .filter(q -> q.resolveUnder() == null && !q.checkFirst())
-                    .map(Queued::fire)
-                    .toList());
-        fires.addAll(check.isEmpty() ? check : openOnes(check));
-        claimNow(fires);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Throwable t) {
-        metrics.loopError();
-        log.error("claim loop failed; going on", t);
+    batch.add(queue.take());
+    queue.drainTo(batch);
+    batch.removeIf(q -> q.fire() == null); // the wake-up of close()
+    batch.forEach(q -> pending.remove(q.fire().runId().toString()));
+    for (Queued q : batch) {
+      if (q.resolveUnder() != null) {
+        settle(List.of(q.fire()), q.resolveUnder());
       }
-      batch.clear();
     }
+    List<Fire> check =
+        batch.stream()
+            .filter(q -> q.resolveUnder() == null && q.checkFirst())
+            .map(Queued::fire)
+            .toList();
+    List<Fire> fires =
+        new ArrayList<>(
+            batch.stream()
+                .filter(q -> q.resolveUnder() == null && !q.checkFirst())
+                .map(Queued::fire)
+                .toList());
+    fires.addAll(check.isEmpty() ? check : openOnes(check));
+    claimNow(fires);
+    return running;
   }
 
   private void claimNow(List<Fire> fires) {
@@ -217,15 +208,7 @@ final class ClaimLoop implements AutoCloseable {
    */
   void close(Duration bound) {
     running = false;
-    queue.add(new Queued(null, false, null));
-    try {
-      thread.join(bound.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (thread.isAlive()) {
-      thread.interrupt();
-    }
+    loop.stop(() -> queue.add(new Queued(null, false, null)), bound);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.etcron.worker;
 
 import io.etcron.claim.Claim;
 import io.etcron.claim.Fire;
+import io.etcron.concurrent.Threads;
 import io.etcron.job.ConcurrencyPolicy;
 import io.etcron.lock.Session;
 import io.etcron.run.Run;
@@ -72,13 +73,7 @@ final class Runs implements AutoCloseable {
     this.forgetClaim = forgetClaim;
     this.onChange = onChange;
     ScheduledThreadPoolExecutor t =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread th = new Thread(r, "etcron-run-timers");
-              th.setDaemon(true);
-              return th;
-            });
+        new ScheduledThreadPoolExecutor(1, Threads.named("etcron-run-timers"));
     t.setRemoveOnCancelPolicy(true);
     this.timers = t;
     this.attempts =

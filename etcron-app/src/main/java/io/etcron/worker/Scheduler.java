@@ -1,6 +1,7 @@
 package io.etcron.worker;
 
 import io.etcron.claim.Fire;
+import io.etcron.concurrent.Loop;
 import io.etcron.job.Job;
 import io.etcron.run.RunId;
 import io.etcron.schedule.Fires;
@@ -111,7 +112,7 @@ final class Scheduler implements AutoCloseable {
   private final Map<String, List<Due>> blocked = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, List<Request>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
-  private final Thread thread;
+  private final Loop loop;
   private volatile boolean running = true;
 
   Scheduler(
@@ -132,12 +133,11 @@ final class Scheduler implements AutoCloseable {
     this.claims = claims;
     this.hasCapacity = hasCapacity;
     this.staleAfter = grace.multipliedBy(2).plusSeconds(3);
-    this.thread = new Thread(this::runUntilClosed, "etcron-scheduler");
-    this.thread.setDaemon(true);
+    this.loop = new Loop("etcron-scheduler", this::servePass, () -> {}, Loop.QUICK);
   }
 
   void start() {
-    thread.start();
+    loop.start();
   }
 
   /** Adds or replaces a job: its pending fires are dropped and it is scheduled from now. */
@@ -328,17 +328,9 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  private void runUntilClosed() {
-    while (running) {
-      try {
-        serveDue();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (Throwable t) {
-        log.error("scheduler loop failed; going on", t);
-      }
-    }
+  private boolean servePass() throws InterruptedException {
+    serveDue();
+    return running;
   }
 
   /** Sleeps until something is due, then serves everything due; returns the fires to claim. */
@@ -533,11 +525,6 @@ final class Scheduler implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(5));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.interruptAndStop(Duration.ofSeconds(5));
   }
 }

@@ -5,6 +5,8 @@ import io.etcron.claim.ClaimEvidence;
 import io.etcron.claim.Claimer;
 import io.etcron.claim.Fire;
 import io.etcron.claim.JobLocks;
+import io.etcron.concurrent.Backoff;
+import io.etcron.concurrent.Threads;
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.Session;
 import io.etcron.lock.SessionEnd;
@@ -47,6 +49,10 @@ public final class Worker implements AutoCloseable {
   /** The least time a first listing of etcd may take before the worker gives up starting. */
   private static final Duration MIN_SYNC = Duration.ofSeconds(60);
 
+  /** Pauses while etcd cannot be reached as the worker starts: soon at first, then every second. */
+  private static final Backoff WAIT_FOR_ETCD =
+      new Backoff(Duration.ofMillis(250), Duration.ofSeconds(1));
+
   private final WorkerSettings settings;
   private final Client client;
   private final Keys keys;
@@ -87,7 +93,7 @@ public final class Worker implements AutoCloseable {
             client, keys, settings.requestTimeout(), settings.clock(), settings.claimBatch());
     this.members = new Members(keys, info);
     this.cursors = new CursorView(keys, settings.clock());
-    this.timers = new ScheduledThreadPoolExecutor(1, named("etcron-worker-timers"));
+    this.timers = new ScheduledThreadPoolExecutor(1, Threads.named("etcron-worker-timers"));
     this.evidence = new ClaimEvidence(client, keys, settings.requestTimeout(), timers);
     this.childRequests = new ChildRequests(client, keys, settings.requestTimeout(), timers);
     this.locks =
@@ -165,7 +171,7 @@ public final class Worker implements AutoCloseable {
     // etcd may be down or without quorum as the worker starts (a restart in an outage): wait for it
     // within the start bound, rather than exit and leave the restart to a supervisor.
     long deadline = System.nanoTime() + MIN_SYNC.toNanos();
-    while (true) {
+    for (int attempt = 1; ; attempt++) {
       try {
         Predecessor.endIfAny(client, keys, info, settings.requestTimeout());
         break;
@@ -174,7 +180,7 @@ public final class Worker implements AutoCloseable {
           throw e;
         }
         log.warn("worker {} waits for etcd: {}", info.id(), e.getMessage());
-        TimeUnit.SECONDS.sleep(1);
+        Thread.sleep(WAIT_FOR_ETCD.after(attempt).toMillis());
       }
     }
     install(register(deadline));
@@ -227,7 +233,7 @@ public final class Worker implements AutoCloseable {
           throw e;
         }
         log.warn("worker {} waits for etcd to open a session: {}", info.id(), e.getMessage());
-        TimeUnit.SECONDS.sleep(1);
+        Thread.sleep(WAIT_FOR_ETCD.after(attempt).toMillis());
         continue;
       }
       try {
@@ -240,7 +246,7 @@ public final class Worker implements AutoCloseable {
               "could not register worker " + info.id() + ": " + e.getMessage(), e);
         }
         log.warn("worker {} could not register yet ({}); trying again", info.id(), e.getMessage());
-        TimeUnit.SECONDS.sleep(1);
+        Thread.sleep(WAIT_FOR_ETCD.after(attempt).toMillis());
       }
     }
   }
@@ -415,13 +421,5 @@ public final class Worker implements AutoCloseable {
       }
     }
     log.info("worker {} stopped", info.id());
-  }
-
-  private static java.util.concurrent.ThreadFactory named(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -3,7 +3,7 @@ package io.etcron.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.etcron.notify.Backoff;
+import io.etcron.notify.DeliveryRetry;
 import io.etcron.notify.NotifySettings;
 import io.etcron.notify.SmtpSettings;
 import java.net.URI;
@@ -73,8 +73,9 @@ class NotifyOptionsTest {
                 Optional.of("etcron"),
                 Optional.of("s3cret"),
                 true));
-    assertThat(s.backoff())
-        .isEqualTo(new Backoff(Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(3)));
+    assertThat(s.retry())
+        .isEqualTo(
+            new DeliveryRetry(Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofHours(3)));
     assertThat(s.webhookSecret().toString()).doesNotContain("secret-");
   }
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.etcron.job.JobName;
-import io.etcron.notify.Backoff;
+import io.etcron.notify.DeliveryRetry;
 import io.etcron.notify.NotifySettings;
 import io.etcron.run.Delivery;
 import io.etcron.run.Run;
@@ -53,8 +53,8 @@ class NotificationsWebUiIT {
                 store,
                 () -> "",
                 NotifySettings.DEFAULT
-                    .withBackoff(
-                        new Backoff(
+                    .withRetry(
+                        new DeliveryRetry(
                             Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofHours(1)))
                     .withPollEvery(Duration.ofMillis(50)));
         Browser browser = new Browser()) {

@@ -41,8 +41,8 @@ class NotificationsIT {
   @TempDir Path dir;
 
   static final byte[] SECRET = "a-test-secret-of-32-bytes-012345".getBytes(StandardCharsets.UTF_8);
-  static final Backoff FAST =
-      new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(1));
+  static final DeliveryRetry FAST =
+      new DeliveryRetry(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofHours(1));
 
   private SqlRunStore store;
   private Master master;
@@ -59,7 +59,7 @@ class NotificationsIT {
             () -> "",
             NotifySettings.DEFAULT
                 .withWebhookSecret(Optional.of(new NotifySettings.Secret(SECRET)))
-                .withBackoff(FAST)
+                .withRetry(FAST)
                 .withPollEvery(Duration.ofMillis(50)));
     worker =
         Worker.builder(etcd.newClient(), new RunRecorder(store, 200, Duration.ofMillis(50), 5000))
@@ -173,8 +173,8 @@ class NotificationsIT {
             store,
             () -> "",
             NotifySettings.DEFAULT
-                .withBackoff(
-                    new Backoff(
+                .withRetry(
+                    new DeliveryRetry(
                         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(3)))
                 .withPollEvery(Duration.ofMillis(50)));
     try (Receiver receiver = new Receiver(n -> 503)) {

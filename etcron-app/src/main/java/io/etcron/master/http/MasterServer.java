@@ -1,5 +1,6 @@
 package io.etcron.master.http;
 
+import io.etcron.concurrent.Threads;
 import io.etcron.job.JobStore;
 import io.etcron.json.Json;
 import io.etcron.master.auth.TokenSource;
@@ -72,13 +73,7 @@ public final class MasterServer implements AutoCloseable {
    */
   public static MasterServer start(Endpoint at, Backends from) {
     ScheduledExecutorService followers =
-        Executors.newScheduledThreadPool(
-            2,
-            r -> {
-              Thread t = new Thread(r, "etcron-output-followers");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newScheduledThreadPool(2, Threads.named("etcron-output-followers"));
     Auth auth = new Auth(at.tokens(), SignInLimiter.standard(), SignInAudit.standard(from.jobs()));
     Guard guard = new Guard(!auth.required());
     String[] openApi = new String[1];

@@ -1,5 +1,7 @@
 package io.etcron.worker.record;
 
+import io.etcron.concurrent.Backoff;
+import io.etcron.concurrent.Loop;
 import io.etcron.run.Run;
 import io.etcron.run.RunId;
 import io.etcron.run.RunState;
@@ -36,7 +38,10 @@ public final class RunRecorder implements AutoCloseable {
   public static final int DEFAULT_BATCH = 200;
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
   public static final int DEFAULT_HIGH_WATER = 5_000;
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /** Pauses between attempts while the store fails. */
+  private static final Backoff STORE_DOWN =
+      new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
 
   private record Pending(Run run, List<CompletableFuture<Void>> waiters) {}
 
@@ -113,7 +118,8 @@ public final class RunRecorder implements AutoCloseable {
   private final Map<String, Output> outputs = new LinkedHashMap<>();
   private final AtomicLong stored = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
-  private final Thread thread;
+  private final Loop loop;
+  private int storeFailures; // consecutive, on the loop's thread only
   private final List<Run> recovered;
   private volatile boolean failing;
   private volatile int depth;
@@ -169,9 +175,7 @@ public final class RunRecorder implements AutoCloseable {
       }
     }
     this.recovered = recovered;
-    this.thread = new Thread(this::runUntilClosed, "etcron-run-recorder");
-    this.thread.setDaemon(true);
-    this.thread.start();
+    this.loop = new Loop("etcron-run-recorder", this::storePass, () -> {}, Loop.QUICK).start();
   }
 
   /**
@@ -288,59 +292,47 @@ public final class RunRecorder implements AutoCloseable {
     return failures.get();
   }
 
-  private void runUntilClosed() {
-    Duration backoff = Duration.ofMillis(100);
-    while (true) {
-      List<Pending> runBatch;
-      List<Output> chunkBatch;
-      lock.lock();
-      try {
-        if (runs.isEmpty() && outputs.isEmpty()) {
-          if (closing) {
-            return;
-          }
-          work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
-          continue;
+  /** Stores one batch of what is queued; false once closing and nothing is left. */
+  private boolean storePass() throws InterruptedException {
+    List<Pending> runBatch;
+    List<Output> chunkBatch;
+    lock.lock();
+    try {
+      if (runs.isEmpty() && outputs.isEmpty()) {
+        if (closing) {
+          return false;
         }
-        if (runs.size() < batch && !closing && !hasWaiters()) {
-          work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+        work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+        return true;
+      }
+      if (runs.size() < batch && !closing && !hasWaiters()) {
+        work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      runBatch = new ArrayList<>();
+      var it = runs.values().iterator();
+      while (it.hasNext() && runBatch.size() < batch) {
+        Pending p = it.next();
+        runBatch.add(p);
+        it.remove();
+        if (!p.waiters().isEmpty()) {
+          waited--;
         }
-        runBatch = new ArrayList<>();
-        var it = runs.values().iterator();
-        while (it.hasNext() && runBatch.size() < batch) {
-          Pending p = it.next();
-          runBatch.add(p);
-          it.remove();
-          if (!p.waiters().isEmpty()) {
-            waited--;
-          }
-        }
-        chunkBatch = new ArrayList<>(outputs.values());
-        outputs.clear();
-        recount();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        lock.unlock();
       }
-      if (write(runBatch, chunkBatch)) {
-        failing = false;
-        backoff = Duration.ofMillis(100);
-        continue;
-      }
-      requeue(runBatch, chunkBatch);
-      try {
-        Thread.sleep(backoff.toMillis()); // the store is down: wait before the next attempt
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      backoff =
-          backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-              ? MAX_BACKOFF
-              : backoff.multipliedBy(2);
+      chunkBatch = new ArrayList<>(outputs.values());
+      outputs.clear();
+      recount();
+    } finally {
+      lock.unlock();
     }
+    if (write(runBatch, chunkBatch)) {
+      failing = false;
+      storeFailures = 0;
+      return true;
+    }
+    requeue(runBatch, chunkBatch);
+    // The store is down: wait before the next attempt.
+    Thread.sleep(STORE_DOWN.after(++storeFailures).toMillis());
+    return true;
   }
 
   private boolean hasWaiters() {
@@ -443,20 +435,18 @@ public final class RunRecorder implements AutoCloseable {
   /** Stores what is queued, waiting at most {@code bound}; returns whether all was stored. */
   public boolean close(Duration bound) {
     closing = true;
-    lock.lock();
-    try {
-      work.signal();
-    } finally {
-      lock.unlock();
-    }
-    try {
-      thread.join(bound.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    boolean stored = !thread.isAlive();
+    boolean stored =
+        loop.stop(
+            () -> {
+              lock.lock();
+              try {
+                work.signal();
+              } finally {
+                lock.unlock();
+              }
+            },
+            bound);
     if (!stored) {
-      thread.interrupt();
       log.warn(
           "{} run records could not be stored before shutdown{}",
           depth(),

@@ -7,12 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class BackoffTest {
+class DeliveryRetryTest {
   static final Instant T0 = Instant.parse("2026-06-01T00:00:00Z");
 
   @Test
   void pauses_double_up_to_the_max_then_stop_at_the_give_up_time() {
-    Backoff b = new Backoff(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofHours(1));
+    DeliveryRetry b =
+        new DeliveryRetry(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofHours(1));
     assertThat(b.next(1, T0, T0)).contains(T0.plusSeconds(10));
     assertThat(b.next(2, T0, T0)).contains(T0.plusSeconds(20));
     assertThat(b.next(3, T0, T0)).contains(T0.plusSeconds(40));
@@ -25,16 +26,19 @@ class BackoffTest {
 
   @Test
   void the_default_retries_for_at_least_an_hour() {
-    assertThat(Backoff.DEFAULT.giveUpAfter()).isGreaterThanOrEqualTo(Duration.ofHours(1));
-    assertThat(Backoff.DEFAULT.next(50, T0, T0.plus(Duration.ofMinutes(50)))).isPresent();
+    assertThat(DeliveryRetry.DEFAULT.giveUpAfter()).isGreaterThanOrEqualTo(Duration.ofHours(1));
+    assertThat(DeliveryRetry.DEFAULT.next(50, T0, T0.plus(Duration.ofMinutes(50)))).isPresent();
   }
 
   @Test
   void nonsense_is_refused() {
-    assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(1)))
+    assertThatThrownBy(
+            () -> new DeliveryRetry(Duration.ZERO, Duration.ofSeconds(1), Duration.ofHours(1)))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofHours(1)))
+            () ->
+                new DeliveryRetry(
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofHours(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -1,23 +1,25 @@
 package io.etcron.notify;
 
+import io.etcron.concurrent.Backoff;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * When a failed delivery is tried again: {@code first} after the first failure, doubling up to
- * {@code max}; after {@code giveUpAfter} since it was enqueued, it is not tried again. Immutable.
+ * {@code max} (a {@link Backoff}); after {@code giveUpAfter} since it was enqueued, it is not tried
+ * again. Immutable.
  *
  * @param first the pause after the first failed attempt
  * @param max the longest pause
  * @param giveUpAfter how long a delivery is retried at most
  */
-public record Backoff(Duration first, Duration max, Duration giveUpAfter) {
+public record DeliveryRetry(Duration first, Duration max, Duration giveUpAfter) {
   /** 10 s, doubling to 10 min, for 2 h (at least an hour of retries, as promised). */
-  public static final Backoff DEFAULT =
-      new Backoff(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(2));
+  public static final DeliveryRetry DEFAULT =
+      new DeliveryRetry(Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofHours(2));
 
-  public Backoff {
+  public DeliveryRetry {
     if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
       throw new IllegalArgumentException(
           "notification backoff: first " + first + " must be positive and at most max " + max);
@@ -34,13 +36,7 @@ public record Backoff(Duration first, Duration max, Duration giveUpAfter) {
    * @param createdAt when the delivery was enqueued
    */
   public Optional<Instant> next(int attempts, Instant createdAt, Instant now) {
-    Duration pause = first;
-    for (int i = 1; i < attempts && pause.compareTo(max) < 0; i++) {
-      pause = pause.multipliedBy(2);
-    }
-    if (pause.compareTo(max) > 0) {
-      pause = max;
-    }
+    Duration pause = new Backoff(first, max).after(attempts);
     Instant next = now.plus(pause);
     return next.isAfter(createdAt.plus(giveUpAfter)) ? Optional.empty() : Optional.of(next);
   }

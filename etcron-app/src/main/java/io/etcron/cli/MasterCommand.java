@@ -9,7 +9,6 @@ import io.etcron.master.auth.Tokens;
 import io.etcron.notify.NotifySettings;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.RunStore;
-import io.etcron.store.EtcdSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -92,13 +91,12 @@ final class MasterCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ConfigFile.apply(spec, Optional.ofNullable(config), System::getenv);
     Shutdown shutdown = new Shutdown();
-    MasterSettings settings = settings();
+    MasterSettings settings = settings().withEtcd(etcd.settings());
     if (settings.tokens() instanceof AutoCloseable reloads) {
       shutdown.add(reloads);
     }
     start(
         shutdown,
-        etcd.settings(),
         server,
         settings,
         notify.settings(),
@@ -137,13 +135,12 @@ final class MasterCommand implements Callable<Integer> {
   /** Starts a master with these options; its parts close with {@code shutdown}. */
   static Master start(
       Shutdown shutdown,
-      EtcdSettings etcd,
       ServerOptions server,
       MasterSettings settings,
       NotifySettings notify,
       PrometheusMeterRegistry metrics) {
     settings.validate();
-    Client client = shutdown.add(etcd.connect());
+    Client client = shutdown.add(settings.etcd().connect());
     RunStore runs = shutdown.add(server.openRunStore());
     return shutdown.add(Master.start(settings, client, runs, metrics::scrape, notify));
   }

@@ -106,7 +106,8 @@ final class StandaloneCommand implements Callable<Integer> {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Master master =
-        MasterCommand.start(shutdown, etcdSettings, server, settings, notify.settings(), registry);
+        MasterCommand.start(
+            shutdown, server, settings.withEtcd(etcdSettings), notify.settings(), registry);
     WorkerCommand workerOptions = new WorkerCommand();
     workerOptions.capacity = capacity;
     workerOptions.tags = tags;

@@ -148,7 +148,7 @@ final class WorkerCommand implements Callable<Integer> {
             .capacity(options.capacity)
             .drainTimeout(options.drainTimeout)
             .ttl(options.ttl)
-            .namespace(etcd.namespace())
+            .etcd(etcd)
             .metrics(registry)
             .executor(shell ? new io.etcron.execute.ShellExecutor(runAs) : noop(options.executor))
             // noop runs nothing at all, HTTP calls included (for benchmarks of claiming)

@@ -22,9 +22,8 @@ import java.util.Optional;
  * @param tokens bearer tokens (fixed, or a file re-read when it changes); required unless bound to
  *     loopback
  * @param tls the certificate and key of HTTPS; none: plain HTTP
- * @param namespace etcd key namespace
+ * @param etcd how the master reaches etcd: its key namespace and request timeout among them
  * @param retention how long runs are kept
- * @param requestTimeout bound on each etcd request
  * @param clock the master's clock
  */
 public record MasterSettings(
@@ -32,9 +31,8 @@ public record MasterSettings(
     int port,
     TokenSource tokens,
     Optional<TlsIdentity> tls,
-    String namespace,
+    EtcdSettings etcd,
     RetentionPolicy retention,
-    Duration requestTimeout,
     Clock clock) {
 
   public static final int DEFAULT_PORT = 8080;
@@ -44,6 +42,7 @@ public record MasterSettings(
   public MasterSettings {
     Objects.requireNonNull(tokens, "tokens");
     Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(etcd, "etcd");
     Objects.requireNonNull(retention, "retention");
     Objects.requireNonNull(clock, "clock");
     if (host == null || host.isBlank()) {
@@ -51,14 +50,6 @@ public record MasterSettings(
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port " + port + " is out of range 0-65535");
-    }
-    if (namespace == null || !namespace.startsWith("/") || !namespace.endsWith("/")) {
-      throw new IllegalArgumentException(
-          "namespace \"" + namespace + "\" must start and end with /, e.g. /etcron/");
-    }
-    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          "the etcd request timeout must be positive, not " + requestTimeout);
     }
   }
 
@@ -69,26 +60,39 @@ public record MasterSettings(
         port,
         Tokens.none(),
         Optional.empty(),
-        EtcdSettings.DEFAULT_NAMESPACE,
+        EtcdSettings.local(),
         RetentionPolicy.DEFAULT,
-        EtcdSettings.DEFAULT_REQUEST_TIMEOUT,
         Clock.systemUTC());
   }
 
+  /** The etcd key namespace. */
+  public String namespace() {
+    return etcd.namespace();
+  }
+
+  /** The bound on each etcd request. */
+  public Duration requestTimeout() {
+    return etcd.requestTimeout();
+  }
+
+  public MasterSettings withEtcd(EtcdSettings e) {
+    return new MasterSettings(host, port, tokens, tls, e, retention, clock);
+  }
+
   public MasterSettings withTokens(TokenSource t) {
-    return new MasterSettings(host, port, t, tls, namespace, retention, requestTimeout, clock);
+    return new MasterSettings(host, port, t, tls, etcd, retention, clock);
   }
 
   public MasterSettings withHost(String h) {
-    return new MasterSettings(h, port, tokens, tls, namespace, retention, requestTimeout, clock);
+    return new MasterSettings(h, port, tokens, tls, etcd, retention, clock);
   }
 
   public MasterSettings withTls(Optional<TlsIdentity> t) {
-    return new MasterSettings(host, port, tokens, t, namespace, retention, requestTimeout, clock);
+    return new MasterSettings(host, port, tokens, t, etcd, retention, clock);
   }
 
   public MasterSettings withRetention(RetentionPolicy r) {
-    return new MasterSettings(host, port, tokens, tls, namespace, r, requestTimeout, clock);
+    return new MasterSettings(host, port, tokens, tls, etcd, r, clock);
   }
 
   /**

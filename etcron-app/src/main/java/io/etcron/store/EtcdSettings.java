@@ -36,6 +36,27 @@ public record EtcdSettings(
     Duration requestTimeout,
     String namespace) {
 
+  public EtcdSettings {
+    endpoints = List.copyOf(endpoints);
+    if (endpoints.isEmpty()) {
+      throw new IllegalArgumentException(
+          "etcd: no endpoint given (e.g. " + DEFAULT_ENDPOINTS + ")");
+    }
+    if (namespace == null || !namespace.startsWith("/") || !namespace.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "namespace \"" + namespace + "\" must start and end with /, e.g. /etcron/");
+    }
+    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "the etcd request timeout must be positive, not " + requestTimeout);
+    }
+  }
+
+  /** Settings of the local etcd at {@link #DEFAULT_ENDPOINTS}, every other value at its default. */
+  public static EtcdSettings local() {
+    return of(DEFAULT_ENDPOINTS);
+  }
+
   /** Default endpoint of a local etcd. */
   public static final String DEFAULT_ENDPOINTS = "http://127.0.0.1:2379";
 
@@ -74,10 +95,6 @@ public record EtcdSettings(
             .filter(s -> !s.isEmpty())
             .map(EtcdSettings::endpoint)
             .toList();
-    if (uris.isEmpty()) {
-      throw new IllegalArgumentException(
-          "etcd: no endpoint given (e.g. " + DEFAULT_ENDPOINTS + ")");
-    }
     if (user.isPresent() != password.isPresent()) {
       throw new IllegalArgumentException(
           "etcd: a user needs a password and a password needs a user");

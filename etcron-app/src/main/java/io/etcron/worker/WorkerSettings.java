@@ -23,26 +23,24 @@ import java.util.UUID;
  * A worker's settings, validated once by {@link Builder#start()}.
  *
  * @param info the registration (id, tags, capacity...)
- * @param namespace etcd key namespace
+ * @param etcd how the worker reaches etcd: its key namespace and request timeout among them
  * @param ttl session lease TTL
  * @param grace how long after a fire time the other workers wait before taking the fire over
  * @param claimAhead how long before a fire time the preferred worker claims it (the run starts at
  *     the fire time)
  * @param killGrace SIGTERM to SIGKILL delay when killing a run
  * @param drainTimeout how long a draining worker lets runs finish
- * @param requestTimeout bound on each etcd request
  * @param claimBatch fires per claim transaction, at first
  * @param clock the clock fires are timed against
  */
 public record WorkerSettings(
     WorkerInfo info,
-    String namespace,
+    EtcdSettings etcd,
     Duration ttl,
     Duration grace,
     Duration claimAhead,
     Duration killGrace,
     Duration drainTimeout,
-    Duration requestTimeout,
     int claimBatch,
     Clock clock) {
 
@@ -57,6 +55,16 @@ public record WorkerSettings(
     return info.capacity();
   }
 
+  /** The etcd key namespace. */
+  public String namespace() {
+    return etcd.namespace();
+  }
+
+  /** The bound on each etcd request. */
+  public Duration requestTimeout() {
+    return etcd.requestTimeout();
+  }
+
   /** Builds and starts a worker. Not thread-safe. */
   public static final class Builder {
     private final Client client;
@@ -64,13 +72,12 @@ public record WorkerSettings(
     private String id;
     private Set<String> tags = Set.of();
     private int capacity = DEFAULT_CAPACITY;
-    private String namespace = EtcdSettings.DEFAULT_NAMESPACE;
+    private EtcdSettings etcd = EtcdSettings.local();
     private Duration ttl = DEFAULT_TTL;
     private Duration grace = DEFAULT_GRACE;
     private Duration claimAhead = DEFAULT_CLAIM_AHEAD;
     private Duration killGrace = DEFAULT_KILL_GRACE;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-    private Duration requestTimeout = EtcdSettings.DEFAULT_REQUEST_TIMEOUT;
     private int claimBatch = Claimer.DEFAULT_BATCH;
     private Clock clock = Clock.systemUTC();
     private Executor executor;
@@ -100,8 +107,14 @@ public record WorkerSettings(
       return this;
     }
 
+    /** The etcd the worker's client reaches, for its namespace and request timeout. */
+    public Builder etcd(EtcdSettings etcd) {
+      this.etcd = etcd;
+      return this;
+    }
+
     public Builder namespace(String namespace) {
-      this.namespace = namespace;
+      this.etcd = etcd.withNamespace(namespace);
       return this;
     }
 
@@ -132,7 +145,7 @@ public record WorkerSettings(
     }
 
     public Builder requestTimeout(Duration requestTimeout) {
-      this.requestTimeout = requestTimeout;
+      this.etcd = etcd.withRequestTimeout(requestTimeout);
       return this;
     }
 
@@ -217,16 +230,7 @@ public record WorkerSettings(
               workerId, host, pid, version, tags, capacity, clock.instant(), List.of(), "", false);
       WorkerSettings settings =
           new WorkerSettings(
-              info,
-              namespace,
-              ttl,
-              grace,
-              claimAhead,
-              killGrace,
-              drainTimeout,
-              requestTimeout,
-              claimBatch,
-              clock);
+              info, etcd, ttl, grace, claimAhead, killGrace, drainTimeout, claimBatch, clock);
       JobExecutors executors =
           new JobExecutors(
               executor != null ? executor : new ShellExecutor(runAs),

@@ -79,7 +79,7 @@ public final class MasterServer implements AutoCloseable {
     String[] openApi = new String[1];
     List<Route> routes =
         Routes.table(
-            new JobsApi(from.jobs(), from.runs(), at.clock()),
+            JobHandlers.of(from.jobs(), from.runs(), at.clock()),
             new RunsApi(from.runs(), at.clock(), followers),
             new ClusterApi(from.jobs(), from.workers(), from.ready(), auth.required()),
             () -> openApi[0],

@@ -1,5 +1,7 @@
 package io.etcron.master.http;
 
+import static io.etcron.master.http.SchemaShapes.closed;
+
 import io.etcron.job.NotifyEvent;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -43,15 +45,7 @@ final class NotifySchemas {
             "description",
             "who is told of which run outcomes; each entry has on and one of webhook or email",
             "items",
-            Map.of(
-                "type",
-                "object",
-                "additionalProperties",
-                false,
-                "required",
-                List.of("on"),
-                "properties",
-                entry)));
+            closed(List.of("on"), entry)));
     properties.put(
         "sla",
         Map.of(
@@ -72,14 +66,6 @@ final class NotifySchemas {
     p.put("nextAttemptAt", Map.of("type", "string", "format", "date-time"));
     p.put("createdAt", Map.of("type", "string", "format", "date-time"));
     p.put("updatedAt", Map.of("type", "string", "format", "date-time"));
-    return Map.of(
-        "type",
-        "object",
-        "additionalProperties",
-        false,
-        "required",
-        List.of("event", "target", "status", "attempts", "createdAt", "updatedAt"),
-        "properties",
-        p);
+    return closed(List.of("event", "target", "status", "attempts", "createdAt", "updatedAt"), p);
   }
 }

@@ -20,7 +20,7 @@ final class Routes {
   private Routes() {}
 
   static List<Route> table(
-      JobsApi jobs,
+      JobHandlers jobs,
       RunsApi runs,
       ClusterApi cluster,
       Supplier<String> openApi,
@@ -46,7 +46,12 @@ final class Routes {
                 "Who the token belongs to and its role",
                 cluster::me)
             .answering(200, "Me"),
-        Route.of(GET, "/api/v1/jobs", Role.VIEWER, "List jobs with their recent runs", jobs::list)
+        Route.of(
+                GET,
+                "/api/v1/jobs",
+                Role.VIEWER,
+                "List jobs with their recent runs",
+                jobs.list()::list)
             .withQuery(
                 text("q", "filters by name, description, command or tag"),
                 text("tag", "only jobs with this tag"),
@@ -56,17 +61,17 @@ final class Routes {
                     false,
                     "only paused (true) or only active (false) jobs"),
                 text("cursor", "nextCursor of the previous page"),
-                number("limit", 1, JobsApi.MAX_LIMIT, "page size, default 100"))
+                number("limit", 1, JobListApi.MAX_LIMIT, "page size, default 100"))
             .answering(200, "JobList"),
         Route.of(
                 POST,
                 "/api/v1/jobs",
                 Role.ADMIN,
                 "Create or replace up to "
-                    + JobsApi.MAX_APPLY
+                    + JobListApi.MAX_APPLY
                     + " jobs ({\"jobs\": [JobSpec, …]}); a job already so defined is left"
                     + " unchanged; if any job is invalid nothing is written",
-                jobs::apply)
+                jobs.list()::apply)
             .reading("JobApply")
             .answering(200, "JobApplyResults"),
         Route.of(
@@ -74,14 +79,14 @@ final class Routes {
                 "/api/v1/jobs/{name}",
                 Role.VIEWER,
                 "Get a job; its version is the ETag",
-                jobs::get)
+                jobs.one()::get)
             .answering(200, "Job"),
         Route.of(
                 PUT,
                 "/api/v1/jobs/{name}",
                 Role.ADMIN,
                 "Create or replace a job (If-Match: version, If-None-Match: *)",
-                jobs::put)
+                jobs.one()::put)
             .reading("JobSpec")
             .answering(200, "Job")
             .answering(201, "Job"),
@@ -90,16 +95,16 @@ final class Routes {
                 "/api/v1/jobs/{name}",
                 Role.ADMIN,
                 "Delete a job and kill its runs (If-Match: version)",
-                jobs::delete)
+                jobs.one()::delete)
             .answering(204, ""),
-        Route.of(POST, "/api/v1/jobs/{name}/pause", Role.OPERATOR, "Pause a job", jobs::pause)
+        Route.of(POST, "/api/v1/jobs/{name}/pause", Role.OPERATOR, "Pause a job", jobs.one()::pause)
             .answering(200, "Job"),
         Route.of(
                 POST,
                 "/api/v1/jobs/{name}/resume",
                 Role.OPERATOR,
                 "Resume a job (fires missed while paused are not caught up)",
-                jobs::resume)
+                jobs.one()::resume)
             .answering(200, "Job"),
         Route.of(
                 POST,
@@ -107,7 +112,7 @@ final class Routes {
                 Role.OPERATOR,
                 "Run a job once now, outside its schedule; the optional body {\"env\": {...}}"
                     + " adds variables to that run's environment",
-                jobs::trigger)
+                jobs.one()::trigger)
             .readingOptional("TriggerRequest")
             .answering(202, "TriggerAccepted"),
         Route.of(
@@ -115,21 +120,21 @@ final class Routes {
                 "/api/v1/jobs/{name}/kill",
                 Role.OPERATOR,
                 "Kill every running run of a job",
-                jobs::kill)
+                jobs.one()::kill)
             .answering(202, "KillAccepted"),
         Route.of(
                 GET,
                 "/api/v1/jobs/{name}/graph",
                 Role.VIEWER,
                 "The jobs a job runs after and the jobs that run after it (its after edges)",
-                jobs::graph)
+                jobs.graph()::graph)
             .answering(200, "JobGraph"),
         Route.of(
                 GET,
                 "/api/v1/jobs/{name}/next",
                 Role.VIEWER,
                 "Next fire times of a job",
-                jobs::next)
+                jobs.preview()::next)
             .withQuery(number("n", 1, Fires.MAX_PREVIEW, "how many, default 5"))
             .answering(200, "Preview"),
         Route.of(
@@ -137,7 +142,7 @@ final class Routes {
                 "/api/v1/schedule/preview",
                 Role.VIEWER,
                 "Next fire times of a draft schedule",
-                jobs::previewDraft)
+                jobs.preview()::previewDraft)
             .withQuery(
                 required(text("schedule", "the schedule expression")),
                 text("timeZone", "IANA time zone, default UTC"),

@@ -17,6 +17,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -355,7 +357,7 @@ final class JobCommand {
           out.flush();
           return ExitCodes.OK;
         }
-        java.util.Set<String> missing = new java.util.TreeSet<>();
+        Set<String> missing = new TreeSet<>();
         graph
             .get("nodes")
             .forEach(

@@ -2,6 +2,8 @@ package io.etcron.cli;
 
 import io.etcron.lock.EtcdUnavailableException;
 import io.etcron.lock.LockException;
+import io.etcron.run.RunStoreException;
+import io.etcron.store.EtcdRequestException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -86,7 +88,7 @@ public final class Main {
     if ("1".equals(System.getenv("ETCRON_DEBUG"))) {
       e.printStackTrace(err);
     }
-    if (e instanceof io.etcron.run.RunStoreException) {
+    if (e instanceof RunStoreException) {
       err.println("etcron: " + e.getMessage());
       return ExitCodes.UNAVAILABLE;
     }
@@ -103,7 +105,7 @@ public final class Main {
           "etcron: cannot reach etcd at " + EtcdOptions.endpointsInUse() + ": " + e.getMessage());
       return ExitCodes.UNAVAILABLE;
     }
-    if (e instanceof io.etcron.store.EtcdRequestException) {
+    if (e instanceof EtcdRequestException) {
       // etcd answered (or the client refused to send): not an outage, say what was refused.
       err.println("etcron: etcd at " + EtcdOptions.endpointsInUse() + ": " + e.getMessage());
       return ExitCodes.FAILURE;

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
@@ -37,7 +38,7 @@ final class MasterClient {
   }
 
   /** A response the master accepted (2xx). */
-  record Answer(int status, JsonNode json, Map<String, java.util.List<String>> headers) {
+  record Answer(int status, JsonNode json, Map<String, List<String>> headers) {
     String header(String name) {
       return headers.entrySet().stream()
           .filter(e -> e.getKey().equalsIgnoreCase(name))

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +50,7 @@ final class TokenCommand {
       }
       String hashed = Tokens.hashed(secret.strip());
       String line = name == null ? hashed : name + ":" + Role.parse(role).lower() + ":" + hashed;
-      Tokens.parse(java.util.List.of(name == null ? "x:viewer:" + hashed : line)); // checks name
+      Tokens.parse(List.of(name == null ? "x:viewer:" + hashed : line)); // checks name
       spec.commandLine().getOut().println(line);
       return ExitCodes.OK;
     }

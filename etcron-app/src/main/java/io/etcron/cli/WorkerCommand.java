@@ -1,7 +1,11 @@
 package io.etcron.cli;
 
 import io.etcd.jetcd.Client;
+import io.etcron.execute.Executor;
+import io.etcron.execute.HttpExecutor;
+import io.etcron.execute.NoopExecutor;
 import io.etcron.execute.RunAsPolicy;
+import io.etcron.execute.ShellExecutor;
 import io.etcron.execute.Watchdog;
 import io.etcron.run.RunStore;
 import io.etcron.run.RunStoreException;
@@ -150,9 +154,9 @@ final class WorkerCommand implements Callable<Integer> {
             .ttl(options.ttl)
             .etcd(etcd)
             .metrics(registry)
-            .executor(shell ? new io.etcron.execute.ShellExecutor(runAs) : noop(options.executor))
+            .executor(shell ? new ShellExecutor(runAs) : noop(options.executor))
             // noop runs nothing at all, HTTP calls included (for benchmarks of claiming)
-            .httpExecutor(shell ? io.etcron.execute.HttpExecutor.shared() : noop(options.executor))
+            .httpExecutor(shell ? HttpExecutor.shared() : noop(options.executor))
             .start());
   }
 
@@ -170,10 +174,10 @@ final class WorkerCommand implements Callable<Integer> {
     return RunAsPolicy.only(named);
   }
 
-  private static io.etcron.execute.Executor noop(String name) {
+  private static Executor noop(String name) {
     if (!name.equals("noop")) {
       throw new IllegalArgumentException("--executor must be shell or noop, was " + name);
     }
-    return new io.etcron.execute.NoopExecutor();
+    return new NoopExecutor();
   }
 }

@@ -1,5 +1,7 @@
 package io.etcron.job;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,12 +73,12 @@ public final class EnvVars {
    * @throws InvalidJobException listing each invalid variable
    */
   public static Map<String, String> parameters(Map<String, String> raw) {
-    List<FieldError> errors = new java.util.ArrayList<>();
+    List<FieldError> errors = new ArrayList<>();
     Map<String, String> env = check(raw, "env", k -> "env." + k, errors);
     if (!errors.isEmpty()) {
       throw new InvalidJobException(errors);
     }
-    return java.util.Collections.unmodifiableMap(env);
+    return Collections.unmodifiableMap(env);
   }
 
   private static FieldError error(String field, String message) {

@@ -2,6 +2,7 @@ package io.etcron.job;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,7 +39,7 @@ public record HttpCall(
   public static final String RESERVED_PREFIX = "X-Etcron-";
 
   public HttpCall {
-    headers = java.util.Collections.unmodifiableMap(new TreeMap<>(headers));
+    headers = Collections.unmodifiableMap(new TreeMap<>(headers));
   }
 
   /** The same call with {@code extra} headers added over its own. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A validated, immutable job definition. Made by {@link #from(JobSpec, Instant)}, which checks
@@ -104,7 +105,7 @@ public record Job(
         timeout.map(Durations::format).orElse(null),
         retries,
         Durations.format(retryBackoff),
-        tags.isEmpty() ? null : new ArrayList<>(new java.util.TreeSet<>(tags)),
+        tags.isEmpty() ? null : new ArrayList<>(new TreeSet<>(tags)),
         paused,
         runAs.map(RunAs::user).orElse(null),
         runAs.flatMap(RunAs::group).orElse(null),

@@ -2,6 +2,7 @@ package io.etcron.job;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -48,7 +49,7 @@ public interface JobStore {
 
     /** As the API and the CLI say it: {@code created}, {@code changed}, {@code unchanged}. */
     public String word() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.etcron.job;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -26,7 +27,7 @@ public record NotifyRule(Set<NotifyEvent> on, Channel channel, String target) {
    * event, it names a delivery.
    */
   public String targetKey() {
-    return channel.name().toLowerCase(java.util.Locale.ROOT) + ":" + target;
+    return channel.name().toLowerCase(Locale.ROOT) + ":" + target;
   }
 
   /** Whether {@code event} notifies this target. */

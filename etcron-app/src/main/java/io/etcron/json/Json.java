@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.etcron.job.JobSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /** etcron's configured JSON mapper. Thread-safe. */
 public final class Json {
@@ -21,7 +23,7 @@ public final class Json {
       JsonMapper.builder()
           .addModule(new Jdk8Module())
           .addModule(new JavaTimeModule())
-          .addMixIn(io.etcron.job.JobSpec.class, JobSpecNames.class)
+          .addMixIn(JobSpec.class, JobSpecNames.class)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -52,7 +54,7 @@ public final class Json {
   /** JSON names of {@link io.etcron.job.JobSpec} that Java cannot use. */
   private abstract static class JobSpecNames {
     @com.fasterxml.jackson.annotation.JsonProperty("notify")
-    abstract java.util.List<io.etcron.job.JobSpec.NotifySpec> notifyTargets();
+    abstract List<JobSpec.NotifySpec> notifyTargets();
   }
 
   private static ObjectMapper strict(ObjectMapper m) {

@@ -9,6 +9,7 @@ import io.etcron.run.Delivery;
 import io.etcron.run.Outbox;
 import io.etcron.run.Run;
 import io.etcron.run.RunEnd;
+import io.etcron.run.RunId;
 import io.etcron.run.RunState;
 import java.time.Duration;
 import java.time.Instant;
@@ -107,8 +108,7 @@ final class Enqueuer {
     return retried ? Optional.empty() : Optional.of(event);
   }
 
-  private static List<Delivery> deliveries(
-      Job job, io.etcron.run.RunId id, NotifyEvent event, Instant now) {
+  private static List<Delivery> deliveries(Job job, RunId id, NotifyEvent event, Instant now) {
     List<Delivery> out = new ArrayList<>();
     for (NotifyRule r : job.notifyRules()) {
       if (r.wants(event)) {

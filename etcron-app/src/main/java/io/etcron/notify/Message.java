@@ -7,6 +7,7 @@ import io.etcron.run.Run;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -58,7 +59,7 @@ record Message(Delivery.Key key, Run run, Optional<Job> job, String link) {
     r.put("id", run.id().toString());
     r.put("job", run.job());
     r.put("fireTime", run.fireTime().toString());
-    r.put("trigger", run.trigger().name().toLowerCase(java.util.Locale.ROOT));
+    r.put("trigger", run.trigger().name().toLowerCase(Locale.ROOT));
     r.put("state", run.state().name());
     run.startedAt().ifPresent(t -> r.put("startedAt", t.toString()));
     run.endedAt().ifPresent(t -> r.put("endedAt", t.toString()));

@@ -2,6 +2,7 @@ package io.etcron.notify;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -68,12 +69,12 @@ public record NotifySettings(
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Secret s && java.util.Arrays.equals(bytes, s.bytes);
+      return o instanceof Secret s && Arrays.equals(bytes, s.bytes);
     }
 
     @Override
     public int hashCode() {
-      return java.util.Arrays.hashCode(bytes);
+      return Arrays.hashCode(bytes);
     }
   }
 

@@ -3,7 +3,9 @@ package io.etcron.run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -109,7 +111,7 @@ public final class InMemoryRunStore implements RunStore {
               .limit(perJob)
               .map(Run::summary)
               .collect(Collectors.toCollection(ArrayList::new));
-      java.util.Collections.reverse(newest);
+      Collections.reverse(newest);
       out.put(job, newest);
     }
     return out;
@@ -183,7 +185,7 @@ public final class InMemoryRunStore implements RunStore {
       if (grown.length > 2 * OUTPUT_KEPT) {
         int drop = grown.length - OUTPUT_KEPT;
         o.start += drop;
-        grown = java.util.Arrays.copyOfRange(grown, drop, grown.length);
+        grown = Arrays.copyOfRange(grown, drop, grown.length);
       }
       o.bytes = grown;
     }

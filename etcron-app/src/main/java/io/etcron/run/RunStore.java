@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Where runs are kept: the SQL store in production, an in-memory one in tests. Every implementation
@@ -30,7 +31,7 @@ public interface RunStore extends AutoCloseable {
    * accepts (a writer that knows which jobs have notification targets spares the store a note of
    * every other end). A store without notifications ignores it.
    */
-  default void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+  default void upsertAll(List<Run> runs, Predicate<Run> noted) {
     upsertAll(runs);
   }
 

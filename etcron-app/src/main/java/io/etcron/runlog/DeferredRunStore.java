@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public final class DeferredRunStore implements RunStore {
   }
 
   @Override
-  public void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+  public void upsertAll(List<Run> runs, Predicate<Run> noted) {
     store().upsertAll(runs, noted);
   }
 

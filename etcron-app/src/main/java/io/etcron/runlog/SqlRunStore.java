@@ -3,6 +3,7 @@ package io.etcron.runlog;
 import com.zaxxer.hikari.HikariDataSource;
 import io.etcron.json.Json;
 import io.etcron.run.JobStats;
+import io.etcron.run.Outbox;
 import io.etcron.run.OutputSlice;
 import io.etcron.run.RetentionPolicy;
 import io.etcron.run.Run;
@@ -18,10 +19,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * {@link RunStore} on SQL (H2 in PostgreSQL mode, or PostgreSQL): one row per run id, written with
@@ -51,7 +58,7 @@ public final class SqlRunStore implements RunStore {
    */
   public static String upsert(int rows) {
     return "MERGE INTO runs r USING (VALUES "
-        + String.join(", ", java.util.Collections.nCopies(rows, ROW))
+        + String.join(", ", Collections.nCopies(rows, ROW))
         + ") AS s(run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker, fencing_token, attempt,"
         + " exit_code, signal, reason, output_tail, output_size, updated_at, params)"
         + " ON r.run_id = s.run_id"
@@ -99,7 +106,7 @@ public final class SqlRunStore implements RunStore {
    * the key (23505; once more takes the update path); PostgreSQL's deadlock (40P01) and
    * serialization (40001) aborts.
    */
-  private static final java.util.Set<String> RETRIED = java.util.Set.of("23505", "40P01", "40001");
+  private static final Set<String> RETRIED = Set.of("23505", "40P01", "40001");
 
   <T> T inTransaction(String what, Work<T> work) {
     for (int attempt = 1; ; attempt++) {
@@ -133,7 +140,7 @@ public final class SqlRunStore implements RunStore {
   }
 
   @Override
-  public void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+  public void upsertAll(List<Run> runs, Predicate<Run> noted) {
     if (runs.isEmpty()) {
       return;
     }
@@ -169,7 +176,7 @@ public final class SqlRunStore implements RunStore {
    * several writers then lock their rows in one order and cannot deadlock each other.
    */
   static List<Run> latestOfEach(List<Run> runs) {
-    Map<String, Run> latest = new java.util.TreeMap<>();
+    Map<String, Run> latest = new TreeMap<>();
     for (Run r : runs) {
       latest.merge(
           r.id().toString(),
@@ -273,11 +280,11 @@ public final class SqlRunStore implements RunStore {
     if (jobs.isEmpty()) {
       return Map.of();
     }
-    String in = String.join(", ", java.util.Collections.nCopies(jobs.size(), "?"));
+    String in = String.join(", ", Collections.nCopies(jobs.size(), "?"));
     return inTransaction(
         "list recent runs",
         c -> {
-          Map<String, List<Run>> out = new java.util.HashMap<>();
+          Map<String, List<Run>> out = new HashMap<>();
           jobs.forEach(j -> out.put(j, new ArrayList<>()));
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -321,7 +328,7 @@ public final class SqlRunStore implements RunStore {
             return null; // sent before
           }
           int skip = (int) Math.max(0, end - offset);
-          byte[] fresh = java.util.Arrays.copyOfRange(chunk, skip, chunk.length);
+          byte[] fresh = Arrays.copyOfRange(chunk, skip, chunk.length);
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO run_output (run_id, start_offset, chunk) VALUES (?, ?, ?)")) {
@@ -510,7 +517,7 @@ public final class SqlRunStore implements RunStore {
   }
 
   @Override
-  public Optional<io.etcron.run.Outbox> outbox() {
+  public Optional<Outbox> outbox() {
     return Optional.of(outbox);
   }
 

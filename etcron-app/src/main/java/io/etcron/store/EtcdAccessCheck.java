@@ -19,6 +19,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -184,7 +185,7 @@ public final class EtcdAccessCheck {
     }
   }
 
-  private static java.util.Collection<? extends Certificate> certificates(Path pem)
+  private static Collection<? extends Certificate> certificates(Path pem)
       throws IOException, GeneralSecurityException {
     try (var in = Files.newInputStream(pem)) {
       var all = CertificateFactory.getInstance("X.509").generateCertificates(in);

@@ -26,12 +26,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * {@link JobStore} on etcd: {@code jobs/<name>} holds the definition and {@code cursor/<name>} is
@@ -118,7 +123,7 @@ public final class EtcdJobStore implements JobStore {
     }
     List<Cmp> guards = new ArrayList<>();
     List<Op> ops = new ArrayList<>();
-    java.util.Set<String> auditKeys = new java.util.HashSet<>();
+    Set<String> auditKeys = new HashSet<>();
     Instant at = clock.instant();
     String now = Keys.pad(at);
     for (int i = 0; i < chunk.size(); i++) {
@@ -265,8 +270,8 @@ public final class EtcdJobStore implements JobStore {
     JobSpec before = known.get().job().toSpec();
     JobSpec after = job.toSpec();
     return before.paused() == Boolean.TRUE
-        || !java.util.Objects.equals(before.schedule(), after.schedule())
-        || !java.util.Objects.equals(before.timeZone(), after.timeZone());
+        || !Objects.equals(before.schedule(), after.schedule())
+        || !Objects.equals(before.timeZone(), after.timeZone());
   }
 
   @Override
@@ -493,8 +498,7 @@ public final class EtcdJobStore implements JobStore {
   /** Audit entries read per request at most, whatever the job filter keeps. */
   static final int MAX_AUDIT_SCAN = 10_000;
 
-  private static final java.util.regex.Pattern AUDIT_CURSOR =
-      java.util.regex.Pattern.compile("[0-9]{19}-[0-9a-f]{6}");
+  private static final Pattern AUDIT_CURSOR = Pattern.compile("[0-9]{19}-[0-9a-f]{6}");
 
   /**
    * The newest entries first. etcd has no descending range without a sort, which reads the range it
@@ -577,7 +581,7 @@ public final class EtcdJobStore implements JobStore {
       return 0;
     }
     byte[] last = old.get(old.size() - 1).getKey().getBytes();
-    ByteSequence afterLast = ByteSequence.from(java.util.Arrays.copyOf(last, last.length + 1));
+    ByteSequence afterLast = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
     return (int)
         await(
                 client

@@ -8,6 +8,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -194,7 +195,7 @@ public final class PagedRange {
   /** The smallest key after {@code key}: the next page starts there. */
   private static ByteSequence after(ByteSequence key) {
     byte[] b = key.getBytes();
-    byte[] next = java.util.Arrays.copyOf(b, b.length + 1);
+    byte[] next = Arrays.copyOf(b, b.length + 1);
     return ByteSequence.from(next);
   }
 }

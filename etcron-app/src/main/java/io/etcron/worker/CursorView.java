@@ -2,21 +2,23 @@ package io.etcron.worker;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcron.store.Keys;
+import io.etcron.store.PrefixMirror;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The cursors of every job as last seen through the {@code cursor/} watch: whether a fire is still
  * unclaimed, as far as this worker can tell, without a transaction. Thread-safe.
  */
-final class CursorView implements io.etcron.store.PrefixMirror.Listener {
+final class CursorView implements PrefixMirror.Listener {
   private final String prefix;
   private final Map<String, Instant> cursors = new ConcurrentHashMap<>();
   private final Map<String, Instant> advancedAt = new ConcurrentHashMap<>();
   private final java.time.Clock clock;
-  private volatile java.util.function.Consumer<String> onMove = job -> {};
+  private volatile Consumer<String> onMove = job -> {};
 
   CursorView(Keys keys, java.time.Clock clock) {
     this.prefix = keys.cursors();
@@ -24,7 +26,7 @@ final class CursorView implements io.etcron.store.PrefixMirror.Listener {
   }
 
   /** Who to tell when a cursor moves. */
-  void onMove(java.util.function.Consumer<String> listener) {
+  void onMove(Consumer<String> listener) {
     this.onMove = listener;
   }
 

@@ -11,6 +11,7 @@ import io.etcron.store.WorkerInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,7 +111,7 @@ final class Predecessor {
     }
   }
 
-  private static <T> T call(java.util.concurrent.CompletableFuture<T> f, Duration timeout) {
+  private static <T> T call(CompletableFuture<T> f, Duration timeout) {
     return EtcdCalls.await(f, timeout, "check for a predecessor");
   }
 }

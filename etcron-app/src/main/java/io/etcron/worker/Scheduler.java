@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -101,15 +103,14 @@ final class Scheduler implements AutoCloseable {
   private final Map<String, Entry> jobs = new HashMap<>();
 
   /** Jobs with notification targets: the ends of their runs are noted for the masters. */
-  private final java.util.Set<String> notifying =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> notifying = ConcurrentHashMap.newKeySet();
 
   /** Whether {@code job} has notification targets, as this worker knows it. */
   boolean notifies(String job) {
     return notifying.contains(job);
   }
 
-  private final Map<String, List<Due>> blocked = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, List<Due>> blocked = new ConcurrentHashMap<>();
   private final Map<String, List<Request>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
   private final Loop loop;

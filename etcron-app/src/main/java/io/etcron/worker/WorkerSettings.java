@@ -6,6 +6,7 @@ import io.etcron.execute.Executor;
 import io.etcron.execute.HttpExecutor;
 import io.etcron.execute.RunAsPolicy;
 import io.etcron.execute.ShellExecutor;
+import io.etcron.job.JobName;
 import io.etcron.store.EtcdSettings;
 import io.etcron.store.WorkerInfo;
 import io.etcron.worker.record.RunRecorder;
@@ -211,16 +212,16 @@ public record WorkerSettings(
         throw new IllegalArgumentException("claim batch must be at least 1");
       }
       for (String tag : tags) {
-        if (io.etcron.job.JobName.problem(tag) != null) {
-          throw new IllegalArgumentException("tag " + io.etcron.job.JobName.problem(tag));
+        if (JobName.problem(tag) != null) {
+          throw new IllegalArgumentException("tag " + JobName.problem(tag));
         }
       }
       String host = host();
       long pid = ManagementFactory.getRuntimeMXBean().getPid();
       String workerId =
           id != null ? id : host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
-      if (io.etcron.job.JobName.problem(workerId) != null) {
-        throw new IllegalArgumentException("worker id " + io.etcron.job.JobName.problem(workerId));
+      if (JobName.problem(workerId) != null) {
+        throw new IllegalArgumentException("worker id " + JobName.problem(workerId));
       }
       String version =
           Objects.requireNonNullElse(

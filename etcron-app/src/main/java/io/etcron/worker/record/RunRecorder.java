@@ -9,15 +9,19 @@ import io.etcron.run.RunStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +58,7 @@ public final class RunRecorder implements AutoCloseable {
   /**
    * Ends in the journal now (run id, state, attempt), so that a retry does not append them again.
    */
-  private final java.util.Set<String> inJournal = new java.util.HashSet<>();
+  private final Set<String> inJournal = new HashSet<>();
 
   /** Live output kept per run while waiting to be stored: what the store keeps of a run. */
   static final int OUTPUT_KEPT = 64 * 1024;
@@ -95,16 +99,14 @@ public final class RunRecorder implements AutoCloseable {
         length = keep;
       }
       if (bytes.length < length + n) {
-        bytes =
-            java.util.Arrays.copyOf(
-                bytes, Math.min(OUTPUT_KEPT, Math.max(2 * bytes.length, length + n)));
+        bytes = Arrays.copyOf(bytes, Math.min(OUTPUT_KEPT, Math.max(2 * bytes.length, length + n)));
       }
       System.arraycopy(b, off, bytes, length, n);
       length += n;
     }
 
     byte[] content() {
-      return java.util.Arrays.copyOf(bytes, length);
+      return Arrays.copyOf(bytes, length);
     }
   }
 
@@ -133,7 +135,7 @@ public final class RunRecorder implements AutoCloseable {
   private volatile boolean full;
 
   /** The runs whose ends the store notes for notifications (all, until told otherwise). */
-  private volatile java.util.function.Predicate<Run> noted = r -> true;
+  private volatile Predicate<Run> noted = r -> true;
 
   public RunRecorder(RunStore store) {
     this(store, DEFAULT_BATCH, DEFAULT_LINGER, DEFAULT_HIGH_WATER);
@@ -209,7 +211,7 @@ public final class RunRecorder implements AutoCloseable {
    * Tells which runs' ends the store should note for notifications: those of jobs with notification
    * targets. Until called, every end is noted.
    */
-  public void noteEndsOf(java.util.function.Predicate<Run> noted) {
+  public void noteEndsOf(Predicate<Run> noted) {
     this.noted = noted;
   }
 

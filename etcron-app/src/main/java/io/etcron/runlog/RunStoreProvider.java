@@ -8,8 +8,8 @@ import java.util.ServiceLoader;
  * Run stores from outside the product, found with {@link ServiceLoader} (a {@code
  * META-INF/services/io.etcron.runlog.RunStoreProvider} file in a jar on the class path): a provider
  * claims the {@code --db} URLs of its own scheme, and may wrap every store a server opens. The
- * benchmarks' {@code jsonl:} store is one; {@link RunStores#openAny} asks them. Implementations
- * have a public no-argument constructor and are thread-safe.
+ * product's jar has none; {@link RunStores#openAny} asks them. Implementations have a public
+ * no-argument constructor and are thread-safe.
  */
 public interface RunStoreProvider {
   /**

@@ -66,7 +66,7 @@ public final class RunStores {
   /**
    * The run store a server uses for {@code url}: the store of the first {@link RunStoreProvider} on
    * the class path that claims the URL, else the SQL store ({@link #open}); then wrapped by every
-   * provider in turn. Without providers this is {@link #open}.
+   * provider in turn. Without providers (the product's jar) this is {@link #open}.
    *
    * @throws IllegalArgumentException for a URL that no provider claims and is not a JDBC URL of H2
    *     or PostgreSQL

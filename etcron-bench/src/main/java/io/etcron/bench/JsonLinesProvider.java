@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The benchmarks' {@link RunStoreProvider}, found by the product with ServiceLoader: {@code --db
- * jsonl:PATH} opens a {@link JsonLinesRunStore} alone, and with the system property {@value
+ * The benchmarks' {@link RunStoreProvider}, found by the product in the benchmarks' jar: {@code
+ * --db jsonl:PATH} opens a {@link JsonLinesRunStore} alone, and with the system property {@value
  * JsonLinesRunStore#EXECUTIONS_PROPERTY} set every other store also appends each record to the file
  * it names (a database keeps one row per run, so the benchmark counts executions there). Stateless
  * and thread-safe.

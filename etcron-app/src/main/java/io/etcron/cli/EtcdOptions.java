@@ -50,12 +50,12 @@ public final class EtcdOptions {
   Path key;
 
   /** Whether --etcd was given on the command line or in the environment. */
-  boolean explicit() {
+  public boolean explicit() {
     return endpoints != null || System.getenv("ETCRON_ETCD") != null;
   }
 
   /** The endpoints asked for: the option, else $ETCRON_ETCD, else the local default. */
-  String endpoints() {
+  public String endpoints() {
     if (endpoints != null) {
       return endpoints;
     }
@@ -83,7 +83,7 @@ public final class EtcdOptions {
    * Validated settings, checked against etcd when they name TLS files or a user (see {@link
    * EtcdAccessCheck}).
    */
-  EtcdSettings settings() {
+  public EtcdSettings settings() {
     lastEndpoints = endpoints();
     EtcdSettings settings =
         EtcdSettings.of(

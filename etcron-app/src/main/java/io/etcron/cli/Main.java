@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine;
@@ -32,7 +33,6 @@ import picocli.CommandLine.ScopeType;
       CronCommand.class,
       TokenCommand.class,
       LockCommand.class,
-      BenchCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -59,6 +59,14 @@ public final class Main {
 
   /** Runs the command line and returns the exit code (see {@link ExitCodes}). */
   public static int run(String... args) {
+    return run(List.of(), args);
+  }
+
+  /**
+   * Runs the command line with {@code subcommands} added after the product's (the benchmarks add
+   * {@code bench}: picocli {@code @Command} objects) and returns the exit code.
+   */
+  public static int run(List<Object> subcommands, String... args) {
     // gRPC logs through java.util.logging: route it to SLF4J so that it obeys logback.xml.
     org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
     org.slf4j.bridge.SLF4JBridgeHandler.install();
@@ -67,7 +75,9 @@ public final class Main {
       System.setProperty(
           "etcron.log.level", args.length > 0 && SERVERS.contains(args[0]) ? "INFO" : "WARN");
     }
-    return commandLine().execute(args);
+    CommandLine cl = commandLine();
+    subcommands.forEach(cl::addSubcommand);
+    return cl.execute(args);
   }
 
   /**

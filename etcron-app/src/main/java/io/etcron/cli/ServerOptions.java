@@ -25,17 +25,12 @@ public final class ServerOptions {
           "Run store: jdbc:postgresql://host/db?user=...&password=... (env ETCRON_DB); default an H2 file in the data directory.")
   String db;
 
-  /** Opens (and migrates) the run store. */
+  /**
+   * Opens (and migrates) the run store, or the one an {@link io.etcron.runlog.RunStoreProvider} on
+   * the class path opens for its own URL scheme.
+   */
   RunStore openRunStore() {
-    if (db != null && db.startsWith("jsonl:")) {
-      return new io.etcron.bench.JsonLinesRunStore(Path.of(db.substring("jsonl:".length())));
-    }
-    RunStore store = RunStores.open(jdbcUrl());
-    String executions = System.getProperty(io.etcron.bench.JsonLinesRunStore.EXECUTIONS_PROPERTY);
-    // Benchmarks count executions beside the real store (which keeps one row per run).
-    return executions == null
-        ? store
-        : io.etcron.bench.JsonLinesRunStore.recording(Path.of(executions), store);
+    return RunStores.openAny(jdbcUrl());
   }
 
   String jdbcUrl() {

@@ -2,9 +2,14 @@ package io.etcron.runlog;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.etcron.run.RunStore;
 import io.etcron.run.RunStoreException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -56,6 +61,30 @@ public final class RunStores {
           "run store at " + redact(jdbcUrl) + " could not be opened: " + rootMessage(e), e);
     }
     return new SqlRunStore(ds, jdbcUrl.startsWith("jdbc:postgresql:"));
+  }
+
+  /**
+   * The run store a server uses for {@code url}: the store of the first {@link RunStoreProvider} on
+   * the class path that claims the URL, else the SQL store ({@link #open}); then wrapped by every
+   * provider in turn. Without providers (the product's jar) this is {@link #open}.
+   *
+   * @throws IllegalArgumentException for a URL that no provider claims and is not a JDBC URL of H2
+   *     or PostgreSQL
+   * @throws RunStoreException when the store cannot be opened
+   */
+  public static RunStore openAny(String url) {
+    List<RunStoreProvider> providers = new ArrayList<>();
+    ServiceLoader.load(RunStoreProvider.class).forEach(providers::add);
+    RunStore store =
+        providers.stream()
+            .map(p -> p.open(url))
+            .flatMap(Optional::stream)
+            .findFirst()
+            .orElseGet(() -> open(url));
+    for (RunStoreProvider p : providers) {
+      store = p.wrap(store);
+    }
+    return store;
   }
 
   static String redact(String url) {

@@ -1,14 +1,26 @@
-package io.etcron.cli;
+package io.etcron.bench;
 
 import io.etcd.jetcd.Client;
-import io.etcron.bench.LockBench;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcron.cli.DurationConverter;
+import io.etcron.cli.EtcdOptions;
+import io.etcron.cli.ExitCodes;
 import io.etcron.etcd.EtcdCluster;
+import io.etcron.json.Json;
+import io.etcron.runlog.RunStores;
+import io.etcron.runlog.SqlRunStore;
+import io.etcron.store.EtcdSettings;
+import io.etcron.store.Keys;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +28,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code etcron bench ...}: benchmarks that print ratios against a reference measured alongside.
+ * {@code etcron bench ...}: benchmarks that print ratios against a reference measured alongside;
+ * added to the product's command line by {@link BenchMain}.
  */
 @Command(
     name = "bench",
@@ -157,23 +170,21 @@ final class BenchCommand {
             // Each count starts from no jobs, cursors or registrations of the one before.
             client
                 .getKVClient()
-                .delete(
-                    io.etcron.store.Keys.bytes("/etcron/"),
-                    io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
-                .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                .delete(Keys.bytes("/etcron/"), DeleteOption.builder().isPrefix(true).build())
+                .get(30, TimeUnit.SECONDS);
           }
           reports.add(
-              new io.etcron.bench.FiresBench(
+              new FiresBench(
                       client,
                       target.endpoints(),
-                      new io.etcron.bench.FiresBench.Settings(
+                      new FiresBench.Settings(
                           jobs,
                           w,
                           duration,
                           executor,
                           policy,
                           Duration.ofSeconds(20),
-                          java.util.Optional.ofNullable(db),
+                          Optional.ofNullable(db),
                           burst),
                       out)
                   .run());
@@ -194,7 +205,7 @@ final class BenchCommand {
     out.printf(
         "%-8s %10s %8s %12s %28s %14s%n",
         "workers", "fires/s", "misses", "p99 ms", "CPU-s/1000 fires/worker", "vs first");
-    Map<String, Object> summary = new java.util.LinkedHashMap<>();
+    Map<String, Object> summary = new LinkedHashMap<>();
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Map<String, Object> r : reports) {
       double cpu = ((Number) r.get("cpu_s_per_1000_fires_per_worker")).doubleValue();
@@ -206,7 +217,7 @@ final class BenchCommand {
           r.get("lateness_p99_ms"),
           cpu,
           cpu / first);
-      Map<String, Object> row = new java.util.LinkedHashMap<>();
+      Map<String, Object> row = new LinkedHashMap<>();
       row.put("workers", r.get("workers"));
       row.put("cpu_s_per_1000_fires_per_worker", cpu);
       row.put("vs_first", Math.round(cpu / first * 100) / 100.0);
@@ -222,7 +233,7 @@ final class BenchCommand {
     }
     summary.put("benchmark", "fires-scaling");
     summary.put("rows", rows);
-    out.println(io.etcron.json.Json.write(summary));
+    out.println(Json.write(summary));
     out.flush();
   }
 
@@ -270,12 +281,9 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       String url =
-          db != null
-              ? db
-              : io.etcron.runlog.RunStores.h2Url(
-                  java.nio.file.Files.createTempDirectory("etcron-bench-runstore"));
-      try (io.etcron.runlog.SqlRunStore store = io.etcron.runlog.RunStores.open(url)) {
-        new io.etcron.bench.RunStoreBench(store, spec.commandLine().getOut())
+          db != null ? db : RunStores.h2Url(Files.createTempDirectory("etcron-bench-runstore"));
+      try (SqlRunStore store = RunStores.open(url)) {
+        new RunStoreBench(store, spec.commandLine().getOut())
             .run(rows, repetitions, writeRows, batch);
       }
       return ExitCodes.OK;
@@ -326,10 +334,10 @@ final class BenchCommand {
       PrintWriter out = spec.commandLine().getOut();
       try (LocalOrRemoteEtcd target = LocalOrRemoteEtcd.of(etcd, out);
           Client client = target.connect()) {
-        new io.etcron.bench.ScaleBench(
+        new ScaleBench(
                 client,
                 target.endpoints(),
-                new io.etcron.bench.ScaleBench.Settings(jobs, workerHeap, idle, requests),
+                new ScaleBench.Settings(jobs, workerHeap, idle, requests),
                 out)
             .run();
       }
@@ -362,7 +370,7 @@ final class BenchCommand {
 
     Client connect() {
       return local != null
-          ? io.etcron.store.EtcdSettings.of(local.endpoints()).connect()
+          ? EtcdSettings.of(local.endpoints()).connect()
           : options.settings().connect();
     }
 

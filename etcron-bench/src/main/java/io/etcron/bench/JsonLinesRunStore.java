@@ -21,13 +21,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * A run store for benchmarks that appends each run record as one JSON line to a file, so the
  * benchmark can count every execution after (a database keeps one row per run, so two executions of
- * one fire would look like one). Alone ({@code --db jsonl:PATH}, on request only) it is write-only
- * and reads are not supported; {@link #recording} puts it in front of the real run store, which
- * then receives every call first. Thread-safe.
+ * one fire would look like one). Alone ({@code --db jsonl:PATH}, on request only, opened by {@link
+ * JsonLinesProvider}) it is write-only and reads are not supported; {@link #recording} puts it in
+ * front of the real run store, which then receives every call first. Thread-safe.
  */
 public final class JsonLinesRunStore implements RunStore {
   /** One line: what the benchmark needs of a run. */
@@ -40,7 +41,10 @@ public final class JsonLinesRunStore implements RunStore {
       String worker,
       long token) {}
 
-  /** The system property that makes a worker also log every record to a file (benchmarks). */
+  /**
+   * The system property that makes a worker also log every record to a file (benchmarks; see {@link
+   * JsonLinesProvider#wrap}).
+   */
   public static final String EXECUTIONS_PROPERTY = "etcron.bench.executions";
 
   private final BufferedWriter out;
@@ -74,7 +78,7 @@ public final class JsonLinesRunStore implements RunStore {
   }
 
   @Override
-  public void upsertAll(List<Run> runs, java.util.function.Predicate<Run> noted) {
+  public void upsertAll(List<Run> runs, Predicate<Run> noted) {
     next.ifPresent(store -> store.upsertAll(runs, noted));
     append(runs);
   }

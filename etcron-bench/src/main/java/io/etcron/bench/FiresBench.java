@@ -2,6 +2,7 @@ package io.etcron.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.Client;
+import io.etcron.run.RunId;
 import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
 import io.etcron.store.Keys;
@@ -348,8 +349,7 @@ public final class FiresBench {
         .forEach(
             (id, n) -> {
               if (n > 1) {
-                duplicates.merge(
-                    io.etcron.run.RunId.parse(id).fireTime().toEpochMilli(), 1L, Long::sum);
+                duplicates.merge(RunId.parse(id).fireTime().toEpochMilli(), 1L, Long::sum);
               }
             });
     List<Map<String, Object>> minutes = new ArrayList<>();

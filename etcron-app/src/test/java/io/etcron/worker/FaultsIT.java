@@ -167,6 +167,54 @@ class FaultsIT {
   }
 
   /**
+   * Audit 4: a claim in flight across a lease loss became a run nothing killed. The worker read its
+   * session before the claim and started what the claim owned without asking whether that session
+   * still lived; the loss had found nothing to kill, so the run went on after its lock was gone.
+   * Here etcd's answers are held (requests still reach it) from just before a claim until past the
+   * session's local deadline, and released before the claim's request timeout: the claim's answer
+   * arrives, committed, for a session already lost.
+   */
+  @Test
+  void a_claim_answered_after_its_session_was_lost_starts_no_run() throws Exception {
+    try (WorkerHarness h = new WorkerHarness(etcd.client());
+        TcpProxy proxy = TcpProxy.to(etcdPort());
+        Client viaProxy = Client.builder().endpoints(proxy.url()).build()) {
+      Worker w =
+          behindProxy(h, viaProxy, "lost-in-flight", Duration.ofSeconds(4), Duration.ofSeconds(8));
+      try {
+        h.put(job("inflight", "@every 5s", h.logRun(), "forbid", null, null, null, null));
+        await().atMost(Timing.seconds(20)).until(() -> !h.runsOf("inflight").isEmpty());
+        var before = w.session();
+        Instant t = nextEvery(Duration.ofSeconds(5), Duration.ofSeconds(1));
+        until(t.minusMillis(400)); // before the claim, made 100 ms ahead of the fire
+        proxy.holdAnswers();
+        await().atMost(Timing.seconds(10)).until(() -> !before.isAlive()); // lost locally
+        proxy.pass(); // the claim's answer arrives now, within its 8 s timeout
+        String inFlight = "inflight@" + t.toEpochMilli();
+        await()
+            .atMost(Timing.seconds(20))
+            .untilAsserted(
+                () ->
+                    assertThat(h.runsOf("inflight"))
+                        .anyMatch(
+                            r -> r.id().toString().equals(inFlight) && r.state() == RunState.LOST));
+        assertThat(h.executions()).doesNotContainKey(inFlight);
+        // The worker goes on under a new session.
+        Instant healed = Instant.now();
+        await()
+            .atMost(Timing.seconds(30))
+            .until(
+                () ->
+                    h.runsOf("inflight").stream()
+                        .anyMatch(
+                            r -> r.fireTime().isAfter(healed) && r.state() == RunState.SUCCEEDED));
+      } finally {
+        w.close();
+      }
+    }
+  }
+
+  /**
    * Audit M7: a kill request reached only runs already active. A fire claimed before the request
    * whose run began after it (here: the claim's answer is held until after the kill's watch event)
    * escaped the kill and ran to its end.

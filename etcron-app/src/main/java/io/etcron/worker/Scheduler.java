@@ -1,7 +1,6 @@
 package io.etcron.worker;
 
 import io.etcron.claim.Fire;
-import io.etcron.concurrent.Loop;
 import io.etcron.job.Job;
 import io.etcron.run.RunId;
 import io.etcron.schedule.Fires;
@@ -22,30 +21,24 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One timer for every job: a priority queue of due times, served by one named thread that sleeps
- * until the earliest, collects everything due, and hands the fires to claim to {@link Claims}. No
- * thread per job and no scan of all jobs per tick: each job has one entry, re-queued with its next
- * fire when served.
+ * One timer queue for every job: a priority queue of due times ({@link Due}); serving it collects
+ * everything due and hands the fires to claim to {@link Claims}. No thread per job and no scan of
+ * all jobs per tick: each job has one entry, re-queued with its next fire when served. It has no
+ * thread of its own: the {@link FireTimer} serves it, tests {@link #tick()}.
  *
  * <p>At a fire time only the preferred worker claims; every other eligible worker queues a takeover
  * at fire time + grace, which claims only if the cursor it sees is still behind the fire. A job's
- * fires are claimed in order and at the pace of its schedule (see {@link #inOrder}), so a worker
- * whose clock runs ahead cannot overtake the others. Fires are timed against the injected {@link
- * Clock}. Thread-safe.
+ * fires pass the {@link OrderGate}: in order and at the pace of its schedule, so a worker whose
+ * clock runs ahead cannot overtake the others. Fires are timed against the injected {@link Clock}.
+ * Thread-safe.
  */
-final class Scheduler implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+final class Scheduler {
   private static final Duration MAX_SLEEP = Duration.ofSeconds(1);
 
   /** A fire nobody could take yet is looked at again at most this far apart. */
   private static final Duration MAX_CHECK_EVERY = Duration.ofSeconds(30);
-
-  /** The longest a claim waits after its predecessor's (see {@link #inOrder}). */
-  private static final Duration MAX_PACE = Duration.ofMillis(250);
 
   /** Fires handed to claiming at a time while a busy instant is served. */
   private static final int HANDOFF = 100;
@@ -61,30 +54,6 @@ final class Scheduler implements AutoCloseable {
 
   /** Tells whether a fire is still unclaimed, as far as this worker can see. */
   interface Unclaimed extends Predicate<Fire> {}
-
-  private enum Kind {
-    /** A scheduled fire; serving it queues the job's next fire. */
-    ON_TIME,
-    /** The first fire looked at when the job is loaded (a missed one); does not chain. */
-    FIRST,
-    /** A manual run request. */
-    MANUAL,
-    /** Another worker should have claimed it by now: claim if still unclaimed. */
-    TAKEOVER,
-    /** The claim failed (etcd unreachable): try again if still unclaimed. */
-    RETRY
-  }
-
-  /**
-   * One entry of the timer queue. A {@code staleCheck} entry looks again at a fire waiting for its
-   * predecessor's claim (in {@code blocked}) once that predecessor is stale; it does nothing if the
-   * cursor released the fire before.
-   */
-  private record Due(Instant at, Fire fire, Kind kind, int checks, boolean staleCheck) {
-    Due(Instant at, Fire fire, Kind kind, int checks) {
-      this(at, fire, kind, checks, false);
-    }
-  }
 
   private record Entry(Job job, long version) {}
 
@@ -110,11 +79,9 @@ final class Scheduler implements AutoCloseable {
     return notifying.contains(job);
   }
 
-  private final Map<String, List<Due>> blocked = new ConcurrentHashMap<>();
+  private final OrderGate gate;
   private final Map<String, List<Request>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
-  private final Loop loop;
-  private volatile boolean running = true;
 
   Scheduler(
       Clock clock,
@@ -134,11 +101,7 @@ final class Scheduler implements AutoCloseable {
     this.claims = claims;
     this.hasCapacity = hasCapacity;
     this.staleAfter = grace.multipliedBy(2).plusSeconds(3);
-    this.loop = new Loop("etcron-scheduler", this::servePass, () -> {}, Loop.QUICK);
-  }
-
-  void start() {
-    loop.start();
+    this.gate = new OrderGate(cursors, staleAfter);
   }
 
   /** Adds or replaces a job: its pending fires are dropped and it is scheduled from now. */
@@ -165,7 +128,7 @@ final class Scheduler implements AutoCloseable {
             Duration.between(l, now).compareTo(staleAfter) > 0
                 ? Fire.catchUp(job, version, l)
                 : Fire.scheduled(job, version, l, job.schedule().previous(l, job.timeZone()));
-        added.add(new Due(now, fire, Kind.FIRST, 0));
+        added.add(new Due(now, fire, Due.Kind.FIRST, 0));
       }
       // Claimable once the fire before it is claimed (or was before the job existed).
       job.schedule()
@@ -177,15 +140,15 @@ final class Scheduler implements AutoCloseable {
                           t.minus(claimAhead),
                           Fire.scheduled(
                               job, version, t, job.schedule().previous(t, job.timeZone())),
-                          Kind.ON_TIME,
+                          Due.Kind.ON_TIME,
                           0)));
     }
     lock.lock();
     try {
       jobs.put(job.name().value(), new Entry(job, version));
-      blocked.remove(job.name().value());
+      gate.forget(job.name().value());
       for (Request r : pendingManual.getOrDefault(job.name().value(), List.of())) {
-        queue.add(new Due(now, r.fire(job, version), Kind.MANUAL, 0));
+        queue.add(new Due(now, r.fire(job, version), Due.Kind.MANUAL, 0));
       }
       pendingManual.remove(job.name().value());
       queue.addAll(added);
@@ -201,33 +164,14 @@ final class Scheduler implements AutoCloseable {
    * landing late costs one look per fire, not one per fire and cursor move).
    */
   void cursorMoved(String job) {
-    if (!blocked.containsKey(job)) {
+    if (!gate.waitsFor(job)) {
       return; // the common case: nothing waits for this job's cursor, no need for the lock
     }
     lock.lock();
     try {
-      List<Due> waiting = blocked.get(job);
-      if (waiting == null) {
-        return;
-      }
-      Optional<Instant> cursor = cursors.cursor(job);
-      if (cursor.isEmpty()) {
-        return;
-      }
-      Instant now = clock.instant();
-      boolean released = false;
-      for (var it = waiting.iterator(); it.hasNext(); ) {
-        Due d = it.next();
-        if (!cursor.get().isBefore(d.fire().previous().get())) {
-          it.remove();
-          queue.add(new Due(now, d.fire(), d.kind(), d.checks()));
-          released = true;
-        }
-      }
-      if (waiting.isEmpty()) {
-        blocked.remove(job);
-      }
-      if (released) {
+      List<Due> released = gate.released(job, clock.instant());
+      if (!released.isEmpty()) {
+        queue.addAll(released);
         changed.signal();
       }
     } finally {
@@ -290,7 +234,7 @@ final class Scheduler implements AutoCloseable {
         return;
       }
       queue.add(
-          new Due(clock.instant(), request.fire(entry.job(), entry.version()), Kind.MANUAL, 0));
+          new Due(clock.instant(), request.fire(entry.job(), entry.version()), Due.Kind.MANUAL, 0));
       changed.signal();
     } finally {
       lock.unlock();
@@ -302,7 +246,7 @@ final class Scheduler implements AutoCloseable {
     Instant at = clock.instant().plusMillis(500);
     lock.lock();
     try {
-      fires.forEach(f -> queue.add(new Due(at, f, Kind.RETRY, 0)));
+      fires.forEach(f -> queue.add(new Due(at, f, Due.Kind.RETRY, 0)));
       changed.signal();
     } finally {
       lock.unlock();
@@ -313,7 +257,7 @@ final class Scheduler implements AutoCloseable {
   int queued() {
     lock.lock();
     try {
-      return queue.size() + blocked.values().stream().mapToInt(List::size).sum();
+      return queue.size() + gate.waiting();
     } finally {
       lock.unlock();
     }
@@ -329,13 +273,11 @@ final class Scheduler implements AutoCloseable {
     }
   }
 
-  private boolean servePass() throws InterruptedException {
-    serveDue();
-    return running;
-  }
-
-  /** Sleeps until something is due, then serves everything due; returns the fires to claim. */
-  private List<Fire> serveDue() throws InterruptedException {
+  /**
+   * Waits until the earliest entry is due (at most {@link #MAX_SLEEP}, or until the queue changes)
+   * or, when something is due, serves everything due. Called by the {@link FireTimer}.
+   */
+  void serveDueOrWait() throws InterruptedException {
     lock.lock();
     try {
       Due head = queue.peek();
@@ -346,9 +288,9 @@ final class Scheduler implements AutoCloseable {
                 ? MAX_SLEEP.toNanos()
                 : Math.min(MAX_SLEEP.toNanos(), Duration.between(now, head.at()).toNanos());
         changed.awaitNanos(Math.max(wait, TimeUnit.MICROSECONDS.toNanos(100)));
-        return List.of();
+        return;
       }
-      return serveAll(now);
+      serveAll(now);
     } finally {
       lock.unlock();
     }
@@ -395,7 +337,7 @@ final class Scheduler implements AutoCloseable {
 
   private void serve(Due due, Instant now, Handoff out) {
     Fire fire = due.fire();
-    if (due.staleCheck() && !unblock(fire)) {
+    if (due.staleCheck() && !gate.unblock(fire)) {
       return; // the cursor released it before its predecessor went stale
     }
     Entry entry = jobs.get(fire.jobName());
@@ -403,13 +345,13 @@ final class Scheduler implements AutoCloseable {
       return; // deleted
     }
     if (entry.version() != fire.version()) {
-      if (due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST) {
+      if (due.kind() == Due.Kind.ON_TIME || due.kind() == Due.Kind.FIRST) {
         return; // edited: the upsert scheduled it anew
       }
       fire = fire.withJob(entry.job(), entry.version());
     }
     Job job = fire.job();
-    if (due.kind() == Kind.ON_TIME) {
+    if (due.kind() == Due.Kind.ON_TIME) {
       Instant t = fire.time();
       job.schedule()
           .next(t, job.timeZone())
@@ -419,21 +361,23 @@ final class Scheduler implements AutoCloseable {
                       new Due(
                           n.minus(claimAhead),
                           Fire.scheduled(job, entry.version(), n, Optional.of(t)),
-                          Kind.ON_TIME,
+                          Due.Kind.ON_TIME,
                           0)));
     }
     if ((job.paused() && fire.byCursor()) || !members.eligible(job.tags())) {
       return;
     }
     if (fire.byCursor()) {
-      Optional<Fire> ready = inOrder(due, fire, now);
+      Optional<Fire> ready = gate.admit(due, fire, now, queue::add);
       if (ready.isEmpty()) {
         return;
       }
       fire = ready.get();
     }
     boolean firstTry =
-        due.kind() == Kind.ON_TIME || due.kind() == Kind.FIRST || due.kind() == Kind.MANUAL;
+        due.kind() == Due.Kind.ON_TIME
+            || due.kind() == Due.Kind.FIRST
+            || due.kind() == Due.Kind.MANUAL;
     // One worker's run of a broadcast fire is that worker's alone to claim.
     if (firstTry
         && (fire.shard().isPresent()
@@ -461,71 +405,6 @@ final class Scheduler implements AutoCloseable {
     if (!takeoverAt.isAfter(now)) {
       takeoverAt = now.plus(pause);
     }
-    queue.add(new Due(takeoverAt, fire, Kind.TAKEOVER, due.checks() + 1));
-  }
-
-  /** Takes {@code fire} out of the fires waiting for a cursor; false if it was not there. */
-  private boolean unblock(Fire fire) {
-    List<Due> waiting = blocked.get(fire.jobName());
-    if (waiting == null || !waiting.removeIf(d -> d.fire().time().equals(fire.time()))) {
-      return false;
-    }
-    if (waiting.isEmpty()) {
-      blocked.remove(fire.jobName());
-    }
-    return true;
-  }
-
-  /**
-   * Claims a job's fires in order and at the pace of its schedule. The fire is ready when the
-   * cursor has reached its previous fire and half the period has passed since this worker saw that
-   * happen; until then it waits for the cursor to move. A previous fire that stays unclaimed past
-   * {@code staleAfter} was missed: the fire is then claimed as a catch-up.
-   */
-  private Optional<Fire> inOrder(Due due, Fire fire, Instant now) {
-    String name = fire.jobName();
-    Optional<Instant> cursor = cursors.cursor(name);
-    if (cursor.isPresent() && !cursor.get().isBefore(fire.time())) {
-      return Optional.empty(); // claimed already
-    }
-    if (fire.catchUp() || fire.previous().isEmpty()) {
-      return Optional.of(fire);
-    }
-    Instant previous = fire.previous().get();
-    if (cursor.isEmpty() || cursor.get().isBefore(previous)) {
-      if (Duration.between(previous, now).compareTo(staleAfter) > 0) {
-        return Optional.of(fire.asCatchUp());
-      }
-      // Waiting must not chain again: the ON_TIME entry already queued the job's next fire.
-      Due waiting =
-          new Due(
-              due.at(), fire, due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind(), due.checks());
-      blocked.computeIfAbsent(name, k -> new ArrayList<>()).add(waiting);
-      queue.add(
-          new Due(
-              previous.plus(staleAfter).plusMillis(1), fire, waiting.kind(), due.checks(), true));
-      return Optional.empty();
-    }
-    // Pace: not sooner than half a period (at most MAX_PACE) after the predecessor's claim was
-    // seen, so that a worker whose clock runs ahead leaves the previous run time to finish. The
-    // cap keeps a worker behind schedule from falling further behind, and a fire already far
-    // behind is not paced at all.
-    Duration half = Duration.between(previous, fire.time()).dividedBy(2);
-    Duration pace = half.compareTo(MAX_PACE) < 0 ? half : MAX_PACE;
-    boolean farBehind = Duration.between(fire.time(), now).compareTo(staleAfter.dividedBy(2)) > 0;
-    Optional<Instant> readyAt =
-        cursors.advancedAt(name).map(t -> t.plus(pace)).filter(t -> !farBehind && t.isAfter(now));
-    if (readyAt.isPresent()) {
-      Kind kind = due.kind() == Kind.ON_TIME ? Kind.FIRST : due.kind();
-      queue.add(new Due(readyAt.get(), fire, kind, due.checks()));
-      return Optional.empty();
-    }
-    return Optional.of(fire);
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    loop.interruptAndStop(Duration.ofSeconds(5));
+    queue.add(new Due(takeoverAt, fire, Due.Kind.TAKEOVER, due.checks() + 1));
   }
 }

@@ -64,6 +64,7 @@ public final class Worker implements AutoCloseable {
   private final CursorView cursors;
   private final Runs runs;
   private final Scheduler scheduler;
+  private final FireTimer timer;
   private final Registration registration;
   private final ScheduledThreadPoolExecutor timers;
   private final ClaimEvidence evidence;
@@ -135,6 +136,7 @@ public final class Worker implements AutoCloseable {
             this::unclaimed,
             claims::submit,
             this::canClaim);
+    this.timer = new FireTimer(scheduler);
     cursors.onMove(scheduler::cursorMoved);
     // Only the ends of jobs with notification targets are noted for the masters' outbox.
     recorder.noteEndsOf(run -> scheduler.notifies(run.job()));
@@ -192,7 +194,7 @@ public final class Worker implements AutoCloseable {
     // are requested now (once: a sweeper that presumed the run lost may have decided already).
     recorder.recoveredEnds().forEach(this::requestChildren);
     claims.start(scheduler::retry);
-    scheduler.start();
+    timer.start();
     log.info(
         "worker {} started: tags {}, capacity {}, {} jobs",
         info.id(),
@@ -392,7 +394,7 @@ public final class Worker implements AutoCloseable {
     if (current != null && current.isAlive()) {
       registration.draining(); // peers take its share of fires at once, not a grace late
     }
-    scheduler.close();
+    timer.close();
     // A claim in flight is settled, not dropped: what it owns runs (and is drained) like the rest.
     claims.close(settings.requestTimeout().multipliedBy(2));
     feed.close();

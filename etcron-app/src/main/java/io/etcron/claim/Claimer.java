@@ -136,7 +136,7 @@ public final class Claimer {
         reads.add(Op.get(bytes(keys.lock(f.jobName())), GetOption.DEFAULT));
       }
       TxnResponse response =
-          await(client.getKVClient().txn().Then(reads.toArray(Op[]::new)).commit());
+          awaitRound(client.getKVClient().txn().Then(reads.toArray(Op[]::new)).commit());
       for (int i = 0; i < batch.size(); i++) {
         Claim c =
             resolved(
@@ -231,7 +231,7 @@ public final class Claimer {
     }
     List<Fire> open = new ArrayList<>();
     for (int b = 0; b < sent.size(); b++) {
-      TxnResponse response = await(sent.get(b));
+      TxnResponse response = awaitRound(sent.get(b));
       for (int i = 0; i < response.getGetResponses().size(); i++) {
         Fire f = fires.get(b * size + i);
         List<KeyValue> kvs = response.getGetResponses().get(i).getKvs();
@@ -290,7 +290,7 @@ public final class Claimer {
     for (int b = 0; b < batches.size(); b++) {
       List<Fire> batch = batches.get(b);
       try {
-        claims.addAll(outcomes(batch, await(sent.get(b))));
+        claims.addAll(outcomes(batch, awaitRound(sent.get(b))));
       } catch (TooManyOps e) {
         if (batch.size() == 1) {
           log.warn("etcd refuses even a single claim: {}", e.getMessage());
@@ -480,7 +480,7 @@ public final class Claimer {
    * TooManyOps}, and the batch is split. Any other refusal committed nothing; it is handled like no
    * answer (read back, then claimed again), so no fire is dropped.
    */
-  private TxnResponse await(CompletableFuture<TxnResponse> pending) {
+  private TxnResponse awaitRound(CompletableFuture<TxnResponse> pending) {
     try {
       return EtcdCalls.await(pending, timeout, "claim fires");
     } catch (EtcdRequestException e) {

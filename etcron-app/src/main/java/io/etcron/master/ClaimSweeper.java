@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,7 +82,8 @@ final class ClaimSweeper {
       if (revision > 0) {
         page.withRevision(revision);
       }
-      GetResponse r = await(client.getKVClient().get(from, page.build()));
+      GetResponse r =
+          EtcdCalls.await(client.getKVClient().get(from, page.build()), timeout, "sweep claims");
       if (revision == 0) {
         revision = r.getHeader().getRevision();
       }
@@ -115,7 +115,12 @@ final class ClaimSweeper {
         leaseAlive.computeIfAbsent(
             claim.lease(),
             lease ->
-                await(client.getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT)).getTTL() > 0);
+                EtcdCalls.await(
+                            client.getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT),
+                            timeout,
+                            "sweep claims")
+                        .getTTL()
+                    > 0);
     if (alive) {
       return false; // its worker records it, or loses its lease first
     }
@@ -183,16 +188,14 @@ final class ClaimSweeper {
 
   /** Deletes the claim if it is still the one read. */
   private void delete(KeyValue kv) {
-    await(
+    EtcdCalls.await(
         client
             .getKVClient()
             .txn()
             .If(new Cmp(kv.getKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(kv.getModRevision())))
             .Then(Op.delete(kv.getKey(), DeleteOption.DEFAULT))
-            .commit());
-  }
-
-  private <T> T await(CompletableFuture<T> f) {
-    return EtcdCalls.await(f, timeout, "sweep claims");
+            .commit(),
+        timeout,
+        "sweep claims");
   }
 }

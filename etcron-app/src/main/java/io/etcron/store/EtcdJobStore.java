@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -107,7 +106,7 @@ public final class EtcdJobStore implements JobStore {
    */
   private List<Applied> applyChunk(List<Job> chunk, String actor) {
     TxnResponse read =
-        await(
+        EtcdCalls.await(
             client
                 .getKVClient()
                 .txn()
@@ -116,6 +115,7 @@ public final class EtcdJobStore implements JobStore {
                         .map(j -> Op.get(bytes(keys.job(j.name().value())), GetOption.DEFAULT))
                         .toArray(Op[]::new))
                 .commit(),
+            timeout,
             "read " + chunk.size() + " jobs");
     List<Optional<Versioned>> current = new ArrayList<>();
     for (var get : read.getGetResponses()) {
@@ -164,13 +164,14 @@ public final class EtcdJobStore implements JobStore {
     long revision = read.getHeader().getRevision();
     if (!ops.isEmpty()) {
       TxnResponse written =
-          await(
+          EtcdCalls.await(
               client
                   .getKVClient()
                   .txn()
                   .If(guards.toArray(Cmp[]::new))
                   .Then(ops.toArray(Op[]::new))
                   .commit(),
+              timeout,
               "write " + guards.size() + " jobs");
       if (!written.isSucceeded()) {
         return chunk.stream().map(j -> one(j, actor)).toList();
@@ -225,7 +226,7 @@ public final class EtcdJobStore implements JobStore {
     String action = create ? "create" : "update";
     then.add(auditPut(actor, action, name, expected, Optional.of(job.toSpec())));
     TxnResponse response =
-        await(
+        EtcdCalls.await(
             client
                 .getKVClient()
                 .txn()
@@ -233,6 +234,7 @@ public final class EtcdJobStore implements JobStore {
                 .Then(then.toArray(Op[]::new))
                 .Else(Op.get(jobKey, GetOption.DEFAULT))
                 .commit(),
+            timeout,
             "write job " + name);
     if (!response.isSucceeded()) {
       return Optional.empty();
@@ -277,7 +279,10 @@ public final class EtcdJobStore implements JobStore {
   @Override
   public Optional<Versioned> get(JobName name) {
     GetResponse response =
-        await(client.getKVClient().get(bytes(keys.job(name.value()))), "read job " + name.value());
+        EtcdCalls.await(
+            client.getKVClient().get(bytes(keys.job(name.value()))),
+            timeout,
+            "read job " + name.value());
     return response.getKvs().stream().findFirst().map(EtcdJobStore::decode);
   }
 
@@ -292,12 +297,13 @@ public final class EtcdJobStore implements JobStore {
 
   @Override
   public long count() {
-    return await(
+    return EtcdCalls.await(
             client
                 .getKVClient()
                 .get(
                     bytes(keys.jobs()),
                     GetOption.builder().isPrefix(true).withCountOnly(true).build()),
+            timeout,
             "count the jobs")
         .getCount();
   }
@@ -337,7 +343,7 @@ public final class EtcdJobStore implements JobStore {
     ByteSequence jobKey = bytes(keys.job(n));
     Instant now = clock.instant();
     TxnResponse response =
-        await(
+        EtcdCalls.await(
             client
                 .getKVClient()
                 .txn()
@@ -355,6 +361,7 @@ public final class EtcdJobStore implements JobStore {
                     auditPut(actor, "delete", n, expected, Optional.empty()))
                 .Else(Op.get(jobKey, GetOption.DEFAULT))
                 .commit(),
+            timeout,
             "delete job " + n);
     if (!response.isSucceeded()) {
       List<KeyValue> kvs = response.getGetResponses().get(0).getKvs();
@@ -400,13 +407,14 @@ public final class EtcdJobStore implements JobStore {
         auditPut(
             actor, paused ? "pause" : "resume", n, current.version(), Optional.of(job.toSpec())));
     TxnResponse response =
-        await(
+        EtcdCalls.await(
             client
                 .getKVClient()
                 .txn()
                 .If(new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(current.version())))
                 .Then(then.toArray(Op[]::new))
                 .commit(),
+            timeout,
             (paused ? "pause" : "resume") + " job " + n);
     return response.isSucceeded()
         ? Optional.of(
@@ -425,7 +433,7 @@ public final class EtcdJobStore implements JobStore {
     for (int attempt = 0; attempt < MAX_RETRIES; attempt++, at = at.plusMillis(1)) {
       ByteSequence request = bytes(keys.trigger(n, at.toEpochMilli()));
       TxnResponse response =
-          await(
+          EtcdCalls.await(
               client
                   .getKVClient()
                   .txn()
@@ -443,6 +451,7 @@ public final class EtcdJobStore implements JobStore {
                       auditPut(actor, "trigger", n, 0, Optional.empty()))
                   .Else(Op.get(jobKey, GetOption.builder().withCountOnly(true).build()))
                   .commit(),
+              timeout,
               "trigger job " + n);
       if (response.isSucceeded()) {
         return n + "@" + at.toEpochMilli() + "~manual";
@@ -472,13 +481,14 @@ public final class EtcdJobStore implements JobStore {
   /** Applies {@code ops} in one transaction if the job exists. */
   private void ifJobExists(String name, String what, Op... ops) {
     TxnResponse response =
-        await(
+        EtcdCalls.await(
             client
                 .getKVClient()
                 .txn()
                 .If(new Cmp(bytes(keys.job(name)), Cmp.Op.GREATER, CmpTarget.createRevision(0)))
                 .Then(ops)
                 .commit(),
+            timeout,
             what);
     if (!response.isSucceeded()) {
       throw new JobNotFoundException(name);
@@ -490,8 +500,9 @@ public final class EtcdJobStore implements JobStore {
     Instant now = clock.instant();
     AuditEntry entry =
         new AuditEntry(now, actor, action, "", 0, 0, Optional.empty(), Optional.of(detail));
-    await(
+    EtcdCalls.await(
         client.getKVClient().put(bytes(auditKey(now)), bytes(Json.write(entry))),
+        timeout,
         "write the audit trail");
   }
 
@@ -522,7 +533,7 @@ public final class EtcdJobStore implements JobStore {
     int scanned = 0;
     while (true) {
       GetResponse response =
-          await(
+          EtcdCalls.await(
               client
                   .getKVClient()
                   .get(
@@ -534,6 +545,7 @@ public final class EtcdJobStore implements JobStore {
                           .withSortOrder(GetOption.SortOrder.DESCEND)
                           .withLimit(Math.min(AUDIT_PAGE, MAX_AUDIT_SCAN - scanned))
                           .build()),
+              timeout,
               "read the audit trail");
       revision = response.getHeader().getRevision();
       List<KeyValue> kvs = response.getKvs();
@@ -565,7 +577,7 @@ public final class EtcdJobStore implements JobStore {
     ByteSequence from = bytes(keys.audits());
     ByteSequence cutoff = bytes(keys.audits() + Keys.pad(before));
     List<KeyValue> old =
-        await(
+        EtcdCalls.await(
                 client
                     .getKVClient()
                     .get(
@@ -575,6 +587,7 @@ public final class EtcdJobStore implements JobStore {
                             .withKeysOnly(true)
                             .withLimit(max)
                             .build()),
+                timeout,
                 "read the audit trail")
             .getKvs();
     if (old.isEmpty()) {
@@ -583,10 +596,11 @@ public final class EtcdJobStore implements JobStore {
     byte[] last = old.get(old.size() - 1).getKey().getBytes();
     ByteSequence afterLast = ByteSequence.from(Arrays.copyOf(last, last.length + 1));
     return (int)
-        await(
+        EtcdCalls.await(
                 client
                     .getKVClient()
                     .delete(from, DeleteOption.builder().withRange(afterLast).build()),
+                timeout,
                 "prune the audit trail")
             .getDeleted();
   }
@@ -642,9 +656,5 @@ public final class EtcdJobStore implements JobStore {
         + Keys.pad(now)
         + "-"
         + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
-  }
-
-  private <T> T await(CompletableFuture<T> future, String what) {
-    return EtcdCalls.await(future, timeout, what);
   }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -80,6 +81,10 @@ final class Scheduler {
   }
 
   private final OrderGate gate;
+
+  /** Where the gate puts a fire to look at again (one bound reference, not one per fire). */
+  private final Consumer<Due> requeue = queue::add;
+
   private final Map<String, List<Request>> pendingManual = new HashMap<>();
   private final Duration staleAfter;
 
@@ -368,7 +373,7 @@ final class Scheduler {
       return;
     }
     if (fire.byCursor()) {
-      Optional<Fire> ready = gate.admit(due, fire, now, queue::add);
+      Optional<Fire> ready = gate.admit(due, fire, now, requeue);
       if (ready.isEmpty()) {
         return;
       }

@@ -61,7 +61,7 @@ class LoopTest {
         new Loop(
                 "etcron-test-sleeper",
                 () -> {
-                  Thread.sleep(60_000);
+                  new CountDownLatch(1).await(); // never counted down: only an interrupt ends it
                   return true;
                 },
                 () -> {},

@@ -8,12 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,10 +22,10 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * One timer queue for every job: a priority queue of due times ({@link Due}); serving it collects
- * everything due and hands the fires to claim to {@link Claims}. No thread per job and no scan of
- * all jobs per tick: each job has one entry, re-queued with its next fire when served. It has no
- * thread of its own: the {@link FireTimer} serves it, tests {@link #tick()}.
+ * One timer queue for every job, of due times ({@link Due}) in a {@link DueQueue}; serving it
+ * collects everything due and hands the fires to claim to {@link Claims}. No thread per job and no
+ * scan of all jobs per tick: each job has one entry, re-queued with its next fire when served. It
+ * has no thread of its own: the {@link FireTimer} serves it, tests {@link #tick()}.
  *
  * <p>At a fire time only the preferred worker claims; every other eligible worker queues a takeover
  * at fire time + grace, which claims only if the cursor it sees is still behind the fire. A job's
@@ -68,8 +66,7 @@ final class Scheduler {
   private final BooleanSupplier hasCapacity;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final PriorityQueue<Due> queue =
-      new PriorityQueue<>(Comparator.comparing(Due::at).thenComparing(d -> d.fire().jobName()));
+  private final DueQueue queue = new DueQueue();
   private final Map<String, Entry> jobs = new HashMap<>();
 
   /** Jobs with notification targets: the ends of their runs are noted for the masters. */
@@ -285,13 +282,13 @@ final class Scheduler {
   void serveDueOrWait() throws InterruptedException {
     lock.lock();
     try {
-      Due head = queue.peek();
+      Instant head = queue.headAt();
       Instant now = clock.instant();
-      if (head == null || head.at().isAfter(now)) {
+      if (head == null || head.isAfter(now)) {
         long wait =
             head == null
                 ? MAX_SLEEP.toNanos()
-                : Math.min(MAX_SLEEP.toNanos(), Duration.between(now, head.at()).toNanos());
+                : Math.min(MAX_SLEEP.toNanos(), Duration.between(now, head).toNanos());
         changed.awaitNanos(Math.max(wait, TimeUnit.MICROSECONDS.toNanos(100)));
         return;
       }
@@ -331,8 +328,8 @@ final class Scheduler {
 
   private List<Fire> serveAll(Instant now) {
     Handoff out = new Handoff();
-    while (!queue.isEmpty() && !queue.peek().at().isAfter(now)) {
-      serve(queue.poll(), now, out);
+    for (Due due = queue.pollDue(now); due != null; due = queue.pollDue(now)) {
+      serve(due, now, out);
       // Claiming starts while the rest of a large instant is still being served.
       out.flush(HANDOFF);
     }

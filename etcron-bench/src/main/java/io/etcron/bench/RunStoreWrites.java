@@ -39,6 +39,7 @@ final class RunStoreWrites {
     inBatches(w.stream().map(RunStoreWrites::succeeded).toList(), batch);
     plainInserts(runs("warm-plain", warm));
     perRowMerges(runs("warm-perrow", warm), batch);
+    multiRowMerges(runs("warm-multirow", warm), batch);
     List<Run> running = runs("upsert", rows);
     List<Run> ended = running.stream().map(RunStoreWrites::succeeded).toList();
     double insertPath = timed(() -> inBatches(running, batch), rows);
@@ -47,6 +48,8 @@ final class RunStoreWrites {
     double plainLoop = timed(() -> plainInserts(plain), rows);
     List<Run> perRow = runs("perrow", rows);
     double perRowMerge = timed(() -> perRowMerges(perRow, batch), rows);
+    List<Run> multiRow = runs("multirow", rows);
+    double multiRowMerge = timed(() -> multiRowMerges(multiRow, batch), rows);
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("rows", rows);
     json.put("batch", batch);
@@ -54,11 +57,13 @@ final class RunStoreWrites {
     json.put("upsert_batch_ended_rows_per_s", Math.round(updatePath));
     json.put("plain_insert_loop_rows_per_s", Math.round(plainLoop));
     json.put("per_row_merge_batch_rows_per_s", Math.round(perRowMerge));
+    json.put("multi_row_merge_rows_per_s", Math.round(multiRowMerge));
     json.put("upsert_batch_new_vs_plain_insert", Math.round(insertPath / plainLoop * 100) / 100.0);
     out.printf(
         "writes of %d runs, %d a batch: batched upsert %.0f rows/s new, %.0f rows/s ended;"
-            + " plain INSERT loop %.0f rows/s; per-row MERGE batch %.0f rows/s%n",
-        rows, batch, insertPath, updatePath, plainLoop, perRowMerge);
+            + " plain INSERT loop %.0f rows/s; per-row MERGE batch %.0f rows/s;"
+            + " multi-row MERGE %.0f rows/s%n",
+        rows, batch, insertPath, updatePath, plainLoop, perRowMerge, multiRowMerge);
     return json;
   }
 
@@ -84,8 +89,8 @@ final class RunStoreWrites {
         PreparedStatement ps =
             c.prepareStatement(
                 "INSERT INTO runs (run_id, job, fire_time, trigger_kind, state, started_at, ended_at, worker,"
-                    + " fencing_token, attempt, exit_code, signal, reason, output_tail, output_size, updated_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " fencing_token, attempt, exit_code, signal, reason, output_tail, output_size, updated_at, params)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       c.setAutoCommit(true);
       long now = System.currentTimeMillis();
       for (Run r : runs) {
@@ -95,7 +100,7 @@ final class RunStoreWrites {
     }
   }
 
-  /** The store's former write: one MERGE per row in a JDBC batch, one commit per batch. */
+  /** One MERGE per row in a JDBC batch, one commit per batch. */
   private void perRowMerges(List<Run> runs, int batch) throws SQLException {
     try (Connection c = store.dataSource().getConnection();
         PreparedStatement ps = c.prepareStatement(SqlRunStore.upsert(1))) {
@@ -108,6 +113,26 @@ final class RunStoreWrites {
           ps.executeBatch();
           c.commit();
         }
+      }
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** One MERGE of {@code batch} rows, one commit per batch. */
+  private void multiRowMerges(List<Run> runs, int batch) throws SQLException {
+    try (Connection c = store.dataSource().getConnection()) {
+      c.setAutoCommit(false);
+      long now = System.currentTimeMillis();
+      for (int from = 0; from < runs.size(); from += batch) {
+        List<Run> chunk = runs.subList(from, Math.min(runs.size(), from + batch));
+        try (PreparedStatement ps = c.prepareStatement(SqlRunStore.upsert(chunk.size()))) {
+          int i = 1;
+          for (Run r : chunk) {
+            i = SqlRunStore.bindRow(ps, i, r, now);
+          }
+          ps.executeUpdate();
+        }
+        c.commit();
       }
       c.setAutoCommit(true);
     }

@@ -7,8 +7,6 @@ import io.etcron.execute.NoopExecutor;
 import io.etcron.execute.RunAsPolicy;
 import io.etcron.execute.ShellExecutor;
 import io.etcron.execute.Watchdog;
-import io.etcron.run.RunStore;
-import io.etcron.run.RunStoreException;
 import io.etcron.runlog.DeferredRunStore;
 import io.etcron.store.EtcdSettings;
 import io.etcron.worker.Worker;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,35 +126,32 @@ final class WorkerCommand implements Callable<Integer> {
     if (shell) {
       Watchdog.check();
     }
+    // The run store opens while the worker connects to etcd and lists it; a worker starts even
+    // while its database is down: it stores what it ran once it is back.
+    DeferredRunStore runs = shutdown.add(DeferredRunStore.openInBackground(server::openRunStore));
     Client client = shutdown.add(etcd.connect());
-    RunStore runs;
-    try {
-      runs = shutdown.add(server.openRunStore());
-    } catch (RunStoreException e) {
-      // A worker starts even while its database is down: it stores what it ran once it is back.
-      LoggerFactory.getLogger(WorkerCommand.class)
-          .warn("{}; starting anyway, and storing runs once it is back", e.getMessage());
-      runs = shutdown.add(new DeferredRunStore(server::openRunStore));
-    }
     // Ends are journaled on local disk before they are stored: a crash while the store is down
     // loses none of them (the next worker started with this data directory stores them).
     String journalName =
         options.id != null ? options.id : "worker-" + ProcessHandle.current().pid();
     RunRecorder recorder =
         new RunRecorder(runs, RunJournal.open(server.data.resolve("journal"), journalName));
-    return shutdown.add(
-        Worker.builder(client, recorder)
-            .id(options.id)
-            .tags(new HashSet<>(options.tags))
-            .capacity(options.capacity)
-            .drainTimeout(options.drainTimeout)
-            .ttl(options.ttl)
-            .etcd(etcd)
-            .metrics(registry)
-            .executor(shell ? new ShellExecutor(runAs) : noop(options.executor))
-            // noop runs nothing at all, HTTP calls included (for benchmarks of claiming)
-            .httpExecutor(shell ? HttpExecutor.shared() : noop(options.executor))
-            .start());
+    Worker worker =
+        shutdown.add(
+            Worker.builder(client, recorder)
+                .id(options.id)
+                .tags(new HashSet<>(options.tags))
+                .capacity(options.capacity)
+                .drainTimeout(options.drainTimeout)
+                .ttl(options.ttl)
+                .etcd(etcd)
+                .metrics(registry)
+                .executor(shell ? new ShellExecutor(runAs) : noop(options.executor))
+                // noop runs nothing at all, HTTP calls included (for benchmarks of claiming)
+                .httpExecutor(shell ? HttpExecutor.shared() : noop(options.executor))
+                .start());
+    runs.awaitFirstAttempt(); // a --db of no known database stops the worker
+    return worker;
   }
 
   /**

@@ -90,13 +90,17 @@ public final class PagedRange {
     long keys = 0;
     int pages = 0;
     int limit = pageKeys;
+    // The next page is asked for before this one is handed over: etcd reads it while the caller
+    // applies this one.
+    CompletableFuture<GetResponse> next = request(from, end, at, limit);
     while (true) {
       GetResponse response;
       try {
-        response = read(from, end, at, limit, prefix);
+        response = EtcdCalls.await(next, timeout, "list " + prefix);
       } catch (EtcdRequestException e) {
         if (e.tooLarge() && limit > 1) {
           limit = Math.max(1, limit / 2); // a few large values: ask for fewer at a time
+          next = request(from, end, at, limit);
           continue;
         }
         throw e;
@@ -107,14 +111,18 @@ public final class PagedRange {
       }
       List<KeyValue> kvs = response.getKvs();
       keys += kvs.size();
+      boolean more = response.isMore() && !kvs.isEmpty();
+      if (more) {
+        from = after(kvs.get(kvs.size() - 1).getKey());
+        limit = pageKeys;
+        next = request(from, end, at, limit);
+      }
       if (!kvs.isEmpty()) {
         page.accept(kvs);
       }
-      if (!response.isMore() || kvs.isEmpty()) {
+      if (!more) {
         return new Listing(at, keys, pages);
       }
-      from = after(kvs.get(kvs.size() - 1).getKey());
-      limit = pageKeys;
     }
   }
 
@@ -181,6 +189,11 @@ public final class PagedRange {
   }
 
   private GetResponse read(ByteSequence from, ByteSequence end, long at, int limit, String prefix) {
+    return EtcdCalls.await(request(from, end, at, limit), timeout, "list " + prefix);
+  }
+
+  private CompletableFuture<GetResponse> request(
+      ByteSequence from, ByteSequence end, long at, int limit) {
     GetOption option =
         GetOption.builder()
             .withRange(end)
@@ -188,8 +201,7 @@ public final class PagedRange {
             .withLimit(limit)
             .build(); // key order is etcd's own: asking for a sort makes it read the whole range
 
-    CompletableFuture<GetResponse> future = kv.get(from, option);
-    return EtcdCalls.await(future, timeout, "list " + prefix);
+    return kv.get(from, option);
   }
 
   /** The smallest key after {@code key}: the next page starts there. */

@@ -116,6 +116,11 @@ public final class PrefixMirror implements AutoCloseable {
     return r == null ? OptionalLong.empty() : OptionalLong.of(r);
   }
 
+  /** The prefix it mirrors. */
+  public String prefix() {
+    return prefix;
+  }
+
   /** How many keys the mirror holds. Never blocks. */
   public int size() {
     return revisions.size();

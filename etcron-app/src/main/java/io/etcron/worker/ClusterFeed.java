@@ -18,6 +18,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +47,8 @@ final class ClusterFeed implements AutoCloseable {
   private final Scheduler scheduler;
   private final Runs runs;
   private final Dependents dependents;
-  private final List<PrefixMirror> mirrors = new ArrayList<>();
+  private final List<PrefixMirror> mirrors = new CopyOnWriteArrayList<>();
+  private final long started = System.nanoTime();
   private volatile PrefixMirror triggers;
 
   ClusterFeed(
@@ -65,17 +71,28 @@ final class ClusterFeed implements AutoCloseable {
   }
 
   /**
-   * Mirrors every prefix; blocks until each is listed, at most {@code timeout} each.
+   * Mirrors every prefix; blocks until each is listed, at most {@code timeout} each. Cursors,
+   * workers and jobs are listed at once; jobs are decoded as their pages come and scheduled once
+   * cursors and workers are listed (a job's missed fires are computed from its cursor when it is
+   * scheduled). Kill and run requests are listed last, for jobs already known.
    *
    * @throws EtcdUnavailableException when a prefix cannot be listed in time
    */
   void start(Duration timeout) throws InterruptedException {
-    // Cursors first: a job's missed fires are computed from its cursor when the job is loaded.
-    mirror(keys.cursors(), cursors, timeout);
-    mirror(keys.workers(), members, timeout);
-    mirror(keys.jobs(), new JobsListener(), timeout);
-    mirror(keys.kills(), new KillsListener(), timeout);
-    triggers = mirror(keys.triggers(), new TriggersListener(), timeout);
+    JobsListener jobs = new JobsListener(timeout);
+    PrefixMirror cursorMirror = begin(keys.cursors(), cursors);
+    PrefixMirror memberMirror = begin(keys.workers(), members);
+    PrefixMirror jobMirror = begin(keys.jobs(), jobs);
+    try {
+      synced(cursorMirror, timeout);
+      synced(memberMirror, timeout);
+    } finally {
+      jobs.prerequisites.complete(null); // from here on, the jobs mirror schedules what it decoded
+    }
+    synced(jobMirror, timeout);
+    synced(begin(keys.kills(), new KillsListener()), timeout);
+    triggers = begin(keys.triggers(), new TriggersListener());
+    synced(triggers, timeout);
   }
 
   /** Whether the manual run request {@code key} is still unclaimed, as far as this worker sees. */
@@ -83,15 +100,19 @@ final class ClusterFeed implements AutoCloseable {
     return triggers.modRevision(key).isPresent();
   }
 
-  private PrefixMirror mirror(String prefix, PrefixMirror.Listener listener, Duration timeout)
-      throws InterruptedException {
-    long start = System.nanoTime();
+  private PrefixMirror begin(String prefix, PrefixMirror.Listener listener) {
     PrefixMirror m = PrefixMirror.start(client, prefix, listener, requestTimeout);
     mirrors.add(m);
+    return m;
+  }
+
+  /** Waits for the first listing of {@code m}, begun when the feed started. */
+  private void synced(PrefixMirror m, Duration timeout) throws InterruptedException {
     boolean synced = m.awaitSynced(timeout);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    String prefix = m.prefix();
     if (synced && took.compareTo(SLOW_LISTING) > 0) {
-      log.info("listed {} keys of {} in {} ms", m.size(), prefix, took.toMillis());
+      log.info("listed {} keys of {} {} ms after the start", m.size(), prefix, took.toMillis());
     }
     if (!synced) {
       if (m.size() > 0) {
@@ -108,7 +129,6 @@ final class ClusterFeed implements AutoCloseable {
       throw new EtcdUnavailableException(
           "could not list " + prefix + " within " + timeout.toSeconds() + "s", null);
     }
-    return m;
   }
 
   @Override
@@ -116,21 +136,64 @@ final class ClusterFeed implements AutoCloseable {
     mirrors.forEach(PrefixMirror::close);
   }
 
-  /** Jobs mirror: every change reschedules. */
+  /**
+   * Jobs mirror: every change reschedules. Pages listed before cursors and workers are decoded and
+   * held; they are scheduled, in key order, before anything that follows them.
+   */
   private final class JobsListener implements PrefixMirror.Listener {
+    /** Completed once cursors and workers are listed (or the feed gave up on them). */
+    final CompletableFuture<Void> prerequisites = new CompletableFuture<>();
+
+    private final Duration timeout;
+    // Touched only on the jobs mirror's thread.
+    private List<Decoded> held = new ArrayList<>();
+
+    JobsListener(Duration timeout) {
+      this.timeout = timeout;
+    }
+
     @Override
     public void onPut(KeyValue kv) {
+      release();
       schedule(Decoded.of(kv));
     }
 
     /**
      * A page of a listing: decoding (JSON, validation, the schedule) is most of a worker's start at
      * 100 000 jobs and needs no lock, so the page is decoded on every core, then scheduled in key
-     * order.
+     * order (or held until cursors and workers are listed).
      */
     @Override
     public void onPuts(List<KeyValue> kvs) {
-      kvs.parallelStream().map(Decoded::of).toList().forEach(this::schedule);
+      List<Decoded> decoded = kvs.parallelStream().map(Decoded::of).toList();
+      if (held != null && !prerequisites.isDone()) {
+        held.addAll(decoded);
+        return;
+      }
+      release();
+      decoded.forEach(this::schedule);
+    }
+
+    /** The listing is complete: what was held is scheduled before the mirror reports it synced. */
+    @Override
+    public void onSynced(long revision) {
+      try {
+        prerequisites.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return; // the feed is closing
+      } catch (ExecutionException | TimeoutException e) {
+        // the start fails on the listing that did not come; schedule what is known meanwhile
+      }
+      release();
+    }
+
+    private void release() {
+      if (held != null) {
+        List<Decoded> h = held;
+        held = null;
+        h.forEach(this::schedule);
+      }
     }
 
     private void schedule(Decoded d) {
@@ -144,6 +207,7 @@ final class ClusterFeed implements AutoCloseable {
 
     @Override
     public void onDelete(String key) {
+      release();
       dependents.remove(Keys.name(keys.jobs(), key));
       scheduler.remove(Keys.name(keys.jobs(), key));
     }

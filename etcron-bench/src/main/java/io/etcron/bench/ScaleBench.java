@@ -86,6 +86,8 @@ public final class ScaleBench {
     try {
       Process master =
           start(dir, "master", "1g", List.of("master", "--port", "" + port), db, started);
+      // A worker joins a running cluster: its start is timed alone, not beside the master's.
+      awaitLine(dir.resolve("master.log"), "master listening", master, Duration.ofMinutes(1));
       long workerStart = System.nanoTime();
       Process worker =
           start(
@@ -98,7 +100,6 @@ public final class ScaleBench {
       awaitLine(dir.resolve("worker.log"), "started:", worker, Duration.ofMinutes(3));
       double ready = seconds(workerStart);
       out.printf("worker ready %.2f s after its start (-Xmx%s)%n", ready, settings.workerHeap());
-      awaitLine(dir.resolve("master.log"), "master listening", master, Duration.ofMinutes(1));
       Thread.sleep(5_000); // let start-up work (JIT, first GCs) settle before measuring idle
       double idle = idleCpuPercent(worker.pid(), settings.idle());
       out.printf("worker idle CPU over %s: %.2f %% of a core%n", settings.idle(), idle);

@@ -15,15 +15,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A long-lived session keeps nothing of the locks it took and released. */
+/**
+ * A long-lived session keeps nothing of the locks it took and released: 100 000 locks in the suite
+ * (a leak of 84 bytes a lock fails it), more with {@code -Dsession.memoryLocks=N}.
+ */
 class SessionMemoryIT {
   @RegisterExtension static final EtcdExtension etcd = EtcdExtension.singleNode();
 
-  private static final int LOCKS = 200_000;
+  private static final int LOCKS = Integer.getInteger("session.memoryLocks", 100_000);
   private static final int THREADS = 32;
 
   @Test
-  void two_hundred_thousand_locks_on_one_session_leave_the_heap_flat() throws Exception {
+  void a_hundred_thousand_locks_on_one_session_leave_the_heap_flat() throws Exception {
     try (Session session = Session.builder(etcd.client()).ttl(Duration.ofSeconds(30)).open()) {
       takeAndRelease(session, 10_000); // warm up: JIT, gRPC buffers, pools
       long before = usedHeapAfterGc();

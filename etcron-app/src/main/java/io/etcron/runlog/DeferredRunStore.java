@@ -61,8 +61,8 @@ public final class DeferredRunStore implements RunStore {
     } catch (RunStoreException e) {
       log.warn("{}; the worker goes on, and stores its runs once it is back", e.getMessage());
       firstAttempt.complete(null);
-    } catch (RuntimeException e) {
-      firstAttempt.completeExceptionally(e);
+    } catch (RuntimeException | Error e) {
+      firstAttempt.completeExceptionally(e); // callers fail with it rather than wait forever
     }
   }
 
@@ -76,7 +76,10 @@ public final class DeferredRunStore implements RunStore {
     try {
       firstAttempt.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) e.getCause();
     }
   }
 

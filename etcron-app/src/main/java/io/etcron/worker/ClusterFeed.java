@@ -48,7 +48,7 @@ final class ClusterFeed implements AutoCloseable {
   private final Runs runs;
   private final Dependents dependents;
   private final List<PrefixMirror> mirrors = new CopyOnWriteArrayList<>();
-  private final long started = System.nanoTime();
+  private volatile long started;
   private volatile PrefixMirror triggers;
 
   ClusterFeed(
@@ -79,6 +79,7 @@ final class ClusterFeed implements AutoCloseable {
    * @throws EtcdUnavailableException when a prefix cannot be listed in time
    */
   void start(Duration timeout) throws InterruptedException {
+    started = System.nanoTime();
     JobsListener jobs = new JobsListener(timeout);
     PrefixMirror cursorMirror = begin(keys.cursors(), cursors);
     PrefixMirror memberMirror = begin(keys.workers(), members);
@@ -154,8 +155,7 @@ final class ClusterFeed implements AutoCloseable {
 
     @Override
     public void onPut(KeyValue kv) {
-      release();
-      schedule(Decoded.of(kv));
+      schedule(Decoded.of(kv)); // watch events follow onSynced, which released what was held
     }
 
     /**
@@ -207,7 +207,6 @@ final class ClusterFeed implements AutoCloseable {
 
     @Override
     public void onDelete(String key) {
-      release();
       dependents.remove(Keys.name(keys.jobs(), key));
       scheduler.remove(Keys.name(keys.jobs(), key));
     }

@@ -1,6 +1,5 @@
 package io.etcron.master.http;
 
-import io.etcron.concurrent.Threads;
 import io.etcron.job.AfterCheck;
 import io.etcron.job.FieldError;
 import io.etcron.job.InvalidJobException;
@@ -21,12 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Handlers of the job list, {@code /api/v1/jobs} itself: a page of jobs, filtered by text, tag and
@@ -50,8 +43,7 @@ record JobListApi(JobStore jobs, RunStore runs, Clock clock) {
     Optional<String> tag = Optional.ofNullable(ctx.queryParam("tag")).filter(t -> !t.isBlank());
     Optional<Boolean> paused = Params.bool(ctx, "paused");
     Instant now = clock.instant();
-    // etcd counts a prefix by walking it: the count goes on while the page is read.
-    CompletableFuture<Long> total = CompletableFuture.supplyAsync(jobs::count, COUNTING);
+    long total = jobs.count();
     JobStore.JobPage page =
         jobs.page(
             after,
@@ -78,29 +70,7 @@ record JobListApi(JobStore jobs, RunStore runs, Clock clock) {
                     })
                 .toList(),
             page.next().map(JobName::value),
-            joined(total)));
-  }
-
-  /**
-   * Threads that count jobs beside the request's own read; with all four busy, it counts itself.
-   */
-  private static final ExecutorService COUNTING =
-      new ThreadPoolExecutor(
-          0,
-          4,
-          30,
-          TimeUnit.SECONDS,
-          new SynchronousQueue<>(),
-          Threads.numbered("etcron-job-count-"),
-          new ThreadPoolExecutor.CallerRunsPolicy());
-
-  /** The count, or what stopped it (etcd unreachable, say), as if counted on this thread. */
-  private static long joined(CompletableFuture<Long> total) {
-    try {
-      return total.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : e;
-    }
+            total));
   }
 
   private static boolean matches(Job job, String q) {

@@ -10,6 +10,7 @@ import io.etcron.lock.Lock;
 import io.etcron.lock.LockName;
 import io.etcron.lock.LockTimeoutException;
 import io.etcron.lock.Session;
+import io.etcron.lock.SessionLostException;
 import io.etcron.lock.TryResult;
 import io.etcron.store.EtcdSettings;
 import java.io.PrintWriter;
@@ -42,6 +43,9 @@ import picocli.CommandLine.Spec;
     })
 final class LockCommand implements Callable<Integer> {
   private static final Duration KILL_GRACE = Duration.ofSeconds(5);
+
+  /** Sessions opened, at most, when each is lost before the lock is taken. */
+  private static final int SESSION_ATTEMPTS = 3;
 
   @Spec CommandSpec spec;
 
@@ -83,32 +87,52 @@ final class LockCommand implements Callable<Integer> {
     LockName.check(name);
     Watchdog.check();
     EtcdSettings settings = etcd.settings();
-    try (Client client = settings.connect();
-        Session session =
+    long waitEnd = wait == null ? 0 : System.nanoTime() + wait.toNanos();
+    try (Client client = settings.connect()) {
+      for (int attempt = 1; ; attempt++) {
+        try (Session session =
             Session.builder(client)
                 .ttl(ttl)
                 .namespace(settings.namespace())
                 .requestTimeout(settings.requestTimeout())
                 .open()) {
-      Lock lock = Lock.on(session, name);
-      Optional<HeldLock> held = acquire(lock, err);
-      if (held.isEmpty()) {
-        return ExitCodes.LOCK_TAKEN;
-      }
-      try (HeldLock h = held.get()) {
-        return run(h, session, err);
+          Optional<HeldLock> held;
+          try {
+            held = acquire(Lock.on(session, name), waitEnd, err);
+          } catch (SessionLostException e) {
+            // Nothing is held yet, so another session is safe: a lease lost this early is most
+            // often keep-alives starved while the JVM starts on a loaded machine.
+            if (attempt == SESSION_ATTEMPTS || (wait != null && System.nanoTime() >= waitEnd)) {
+              throw e;
+            }
+            err.println(
+                "etcron: the session was lost before lock "
+                    + name
+                    + " was taken ("
+                    + e.getMessage()
+                    + "); opening another");
+            continue;
+          }
+          if (held.isEmpty()) {
+            return ExitCodes.LOCK_TAKEN;
+          }
+          try (HeldLock h = held.get()) {
+            return run(h, session, err);
+          }
+        }
       }
     }
   }
 
-  private Optional<HeldLock> acquire(Lock lock, PrintWriter err) {
+  /** Tries once, or waits in the queue until {@code waitEnd} (a {@link System#nanoTime()}). */
+  private Optional<HeldLock> acquire(Lock lock, long waitEnd, PrintWriter err) {
     if (wait == null) {
       TryResult result = lock.tryAcquire();
       result.holder().ifPresent(h -> err.println("etcron: lock " + name + " is held by " + h));
       return result.lock();
     }
     try {
-      return Optional.of(lock.acquire(wait));
+      return Optional.of(lock.acquire(Duration.ofNanos(Math.max(0, waitEnd - System.nanoTime()))));
     } catch (LockTimeoutException e) {
       err.println("etcron: " + e.getMessage());
       return Optional.empty();

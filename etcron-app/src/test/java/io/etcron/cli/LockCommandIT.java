@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.etcron.testing.EtcdExtension;
+import io.etcron.testing.TcpProxy;
 import io.etcron.testing.Timing;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +30,7 @@ class LockCommandIT {
     try (CliProcess first =
         CliProcess.start(
             env(), "lock", "backup", "--", "sh", "-c", "touch " + started + "; sleep 30")) {
-      await().atMost(Timing.seconds(20)).until(() -> Files.exists(started));
+      first.awaitUntil(Timing.seconds(20), () -> Files.exists(started), "the command started");
 
       CliProcess.Result second =
           CliProcess.run(Duration.ofSeconds(20), env(), "lock", "backup", "--", "echo", "never");
@@ -63,7 +65,7 @@ class LockCommandIT {
     Path started = dir.resolve("started");
     try (CliProcess first =
         CliProcess.start(env(), "lock", "w", "--", "sh", "-c", "touch " + started + "; sleep 2")) {
-      await().atMost(Timing.seconds(20)).until(() -> Files.exists(started));
+      first.awaitUntil(Timing.seconds(20), () -> Files.exists(started), "the command started");
       CliProcess.Result second =
           CliProcess.run(
               Duration.ofSeconds(30),
@@ -151,5 +153,25 @@ class LockCommandIT {
     assertThat(r.output())
         .contains("cannot reach etcd at http://127.0.0.1:1")
         .doesNotContain("\tat ");
+  }
+
+  @Test
+  void a_session_lost_before_the_lock_is_taken_is_replaced_and_the_command_runs(@TempDir Path dir)
+      throws Exception {
+    // Answers 0.9 s late each way: the lease's grant comes back after its 2 s session's deadline
+    // (TTL − 0.5 s margin), as when keep-alives starve while a JVM starts on a loaded machine.
+    int port = URI.create(etcd.member(0).clientUrl()).getPort();
+    Path ran = dir.resolve("ran");
+    try (TcpProxy proxy = TcpProxy.to(port)) {
+      proxy.delay(Duration.ofMillis(900));
+      try (CliProcess cli =
+          CliProcess.lock(proxy.url(), "slow-start", "2s", "touch", ran.toString())) {
+        cli.awaitOutput(Timing.seconds(30), "opening another");
+        proxy.pass();
+        assertThat(cli.waitFor(Timing.seconds(30))).as(cli.output()).isZero();
+        assertThat(ran).exists();
+        assertThat(cli.output()).contains("the session was lost before lock slow-start was taken");
+      }
+    }
   }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,17 +48,8 @@ class LockWatchdogIT {
       throws Exception {
     Path beats = dir.resolve("beats");
     try (CliProcess holder =
-        CliProcess.start(
-            Map.of("ETCRON_ETCD", etcd.endpoints()),
-            "lock",
-            "frozen",
-            "--ttl",
-            "3s",
-            "--",
-            "sh",
-            "-c",
-            heartbeat(beats))) {
-      await().atMost(Timing.seconds(20)).until(() -> Files.exists(beats));
+        CliProcess.lock(etcd.endpoints(), "frozen", "3s", "sh", "-c", heartbeat(beats))) {
+      holder.awaitUntil(Timing.seconds(20), () -> Files.exists(beats), "the command started");
       signal(holder.pid(), "STOP");
       Instant stopped = Instant.now();
       try {
@@ -82,17 +72,8 @@ class LockWatchdogIT {
     int port = URI.create(etcd.member(0).clientUrl()).getPort();
     try (TcpProxy proxy = TcpProxy.to(port);
         CliProcess holder =
-            CliProcess.start(
-                Map.of("ETCRON_ETCD", proxy.url()),
-                "lock",
-                "cut",
-                "--ttl",
-                "4s",
-                "--",
-                "sh",
-                "-c",
-                heartbeat(beats))) {
-      await().atMost(Timing.seconds(20)).until(() -> Files.exists(beats));
+            CliProcess.lock(proxy.url(), "cut", "4s", "sh", "-c", heartbeat(beats))) {
+      holder.awaitUntil(Timing.seconds(20), () -> Files.exists(beats), "the command started");
       proxy.drop();
       Instant cut = Instant.now();
       assertThat(holder.waitFor(Duration.ofSeconds(20))).isEqualTo(ExitCodes.LOCK_LOST);

@@ -43,6 +43,10 @@ final class ChildJvm implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Xmx128m");
+    // The client compiler and the serial collector start it with about half the CPU: on a 2-core
+    // machine a starting child otherwise starves the keep-alives of the processes already running.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     command.add(main.getName());
     command.addAll(List.of(args));
     return new ChildJvm(new ProcessBuilder(command).redirectErrorStream(true).start());

@@ -32,9 +32,13 @@ class LeaseLossIT {
     CompletableFuture<SessionEnd> lost =
         held.lost().whenComplete((e, t) -> lostAt.set(System.nanoTime()));
     try (Session rival = Session.builder(rivalClient).ttl(TTL).open()) {
-      CompletableFuture<HeldLock> rivalWait = Lock.on(rival, "cut-off").acquireAsync();
       AtomicLong rivalAt = new AtomicLong();
-      rivalWait.thenRun(() -> rivalAt.set(System.nanoTime()));
+      // Wait on the stage that records the time: get() on the acquire itself can return before a
+      // dependent action has run.
+      CompletableFuture<HeldLock> rivalWait =
+          Lock.on(rival, "cut-off")
+              .acquireAsync()
+              .whenComplete((h, t) -> rivalAt.set(System.nanoTime()));
 
       long pausedAt = System.nanoTime();
       etcd.member(0).pause();

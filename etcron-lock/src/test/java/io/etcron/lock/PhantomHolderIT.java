@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.TcpProxy;
 import io.etcron.testing.Timing;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -114,7 +116,13 @@ class PhantomHolderIT {
     return (System.nanoTime() - started.get(attempt)) / (double) REQUEST_TIMEOUT.toNanos();
   }
 
-  private static Session session(Client client) {
+  private static Session session(Client client) throws Exception {
+    // The client's first request connects (and, first in a JVM, loads gRPC): not what the short
+    // request timeout below is about, so it is made before the session opens.
+    client
+        .getKVClient()
+        .get(ByteSequence.from("/warm-up", StandardCharsets.UTF_8))
+        .get(30, TimeUnit.SECONDS);
     return Session.builder(client)
         .ttl(Duration.ofSeconds(10))
         .requestTimeout(REQUEST_TIMEOUT)

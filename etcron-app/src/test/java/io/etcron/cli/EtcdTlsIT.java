@@ -8,6 +8,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.auth.Permission;
 import io.etcron.etcd.EtcdCluster;
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.testing.PostgresServer;
 import io.etcron.testing.TestCertificates;
 import java.nio.charset.StandardCharsets;
@@ -40,8 +41,8 @@ class EtcdTlsIT {
   @BeforeAll
   static void start_a_tls_etcd_with_auth() throws Exception {
     makeCertificates();
-    int client = StandaloneIT.freePorts();
-    int tls = StandaloneIT.freePort();
+    int client = LoopbackPorts.freeWithNext();
+    int tls = LoopbackPorts.free();
     tlsEndpoint = "https://127.0.0.1:" + tls;
     etcd =
         EtcdCluster.builder()
@@ -79,7 +80,7 @@ class EtcdTlsIT {
   void a_master_and_a_worker_run_a_job_through_tls_client_certificates_and_a_prefix_role()
       throws Exception {
     String db = PostgresServer.shared().newDatabase("tls");
-    int port = StandaloneIT.freePort();
+    int port = LoopbackPorts.free();
     Map<String, String> env = Map.of("ETCRON_ETCD_PASSWORD", PASSWORD);
     List<String> master = withEtcd("client", "etcron", "master", "--port", "" + port, "--db", db);
     List<String> worker = withEtcd("client", "etcron", "worker", "--db", db);

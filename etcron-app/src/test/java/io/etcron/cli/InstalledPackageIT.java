@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.testing.Timing;
 import java.io.IOException;
 import java.net.URI;
@@ -117,8 +118,8 @@ class InstalledPackageIT {
   }
 
   private static void runStandalone(Path data) throws Exception {
-    int port = StandaloneIT.freePort();
-    int etcdPort = StandaloneIT.freePorts();
+    int port = LoopbackPorts.free();
+    int etcdPort = LoopbackPorts.freeWithNext();
     Path out = data.resolve("standalone.out");
     Process p =
         new ProcessBuilder(

@@ -3,6 +3,7 @@ package io.etcron.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.testing.EtcdExtension;
 import io.etcron.testing.TestCertificates;
 import java.io.OutputStream;
@@ -39,7 +40,7 @@ class MasterTlsCliIT {
   static void start_an_https_master() throws Exception {
     certs = TestCertificates.make(dir);
     Path tokens = tokensFile("alice:admin:" + hash(SECRET), "rw-------");
-    int port = StandaloneIT.freePort();
+    int port = LoopbackPorts.free();
     server = "https://127.0.0.1:" + port;
     master =
         CliProcess.start(
@@ -54,9 +55,7 @@ class MasterTlsCliIT {
                     "--tls-key",
                     certs.file("server.key").toString())
                 .toArray(String[]::new));
-    await()
-        .atMost(TIMEOUT)
-        .until(() -> !master.process().isAlive() || master.output().contains("master listening"));
+    master.awaitOutput(TIMEOUT, "master listening");
     assertThat(master.process().isAlive()).as(master.output()).isTrue();
     assertThat(master.output()).contains("master listening on " + server + "/", "HTTP/2");
   }
@@ -204,8 +203,8 @@ class MasterTlsCliIT {
 
   @Test
   void a_standalone_serves_https_and_says_so() throws Exception {
-    int port = StandaloneIT.freePort();
-    int etcdPort = StandaloneIT.freePorts();
+    int port = LoopbackPorts.free();
+    int etcdPort = LoopbackPorts.freeWithNext();
     String[] args = {
       "standalone",
       "--data",

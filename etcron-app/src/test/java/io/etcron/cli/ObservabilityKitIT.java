@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.json.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -44,7 +45,7 @@ class ObservabilityKitIT {
     promtool(null, "test", "rules", DEPLOY.resolve("prometheus/etcron-alerts-test.yml").toString());
 
     Path scrape = data.resolve("metrics.txt");
-    int port = StandaloneIT.freePort();
+    int port = LoopbackPorts.free();
     try (CliProcess server =
         CliProcess.start(
             Map.of(),
@@ -56,11 +57,8 @@ class ObservabilityKitIT {
             "--port",
             "" + port,
             "--etcd-port",
-            "" + StandaloneIT.freePorts())) {
-      await()
-          .atMost(TIMEOUT)
-          .until(
-              () -> !server.process().isAlive() || server.output().contains("etcron is running"));
+            "" + LoopbackPorts.freeWithNext())) {
+      server.awaitOutput(TIMEOUT, "etcron is running");
       assertThat(server.process().isAlive()).as(server.output()).isTrue();
       Path job = data.resolve("job.yaml");
       Files.writeString(

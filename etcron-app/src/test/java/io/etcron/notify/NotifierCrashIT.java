@@ -73,9 +73,7 @@ class NotifierCrashIT {
             "300ms");
     masters.add(m);
     lastPort = port;
-    await()
-        .atMost(Timing.seconds(30))
-        .until(() -> !m.process().isAlive() || m.output().contains("master listening on"));
+    m.awaitOutput(Timing.seconds(30), "master listening on");
     assertThat(m.output()).contains("master listening on");
     return m;
   }

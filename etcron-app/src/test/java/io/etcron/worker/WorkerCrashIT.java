@@ -286,9 +286,7 @@ class WorkerCrashIT {
     } finally {
       etcd.member(0).resume();
     }
-    await()
-        .atMost(Timing.seconds(60))
-        .until(() -> !w.process().isAlive() || w.output().contains("worker wq started"));
+    w.awaitOutput(Timing.seconds(60), "worker wq started");
     assertThat(w.process().isAlive()).as(w.output()).isTrue();
   }
 

@@ -1,7 +1,6 @@
 package io.etcron.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.etcron.cli.CliProcess;
 import io.etcron.testing.Timing;
@@ -64,9 +63,7 @@ final class WorkerProcesses implements AutoCloseable {
 
   /** Waits until {@code w} (worker {@code id}) says it started, failing if it exits first. */
   static void awaitStarted(CliProcess w, String id) {
-    await()
-        .atMost(Timing.seconds(30))
-        .until(() -> !w.process().isAlive() || w.output().contains("worker " + id + " started"));
+    w.awaitOutput(Timing.seconds(30), "worker " + id + " started");
     assertThat(w.output()).contains("worker " + id + " started");
   }
 

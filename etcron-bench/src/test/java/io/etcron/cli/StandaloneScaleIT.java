@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.Client;
 import io.etcron.bench.BenchJobs;
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.store.EtcdSettings;
 import io.etcron.store.Keys;
 import io.etcron.store.PagedRange;
@@ -26,8 +27,8 @@ class StandaloneScaleIT {
 
   @Test
   void a_standalone_holding_50_000_jobs_restarts(@TempDir Path data) throws Exception {
-    int port = StandaloneIT.freePort();
-    int etcdPort = StandaloneIT.freePorts();
+    int port = LoopbackPorts.free();
+    int etcdPort = LoopbackPorts.freeWithNext();
     String[] standalone = {
       "standalone", "--data", data.toString(), "--port", "" + port, "--etcd-port", "" + etcdPort
     };

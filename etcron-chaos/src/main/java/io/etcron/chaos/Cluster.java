@@ -7,11 +7,10 @@ import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcron.etcd.EtcdCluster;
 import io.etcron.etcd.EtcdMember;
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,7 +85,7 @@ final class Cluster implements AutoCloseable {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Path logs = s.dir().resolve("logs");
     for (int i = 1; i <= 2; i++) {
-      int port = freePort();
+      int port = LoopbackPorts.free();
       List<String> args =
           List.of(
               "master",
@@ -271,14 +270,6 @@ final class Cluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for " + what, e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
     }
   }
 

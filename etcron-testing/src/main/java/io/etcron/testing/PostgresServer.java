@@ -1,9 +1,8 @@
 package io.etcron.testing;
 
+import io.etcron.etcd.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +133,7 @@ public final class PostgresServer {
               "UTF8",
               "--locale=C.UTF-8"));
       run(initdb);
-      int port = freePort();
+      int port = LoopbackPorts.free();
       pgCtlStart(bin, dir, port, root);
       PostgresServer server = new PostgresServer(bin, dir, port, root);
       return server;
@@ -181,14 +180,6 @@ public final class PostgresServer {
           .orElse(null);
     } catch (IOException e) {
       return null;
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

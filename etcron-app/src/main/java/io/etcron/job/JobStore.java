@@ -94,6 +94,22 @@ public interface JobStore {
   record JobPage(List<Versioned> jobs, Optional<JobName> next) {}
 
   /**
+   * A {@link #page} and the {@link #count} of all jobs beside it, as one list shows them: a store
+   * that answers from a copy checks once that the copy is current for both.
+   */
+  default CountedPage countedPage(Optional<JobName> after, int limit, Predicate<Job> filter) {
+    return new CountedPage(page(after, limit, filter), count());
+  }
+
+  /**
+   * A page of jobs and how many jobs there are in all.
+   *
+   * @param page the page
+   * @param total the number of jobs, whether or not the filter accepts them
+   */
+  record CountedPage(JobPage page, long total) {}
+
+  /**
    * Deletes a job, its cursor, and asks any running run of it to stop.
    *
    * @throws JobNotFoundException when there is no such job

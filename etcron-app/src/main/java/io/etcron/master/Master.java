@@ -7,7 +7,7 @@ import io.etcron.notify.Notifier;
 import io.etcron.notify.NotifySettings;
 import io.etcron.notify.Sources;
 import io.etcron.run.RunStore;
-import io.etcron.store.EtcdJobStore;
+import io.etcron.store.CachedJobStore;
 import io.etcron.store.Keys;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Master implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Master.class);
 
-  private final JobStore jobs;
+  private final CachedJobStore jobs;
   private final WorkerDirectory workers;
   private final RunSweeper sweeper;
   private final MasterServer http;
@@ -35,7 +35,7 @@ public final class Master implements AutoCloseable {
   private final Optional<Notifier> notifier;
 
   private Master(
-      JobStore jobs,
+      CachedJobStore jobs,
       WorkerDirectory workers,
       RunSweeper sweeper,
       MasterServer http,
@@ -74,7 +74,8 @@ public final class Master implements AutoCloseable {
       NotifySettings notify) {
     settings.validate();
     Keys keys = Keys.of(settings.namespace());
-    JobStore jobs = new EtcdJobStore(client, keys, settings.requestTimeout(), settings.clock());
+    CachedJobStore jobs =
+        CachedJobStore.start(client, keys, settings.requestTimeout(), settings.clock());
     WorkerDirectory workers = WorkerDirectory.start(client, keys, settings.requestTimeout());
     RunSweeper sweeper =
         new RunSweeper(
@@ -100,6 +101,7 @@ public final class Master implements AutoCloseable {
     } catch (RuntimeException e) {
       sweeper.close();
       workers.close();
+      jobs.close();
       throw e;
     }
     log.info(
@@ -178,5 +180,6 @@ public final class Master implements AutoCloseable {
     http.close();
     sweeper.close();
     workers.close();
+    jobs.close();
   }
 }

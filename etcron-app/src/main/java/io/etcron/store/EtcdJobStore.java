@@ -82,8 +82,9 @@ public final class EtcdJobStore implements JobStore {
   }
 
   /**
-   * Jobs {@link #apply} writes in one transaction at most: four operations a new job, under etcd's
-   * default limit of 128 operations a transaction.
+   * Jobs {@link #apply} writes in one transaction at most: four operations a new job and the
+   * transaction's {@link Keys#jobsChanged()}, under etcd's default limit of 128 operations a
+   * transaction.
    */
   static final int APPLY_CHUNK = 30;
 
@@ -163,6 +164,7 @@ public final class EtcdJobStore implements JobStore {
     }
     long revision = read.getHeader().getRevision();
     if (!ops.isEmpty()) {
+      ops.add(changed());
       TxnResponse written =
           EtcdCalls.await(
               client
@@ -216,6 +218,7 @@ public final class EtcdJobStore implements JobStore {
             : new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
     List<Op> then = new ArrayList<>();
     then.add(Op.put(jobKey, bytes(Json.write(job.toSpec())), PutOption.DEFAULT));
+    then.add(changed());
     if (create) {
       // A new job starts its schedule now: nothing before its creation is a missed fire.
       then.add(Op.put(cursorKey, bytes(now), PutOption.DEFAULT));
@@ -327,12 +330,24 @@ public final class EtcdJobStore implements JobStore {
   }
 
   /**
+   * The put of {@link Keys#jobsChanged()} every transaction that changes a job carries: its mod
+   * revision tells a {@link CachedJobStore} up to where its copy must be current.
+   */
+  private Op changed() {
+    return Op.put(bytes(keys.jobsChanged()), ByteSequence.EMPTY, PutOption.DEFAULT);
+  }
+
+  /**
    * Decodes a stored job; stored jobs were valid when written, so the future-fire rule is not
    * applied again.
    */
   public static Versioned decode(KeyValue kv) {
-    JobSpec spec = Json.read(kv.getValue().getBytes(), JobSpec.class);
-    return new Versioned(Job.from(spec, Instant.EPOCH), kv.getModRevision());
+    return decode(kv.getValue().getBytes(), kv.getModRevision());
+  }
+
+  /** Decodes a stored job's JSON, of version {@code version}. */
+  static Versioned decode(byte[] json, long version) {
+    return new Versioned(Job.from(Json.read(json, JobSpec.class), Instant.EPOCH), version);
   }
 
   @Override
@@ -350,6 +365,7 @@ public final class EtcdJobStore implements JobStore {
                 .If(new Cmp(jobKey, Cmp.Op.EQUAL, CmpTarget.modRevision(expected)))
                 .Then(
                     Op.delete(jobKey, DeleteOption.DEFAULT),
+                    changed(),
                     Op.delete(bytes(keys.cursor(n)), DeleteOption.DEFAULT),
                     // Manual runs asked for but not claimed yet must not run a later job of
                     // the same name.
@@ -400,6 +416,7 @@ public final class EtcdJobStore implements JobStore {
     ByteSequence cursorKey = bytes(keys.cursor(n));
     List<Op> then = new ArrayList<>();
     then.add(Op.put(jobKey, bytes(Json.write(job.toSpec())), PutOption.DEFAULT));
+    then.add(changed());
     if (!paused) {
       then.add(cursorOnUpdate(cursorKey, Keys.pad(clock.instant()), job, Optional.of(current)));
     }

@@ -12,6 +12,8 @@ import java.time.Instant;
  * <table>
  *   <caption>keys</caption>
  *   <tr><td>{@code jobs/<name>}</td><td>job definition (JSON)</td></tr>
+ *   <tr><td>{@code jobs-changed}</td><td>empty; written with every change of a job, so that its
+ *   mod revision says up to which revision a copy of {@code jobs/} must be current</td></tr>
  *   <tr><td>{@code cursor/<name>}</td><td>last claimed fire time, {@link #pad(Instant)}</td></tr>
  *   <tr><td>{@code locks/<name>}</td><td>the run holding the job (policy forbid/replace)</td></tr>
  *   <tr><td>{@code kill/<name>}</td><td>kill request: runs fired before a time</td></tr>
@@ -42,6 +44,11 @@ public record Keys(String namespace) {
 
   public String job(String name) {
     return jobs() + name;
+  }
+
+  /** Written by every transaction that changes {@code jobs/}, beside its prefix. */
+  public String jobsChanged() {
+    return namespace + "jobs-changed";
   }
 
   public String cursors() {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code etcron-mirror-<prefix>}, in revision order; the listener is called there, holding no lock,
  * so it may call back into the mirror or take its own locks. Keep it short: the next change waits
  * for it. jetcd's threads only hand work to that thread and never wait for it. {@link
- * #modRevision}, {@link #size} and {@link #revision} never block. Thread-safe.
+ * #modRevision}, {@link #size} and {@link #revision} never block; {@link #awaitRevision} waits for
+ * the mirror to catch up with a revision. Thread-safe.
  */
 public final class PrefixMirror implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PrefixMirror.class);
@@ -74,6 +75,7 @@ public final class PrefixMirror implements AutoCloseable {
   private final CompletableFuture<Void> firstSync = new CompletableFuture<>();
   private final ScheduledExecutorService thread;
   private volatile long revision;
+  private final Object advanced = new Object();
   private volatile boolean closed;
   // Touched only on the mirror's thread.
   private Watch.Watcher watcher;
@@ -131,6 +133,34 @@ public final class PrefixMirror implements AutoCloseable {
     return revision;
   }
 
+  /**
+   * Waits until the mirror is current at {@code atLeast} or later: every change of the prefix up to
+   * that revision has been told to the listener. False on timeout.
+   */
+  public boolean awaitRevision(long atLeast, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (advanced) {
+      while (revision < atLeast) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(advanced, left);
+      }
+      return true;
+    }
+  }
+
+  /** Moves {@link #revision} forward once the listener has been told of everything up to it. */
+  private void advance(long to) {
+    synchronized (advanced) {
+      if (to > revision) {
+        revision = to;
+        advanced.notifyAll();
+      }
+    }
+  }
+
   private void submit(Runnable task) {
     try {
       thread.execute(task);
@@ -167,8 +197,8 @@ public final class PrefixMirror implements AutoCloseable {
         tell(() -> listener.onDelete(key));
       }
     }
-    revision = listing.revision();
     tell(() -> listener.onSynced(listing.revision()));
+    advance(listing.revision());
     firstSync.complete(null);
     watchFrom(listing.revision() + 1);
   }
@@ -244,7 +274,7 @@ public final class PrefixMirror implements AutoCloseable {
           tell(() -> listener.onDelete(key));
         }
       }
-      revision = Math.max(revision, kv.getModRevision());
+      advance(kv.getModRevision());
     }
   }
 

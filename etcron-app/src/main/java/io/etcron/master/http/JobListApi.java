@@ -43,15 +43,15 @@ record JobListApi(JobStore jobs, RunStore runs, Clock clock) {
     Optional<String> tag = Optional.ofNullable(ctx.queryParam("tag")).filter(t -> !t.isBlank());
     Optional<Boolean> paused = Params.bool(ctx, "paused");
     Instant now = clock.instant();
-    long total = jobs.count();
-    JobStore.JobPage page =
-        jobs.page(
+    JobStore.CountedPage counted =
+        jobs.countedPage(
             after,
             limit,
             job ->
                 (q.isEmpty() || matches(job, q))
                     && tag.map(job.tags()::contains).orElse(true)
                     && paused.map(p -> p == job.paused()).orElse(true));
+    JobStore.JobPage page = counted.page();
     List<String> names = page.jobs().stream().map(v -> v.job().name().value()).toList();
     Map<String, JobStats> stats = runs.stats(names, now.minus(Duration.ofDays(1)));
     Map<String, List<Run>> recent = runs.recent(names, 20);
@@ -70,7 +70,7 @@ record JobListApi(JobStore jobs, RunStore runs, Clock clock) {
                     })
                 .toList(),
             page.next().map(JobName::value),
-            total));
+            counted.total()));
   }
 
   private static boolean matches(Job job, String q) {

@@ -27,11 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes run records and live output to a {@link RunStore} in the background, in batches (by size
- * or after a short wait), retrying with a capped backoff until stored: nothing is ever dropped.
- * Records of the same run are coalesced (the latest wins, as the store would decide anyway). {@link
- * #hasCapacity()} turns false when the queue passes its high-water mark (until it is down to half
- * of it) or the store keeps failing, so the worker stops claiming instead of piling up records it
- * cannot store.
+ * or after a short wait: the linger, or {@link #WAITED_LINGER} once somebody waits for a record),
+ * retrying with a capped backoff until stored: nothing is ever dropped. Records of the same run are
+ * coalesced (the latest wins, as the store would decide anyway). {@link #hasCapacity()} turns false
+ * when the queue passes its high-water mark (until it is down to half of it) or the store keeps
+ * failing, so the worker stops claiming instead of piling up records it cannot store.
  *
  * <p>One named thread, {@code etcron-run-recorder}. Thread-safe; no method blocks but {@link
  * #close(Duration)}.
@@ -42,6 +42,13 @@ public final class RunRecorder implements AutoCloseable {
   public static final int DEFAULT_BATCH = 200;
   public static final Duration DEFAULT_LINGER = Duration.ofMillis(200);
   public static final int DEFAULT_HIGH_WATER = 5_000;
+
+  /**
+   * How long a batch that somebody waits for gathers more records before it is written (at most the
+   * linger): long enough for a short run's end to join its start, so that it costs one row, and for
+   * the ends of one second's fires to share a transaction.
+   */
+  static final Duration WAITED_LINGER = Duration.ofMillis(20);
 
   /** Pauses between attempts while the store fails. */
   private static final Backoff STORE_DOWN =
@@ -113,6 +120,7 @@ public final class RunRecorder implements AutoCloseable {
   private final RunStore store;
   private final int batch;
   private final Duration linger;
+  private final Duration waitedLinger;
   private final int highWater;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -160,6 +168,7 @@ public final class RunRecorder implements AutoCloseable {
     this.store = store;
     this.batch = batch;
     this.linger = linger;
+    this.waitedLinger = linger.compareTo(WAITED_LINGER) < 0 ? linger : WAITED_LINGER;
     this.highWater = highWater;
     if (journal != null) {
       List<Run> left = journal.recover();
@@ -253,12 +262,14 @@ public final class RunRecorder implements AutoCloseable {
       // The newer record of a run wins if the store would let it: keep what the store would keep.
       Run kept = before == null || before.run().acceptsUpdate(run) ? run : before.run();
       boolean wasWaited = before != null && !before.waiters().isEmpty();
+      boolean firstWaited = false;
       if (!wasWaited && !waiters.isEmpty()) {
-        waited++;
+        firstWaited = waited++ == 0;
       }
       runs.put(key, new Pending(kept, waiters));
       recount();
-      if (runs.size() >= batch || waiter != null) {
+      // Wake the writer when a batch is full, or to shorten its wait once somebody waits.
+      if (runs.size() >= batch || firstWaited) {
         work.signal();
       }
     } finally {
@@ -307,8 +318,15 @@ public final class RunRecorder implements AutoCloseable {
         work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
         return true;
       }
-      if (runs.size() < batch && !closing && !hasWaiters()) {
-        work.await(linger.toMillis(), TimeUnit.MILLISECONDS);
+      // Gather a batch: for the linger, or a shorter while once somebody waits for a record.
+      long since = System.nanoTime();
+      while (runs.size() < batch && !closing) {
+        Duration gather = hasWaiters() ? waitedLinger : linger;
+        long left = gather.toNanos() - (System.nanoTime() - since);
+        if (left <= 0) {
+          break;
+        }
+        work.awaitNanos(left);
       }
       runBatch = new ArrayList<>();
       var it = runs.values().iterator();

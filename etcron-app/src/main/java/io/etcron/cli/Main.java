@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
       TokenCommand.class,
       LockCommand.class,
       CompletionCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main {

@@ -177,21 +177,18 @@ public final class FiresBench {
   private List<Process> startWorkers(Path dir, String url)
       throws IOException, InterruptedException {
     List<Process> workers = new ArrayList<>();
-    String java = ProcessHandle.current().info().command().orElse("java");
     for (int i = 0; i < settings.workers(); i++) {
       Path records = dir.resolve("w" + i + ".jsonl");
       // C1 only and the serial collector: on a small machine the JIT and GC threads of several
       // worker JVMs would otherwise take the CPU the workers need while they warm up.
-      List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-XX:TieredStopAtLevel=1"));
-      cmd.add("-XX:+UseSerialGC");
+      List<String> options =
+          new ArrayList<>(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
       if (url != null) {
-        cmd.add("-D" + JsonLinesRunStore.EXECUTIONS_PROPERTY + "=" + records);
+        options.add("-D" + JsonLinesRunStore.EXECUTIONS_PROPERTY + "=" + records);
       }
+      List<String> cmd = new ArrayList<>(BenchJvm.command(options, "io.etcron.cli.Main"));
       cmd.addAll(
           List.of(
-              "-cp",
-              System.getProperty("java.class.path"),
-              "io.etcron.cli.Main",
               "worker",
               "--id",
               "bench-w" + i,

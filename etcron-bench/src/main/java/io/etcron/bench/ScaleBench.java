@@ -2,13 +2,12 @@ package io.etcron.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.etcd.jetcd.Client;
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.runlog.RunStores;
 import io.etcron.store.Keys;
 import io.etcron.store.PagedRange;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The job-count scale of one worker and the master: N jobs in etcd, then the time a worker takes to
  * be ready after its start, its heap after a full GC (with the classes that hold it), its CPU while
- * idle, and the latency of the jobs API's first page; beside a raw paged range read of the same
- * keys in the same run. Blocking; starts and stops its own processes.
+ * idle (in a window just after its start, then in the next one), and the latency of the jobs API's
+ * first page; beside a raw paged range read of the same keys in the same run. Blocking; starts and
+ * stops its own processes.
  */
 public final class ScaleBench {
   /**
@@ -80,7 +80,7 @@ public final class ScaleBench {
     out.flush();
 
     String db = RunStores.h2Url(dir.resolve("h2"));
-    int port = freePort();
+    int port = LoopbackPorts.free();
     List<Process> started = new ArrayList<>();
     Map<String, Object> json = new LinkedHashMap<>();
     try {
@@ -100,9 +100,15 @@ public final class ScaleBench {
       awaitLine(dir.resolve("worker.log"), "started:", worker, Duration.ofMinutes(3));
       double ready = seconds(workerStart);
       out.printf("worker ready %.2f s after its start (-Xmx%s)%n", ready, settings.workerHeap());
-      Thread.sleep(5_000); // let start-up work (JIT, first GCs) settle before measuring idle
+      Thread.sleep(5_000); // the first GCs after the start
+      // Two windows one after the other: the first still compiles what the start ran hot (the
+      // JIT's threads are most of it), the second is the worker as it stays.
+      double afterStart = idleCpuPercent(worker.pid(), settings.idle());
+      out.printf(
+          "worker idle CPU over %s after its start: %.2f %% of a core%n",
+          settings.idle(), afterStart);
       double idle = idleCpuPercent(worker.pid(), settings.idle());
-      out.printf("worker idle CPU over %s: %.2f %% of a core%n", settings.idle(), idle);
+      out.printf("worker idle CPU over the next %s: %.2f %% of a core%n", settings.idle(), idle);
       Histogram heap = Histogram.of(worker.pid());
       out.printf("worker heap after a full GC: %.1f MB; largest classes:%n", heap.totalMb());
       heap.top().forEach(l -> out.println("  " + l));
@@ -113,6 +119,7 @@ public final class ScaleBench {
       json.put("ready_s", round(ready));
       json.put("heap_after_gc_mb", round(heap.totalMb()));
       json.put("idle_cpu_pct_of_core", round(idle));
+      json.put("idle_cpu_after_start_pct_of_core", round(afterStart));
       json.put("jobs_first_page_p50_ms", round(Throughput.percentile(pages, 0.5) / 1e6));
       json.put("jobs_first_page_p99_ms", round(Throughput.percentile(pages, 0.99) / 1e6));
       json.put("raw_range_read_s", round(rawRead));
@@ -135,12 +142,11 @@ public final class ScaleBench {
   private Process start(
       Path dir, String name, String heap, List<String> args, String db, List<Process> started)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd =
         new ArrayList<>(
-            List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-cp"));
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.etcron.cli.Main");
+            BenchJvm.command(
+                List.of("-Xmx" + heap, "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"),
+                "io.etcron.cli.Main"));
     cmd.addAll(args);
     cmd.addAll(List.of("--etcd", endpoints, "--db", db));
     Process p =
@@ -217,12 +223,6 @@ public final class ScaleBench {
         Throughput.percentile(times, 0.5) / 1e6,
         Throughput.percentile(times, 0.99) / 1e6);
     return times;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 
   private static double seconds(long t0) {

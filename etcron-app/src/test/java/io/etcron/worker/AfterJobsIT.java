@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +109,13 @@ class AfterJobsIT {
     // Every parent run that ended before the pause has its children, and they end.
     await()
         .atMost(Timing.seconds(30))
+        .conditionEvaluationListener(
+            c -> {
+              if (c.getRemainingTimeInMS() <= c.getPollInterval().toMillis()) {
+                // The last poll: say which count is short.
+                System.out.println("chain runs: " + states());
+              }
+            })
         .until(
             () -> {
               long extracts = ended(runs("extract"), RunState.SUCCEEDED);
@@ -140,6 +148,16 @@ class AfterJobsIT {
             .collect(Collectors.groupingBy(l -> l, Collectors.counting()));
     assertThat(counts.values()).as("no run executed twice: %s", lines).allMatch(n -> n == 1);
     assertThat(lines).anyMatch(l -> l.startsWith("load@") && l.contains(" extract@"));
+  }
+
+  private Map<String, Map<RunState, Long>> states() {
+    Map<String, Map<RunState, Long>> all = new TreeMap<>();
+    for (String job : List.of("extract", "load", "report", "broken", "alert", "celebrate")) {
+      all.put(
+          job,
+          runs(job).stream().collect(Collectors.groupingBy(Run::state, Collectors.counting())));
+    }
+    return all;
   }
 
   @Test

@@ -91,6 +91,8 @@ final class StandaloneCommand implements Callable<Integer> {
                 .dataDir(server.data.resolve("etcd"))
                 .ports(etcdPort, etcdPort + 1)
                 .maxTxnOps(1024)
+                // Nobody else looks after this etcd: when it dies, it is started again.
+                .supervised()
                 .startTimeout(Duration.ofSeconds(30))
                 .start();
       } catch (EtcdStartException e) {

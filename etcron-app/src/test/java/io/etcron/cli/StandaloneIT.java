@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.etcron.etcd.LoopbackPorts;
 import io.etcron.json.Json;
 import io.etcron.testing.Timing;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +20,8 @@ class StandaloneIT {
   @Test
   void the_cli_drives_a_standalone_end_to_end_and_a_restart_keeps_jobs_and_runs(@TempDir Path data)
       throws Exception {
-    int port = freePort();
-    int etcdPort = freePorts();
+    int port = LoopbackPorts.free();
+    int etcdPort = LoopbackPorts.freeWithNext();
     String[] standalone = {
       "standalone", "--data", data.toString(), "--port", "" + port, "--etcd-port", "" + etcdPort
     };
@@ -48,7 +47,7 @@ class StandaloneIT {
     String tickRun;
     String greeted;
     try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
-      await().atMost(Timing.seconds(60)).until(() -> server.output().contains("etcron is running"));
+      server.awaitOutput(Timing.seconds(60), "etcron is running");
 
       CliProcess.Result applied = cli(env, "job", "apply", "-f", jobFile.toString());
       assertThat(applied.output()).contains("job tick created").contains("job slow created");
@@ -118,7 +117,7 @@ class StandaloneIT {
       assertThat(server.waitFor(Duration.ofSeconds(60))).isNotEqualTo(-1);
     }
     try (CliProcess again = CliProcess.start(Map.of(), standalone)) {
-      await().atMost(Timing.seconds(60)).until(() -> again.output().contains("etcron is running"));
+      again.awaitOutput(Timing.seconds(60), "etcron is running");
       JsonNode jobs = Json.MAPPER.readTree(cli(env, "job", "list", "-o", "json").output());
       assertThat(jobs.get("jobs"))
           .extracting(j -> j.at("/spec/name").asText())
@@ -131,33 +130,85 @@ class StandaloneIT {
   }
 
   @Test
+  void a_signal_to_its_whole_process_group_stops_a_standalone_in_order_within_seconds(
+      @TempDir Path data) throws Exception {
+    int port = LoopbackPorts.free();
+    String[] standalone = {
+      "standalone",
+      "--data",
+      data.toString(),
+      "--port",
+      "" + port,
+      "--etcd-port",
+      "" + LoopbackPorts.freeWithNext()
+    };
+    try (CliProcess server = CliProcess.startInOwnGroup(Map.of(), standalone)) {
+      server.awaitOutput(Timing.seconds(60), "etcron is running");
+      Path etcdPid = data.resolve("etcd").resolve("n1.pid");
+      long etcd = Long.parseLong(Files.readString(etcdPid).trim());
+      int before = server.output().length();
+
+      // Ctrl-C in a terminal signals the whole foreground group (SIGINT); a supervisor stopping a
+      // group sends SIGTERM. SIGTERM here: a shell that starts the suite in the background makes
+      // its children ignore SIGINT.
+      long t0 = System.nanoTime();
+      server.signalGroup("TERM");
+      int exit = server.waitFor(Timing.seconds(30));
+      Duration stop = Duration.ofNanos(System.nanoTime() - t0);
+      String said = server.output().substring(before);
+
+      assertThat(exit).as("exit code; it printed:%n%s", said).isNotEqualTo(-1);
+      // With its etcd stopped by the same signal, the worker and master waited on etcd's timeouts
+      // and warned of every list they could not make: 17 s on this machine.
+      assertThat(stop).as("time to stop; it printed:%n%s", said).isLessThan(Timing.seconds(8));
+      assertThat(said).doesNotContain("failed, retrying").doesNotContain("session lost");
+      assertThat(ProcessHandle.of(etcd).map(ProcessHandle::isAlive).orElse(false))
+          .as("its etcd is stopped too")
+          .isFalse();
+    }
+  }
+
+  @Test
+  void a_standalone_starts_its_etcd_again_when_it_dies(@TempDir Path data) throws Exception {
+    int port = LoopbackPorts.free();
+    Map<String, String> env = Map.of("ETCRON_SERVER", "http://127.0.0.1:" + port);
+    String[] standalone = {
+      "standalone",
+      "--data",
+      data.toString(),
+      "--port",
+      "" + port,
+      "--etcd-port",
+      "" + LoopbackPorts.freeWithNext()
+    };
+    try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
+      server.awaitOutput(Timing.seconds(60), "etcron is running");
+      Path etcdPid = data.resolve("etcd").resolve("n1.pid");
+      long first = Long.parseLong(Files.readString(etcdPid).trim());
+
+      ProcessHandle.of(first).orElseThrow().destroyForcibly(); // as the OOM killer would
+
+      // Before, etcron retried its requests for ever without a word of its etcd being gone.
+      server.awaitOutput(Timing.seconds(30), "exited with code 137 without being asked to");
+      server.awaitOutput(Timing.seconds(30), "etcd n1 started again");
+      assertThat(Long.parseLong(Files.readString(etcdPid).trim())).isNotEqualTo(first);
+      await()
+          .atMost(Timing.seconds(30))
+          .until(() -> cli(env, "job", "list").exit() == ExitCodes.OK);
+      server.process().destroy();
+      assertThat(server.waitFor(Timing.seconds(30))).isNotEqualTo(-1);
+    }
+  }
+
+  @Test
   void a_client_without_a_master_says_so_with_exit_69() throws Exception {
     CliProcess.Result r =
-        cli(Map.of("ETCRON_SERVER", "http://127.0.0.1:" + freePort()), "job", "list");
+        cli(Map.of("ETCRON_SERVER", "http://127.0.0.1:" + LoopbackPorts.free()), "job", "list");
     assertThat(r.exit()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(r.output()).contains("cannot reach the master").doesNotContain("Exception");
   }
 
   private static CliProcess.Result cli(Map<String, String> env, String... args) throws Exception {
     return CliProcess.run(Duration.ofSeconds(30), env, args);
-  }
-
-  static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  /** A port whose successor is free too (etcd's client and peer ports). */
-  static int freePorts() throws Exception {
-    for (int i = 0; i < 50; i++) {
-      int p = freePort();
-      try (ServerSocket s = new ServerSocket(p + 1, 1, InetAddress.getLoopbackAddress())) {
-        return p;
-      } catch (java.io.IOException taken) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no two consecutive free ports");
   }
 }

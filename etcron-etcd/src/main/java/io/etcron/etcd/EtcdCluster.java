@@ -2,8 +2,6 @@ package io.etcron.etcd;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +107,7 @@ public final class EtcdCluster implements AutoCloseable {
     private int clientPort;
     private int peerPort;
     private boolean fastElections;
+    private boolean supervised;
     private int maxTxnOps;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private final List<String> extraArgs = new ArrayList<>();
@@ -125,10 +124,6 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     /**
-     * Keeps data under {@code dir} (member {@code n1} in {@code dir/n1}) and never deletes it.
-     * Default: a temporary directory, deleted on close.
-     */
-    /**
      * Where a temporary data directory is made (when no {@link #dataDir} is given): e.g. a tmpfs
      * for tests, whose fsyncs cost nothing. Default: the JVM's temporary directory.
      */
@@ -137,6 +132,10 @@ public final class EtcdCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps data under {@code dir} (member {@code n1} in {@code dir/n1}) and never deletes it.
+     * Default: a temporary directory, deleted on close.
+     */
     public Builder dataDir(Path dir) {
       this.baseDir = Objects.requireNonNull(dir, "dir");
       return this;
@@ -164,6 +163,16 @@ public final class EtcdCluster implements AutoCloseable {
     /** How long each member may take to become healthy. */
     public Builder startTimeout(Duration timeout) {
       this.startTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Once started, a member whose process exits without being asked ({@link EtcdMember#stop},
+     * {@link EtcdMember#kill}, {@link #close}) is started again, as a supervisor would: the etcd of
+     * a standalone etcron, which nobody else looks after.
+     */
+    public Builder supervised() {
+      this.supervised = true;
       return this;
     }
 
@@ -206,6 +215,9 @@ public final class EtcdCluster implements AutoCloseable {
           for (EtcdMember member : members) {
             member.awaitHealthy(startTimeout);
           }
+          if (supervised) {
+            members.forEach(EtcdMember::supervise);
+          }
           return new EtcdCluster(members, dir, temporary);
         } catch (EtcdStartException e) {
           members.forEach(EtcdMember::kill);
@@ -220,8 +232,13 @@ public final class EtcdCluster implements AutoCloseable {
 
     private List<EtcdMember> members(Path binary, Path dir) {
       List<int[]> ports = new ArrayList<>();
+      // Every member's two ports picked together, so that no two of them get the same one.
+      int[] free = clientPort != 0 ? new int[0] : LoopbackPorts.free(2 * size);
       for (int i = 0; i < size; i++) {
-        ports.add(clientPort != 0 ? new int[] {clientPort, peerPort} : freePorts());
+        ports.add(
+            clientPort != 0
+                ? new int[] {clientPort, peerPort}
+                : new int[] {free[2 * i], free[2 * i + 1]});
       }
       StringBuilder initialCluster = new StringBuilder();
       for (int i = 0; i < size; i++) {
@@ -256,15 +273,6 @@ public final class EtcdCluster implements AutoCloseable {
                 args));
       }
       return members;
-    }
-
-    private static int[] freePorts() {
-      try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-          ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        return new int[] {a.getLocalPort(), b.getLocalPort()};
-      } catch (IOException e) {
-        throw new UncheckedIOException("no free port on 127.0.0.1", e);
-      }
     }
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,18 @@ import org.slf4j.LoggerFactory;
  * and resume act on the running process and are no-ops when there is none.
  */
 public final class EtcdMember {
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+
   private static final Logger log = LoggerFactory.getLogger(EtcdMember.class);
+
+  /** A supervised process restarted after this delay, doubled for each quick exit in a row. */
+  private static final Duration RESTART_DELAY = Duration.ofSeconds(1);
+
+  private static final Duration MAX_RESTART_DELAY = Duration.ofSeconds(30);
+
+  /** A process that ran this long before it exited did not die young. */
+  private static final Duration STAYED_UP = Duration.ofSeconds(30);
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
@@ -35,6 +47,15 @@ public final class EtcdMember {
   private final List<String> extraArgs;
   private Process process;
   private boolean paused;
+  private boolean supervised;
+
+  /** Whether the process should run: false once stopped or killed on purpose. */
+  private boolean wanted;
+
+  /** Restarts in a row of a process that died young; the next one waits longer. */
+  private int quickRestarts;
+
+  private long launchedAt;
 
   EtcdMember(
       String name,
@@ -95,6 +116,13 @@ public final class EtcdMember {
       return;
     }
     List<String> command = new ArrayList<>();
+    // In a session of its own: Ctrl-C in a terminal, or a signal to etcron's whole process group,
+    // then reaches etcron only, which stops this etcd last, once its worker has drained and let go
+    // of its lease (with etcd gone first, that stop waited on every request's timeout). setsid
+    // execs in place (etcron's child is no group leader), so the process is etcd itself.
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
     command.add(binary.toString());
     command.addAll(
         List.of(
@@ -122,6 +150,11 @@ public final class EtcdMember {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .start();
       paused = false;
+      wanted = true;
+      launchedAt = System.nanoTime();
+      if (supervised) {
+        watch(process);
+      }
       Files.writeString(pidFile(), Long.toString(process.pid()));
       log.debug("started etcd {} pid {} on {}", name, process.pid(), clientUrl());
     } catch (IOException e) {
@@ -216,8 +249,60 @@ public final class EtcdMember {
     }
   }
 
+  /** From now on, starts the process again whenever it exits without being asked to. */
+  synchronized void supervise() {
+    supervised = true;
+    if (process != null) {
+      watch(process);
+    }
+  }
+
+  private void watch(Process p) {
+    p.onExit().thenRun(() -> exited(p));
+  }
+
+  private void exited(Process p) {
+    Duration delay;
+    synchronized (this) {
+      if (process != p || !wanted) {
+        return; // stopped, killed or started again on purpose
+      }
+      process = null;
+      boolean young = System.nanoTime() - launchedAt < STAYED_UP.toNanos();
+      quickRestarts = young ? quickRestarts + 1 : 0;
+      delay = RESTART_DELAY.multipliedBy(1L << Math.min(Math.max(quickRestarts - 1, 0), 5));
+      if (delay.compareTo(MAX_RESTART_DELAY) > 0) {
+        delay = MAX_RESTART_DELAY;
+      }
+    }
+    log.error(
+        "etcd {} (pid {}) exited with code {} without being asked to; starting it again in {}"
+            + " s. Its log ({}) ends with:\n{}",
+        name,
+        p.pid(),
+        p.exitValue(),
+        delay.toSeconds(),
+        logFile,
+        logTail());
+    CompletableFuture.runAsync(
+        this::launchIfWanted,
+        CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private synchronized void launchIfWanted() {
+    if (wanted && process == null) {
+      try {
+        launch();
+        log.info("etcd {} started again (pid {})", name, process.pid());
+      } catch (RuntimeException e) {
+        log.error("etcd {} could not be started again: {}", name, e.getMessage());
+      }
+    }
+  }
+
   /** Stops the process with SIGTERM and waits for it to exit (SIGKILL after 10 s). */
   public synchronized void stop() {
+    wanted = false;
     if (process == null) {
       return;
     }
@@ -228,6 +313,7 @@ public final class EtcdMember {
 
   /** Kills the process with SIGKILL, as a crash would, and waits for it to be gone. */
   public synchronized void kill() {
+    wanted = false;
     if (process == null) {
       return;
     }

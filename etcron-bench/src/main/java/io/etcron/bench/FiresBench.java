@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * J jobs firing every second (or, with {@code burst}, all at second 0 of every minute), run by W
@@ -302,6 +303,23 @@ public final class FiresBench {
       json.put(
           "burst_p99_ms", minutes.stream().mapToLong(m -> (long) m.get("p99_ms")).max().orElse(-1));
       json.put("per_minute", minutes);
+    } else {
+      // A p99 from a few stalled seconds reads differently from one the whole window shares.
+      List<long[]> byFire = perFire(r);
+      json.put("worst_second_max_ms", byFire.stream().mapToLong(x -> x[1]).max().orElse(0));
+      json.put("seconds_with_a_start_over_250_ms", byFire.stream().filter(x -> x[1] > 250).count());
+      out.printf(
+          "%-28s %s%n",
+          "latest start each second",
+          byFire.stream().map(x -> Long.toString(x[1])).collect(Collectors.joining(" ")) + " ms");
+      byFire.stream()
+          .sorted((x, y) -> Long.compare(y[1], x[1]))
+          .limit(3)
+          .forEach(
+              x ->
+                  out.printf(
+                      "%-28s %s: latest start %d ms after the fire%n",
+                      "a worst second", Instant.ofEpochMilli(x[0]), x[1]));
     }
     json.put("per_worker", perWorker);
     json.put("etcd_proposals_per_fire", round(proposals / Math.max(1, ran)));
@@ -335,6 +353,13 @@ public final class FiresBench {
     out.println(new ObjectMapper().writeValueAsString(json));
     out.flush();
     return json;
+  }
+
+  /** For each fire time: {fire epoch millis, the latest start's lateness}. */
+  private static List<long[]> perFire(FireRecords r) {
+    Map<Long, Long> latest = new TreeMap<>();
+    r.runs().forEach(x -> latest.merge(x.fireMillis(), x.latenessMillis(), Math::max));
+    return latest.entrySet().stream().map(e -> new long[] {e.getKey(), e.getValue()}).toList();
   }
 
   /** For each minute's burst: starts, misses, duplicates, p99 and the last start. */

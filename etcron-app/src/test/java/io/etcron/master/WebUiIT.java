@@ -29,8 +29,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /** The web UI in headless Chromium against a real master, worker and etcd. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -244,11 +246,18 @@ class WebUiIT {
   void runs_and_workers_pages() {
     open("/runs");
     browser.wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("a.run-link")));
-    new org.openqa.selenium.support.ui.Select(byId("state-filter")).selectByValue("killed");
+    new Select(byId("state-filter")).selectByValue("killed");
+    // The table re-renders as it refreshes: a row found before a refresh is stale after it, and
+    // the next poll looks again.
     browser.wait.until(
-        d ->
-            d.findElements(By.cssSelector("tr[data-run]")).stream()
-                .allMatch(r -> r.getText().contains("killed")));
+        d -> {
+          try {
+            return d.findElements(By.cssSelector("tr[data-run]")).stream()
+                .allMatch(r -> r.getText().contains("killed"));
+          } catch (StaleElementReferenceException e) {
+            return false;
+          }
+        });
     browser.screenshot("runs");
     open("/workers");
     browser.wait.until(
@@ -516,7 +525,7 @@ class WebUiIT {
       byId("f-http.headers").sendKeys("X-Ui: from the form");
       byId("f-http.expectStatus").clear();
       byId("f-http.expectStatus").sendKeys("200, 3xx");
-      new org.openqa.selenium.support.ui.Select(byId("f-http.method")).selectByValue("POST");
+      new Select(byId("f-http.method")).selectByValue("POST");
       click("save");
       browser.wait.until(
           ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-http"));
@@ -555,7 +564,7 @@ class WebUiIT {
     byId("f-name").sendKeys("ui-child");
     byId("f-command").sendKeys("echo child");
     byId("f-after.jobs").sendKeys("ui-parent");
-    new org.openqa.selenium.support.ui.Select(byId("f-after.on")).selectByValue("success");
+    new Select(byId("f-after.on")).selectByValue("success");
     click("save");
     browser.wait.until(
         ExpectedConditions.textToBePresentInElementLocated(By.id("job-title"), "ui-child"));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +86,12 @@ class WorkerCrashIT {
     return store.query(RunQuery.all().forJob(job).limit(500)).runs();
   }
 
+  /**
+   * The schedule of the jobs these tests trigger by hand: none of its own during a test (an hourly
+   * one fired at the top of the hour in the middle of one, and the test read that run instead).
+   */
+  private static final String MANUAL_ONLY = "@at 2099-01-01T00:00:00Z";
+
   private CliProcess running(String job, List<String> ids) {
     Run r = runs(job).stream().filter(x -> x.state() == RunState.RUNNING).findFirst().orElseThrow();
     return workers.all().get(ids.indexOf(r.worker()));
@@ -97,7 +104,7 @@ class WorkerCrashIT {
     List<String> ids = List.of("wa", "wb");
     worker("wa");
     worker("wb");
-    put("long", "@every 1h", "sleep 300");
+    put("long", MANUAL_ONLY, "sleep 300");
     put("tick", "@every 1s", "echo $ETCRON_RUN_ID >> " + executions);
     // With a parameter: the LOST record the sweeper writes keeps it.
     masters.get(0).jobs().trigger(JobName.of("long"), Map.of("WHY", "crash test"), "test");
@@ -145,7 +152,7 @@ class WorkerCrashIT {
     List<String> ids = List.of("wa", "wb");
     worker("wa");
     worker("wb");
-    put("long", "@every 1h", "sleep 300 & echo $! > " + pids + "; wait");
+    put("long", MANUAL_ONLY, "sleep 300 & echo $! > " + pids + "; wait");
     put("tick", "@every 1s", "echo $ETCRON_RUN_ID >> " + executions);
     masters.get(0).jobs().trigger(JobName.of("long"), "test");
     await()
@@ -166,7 +173,18 @@ class WorkerCrashIT {
     await()
         .atMost(Timing.seconds(15))
         .until(() -> ProcessHandle.of(child).map(p -> !p.isAlive()).orElse(true));
-    await().atMost(Timing.seconds(20)).until(() -> runs("long").get(0).state() == RunState.LOST);
+    try {
+      await().atMost(Timing.seconds(20)).until(() -> runs("long").get(0).state() == RunState.LOST);
+    } catch (ConditionTimeoutException e) {
+      // Say what the run became, and what the woken worker did.
+      String out = frozen.output();
+      throw new AssertionError(
+          "the frozen worker's run is not LOST: "
+              + runs("long")
+              + "; the worker's output ends with:\n"
+              + out.substring(Math.max(0, out.length() - 6_000)),
+          e);
+    }
     await()
         .atMost(Timing.seconds(15))
         .until(
@@ -192,7 +210,7 @@ class WorkerCrashIT {
     CliProcess w = worker("wf");
     put(
         "beating",
-        "@every 1h",
+        MANUAL_ONLY,
         "trap '' TERM; while :; do date +%s%3N >> " + beats + "; sleep 0.1; done");
     masters.get(0).jobs().trigger(JobName.of("beating"), "test");
     await().atMost(Timing.seconds(20)).until(() -> Files.exists(beats));
@@ -222,7 +240,7 @@ class WorkerCrashIT {
     CliProcess w = worker("we");
     put(
         "ends",
-        "@every 1h",
+        MANUAL_ONLY,
         "touch " + started + "; while [ ! -f " + go + " ]; do sleep 0.05; done; exit 3");
     masters.get(0).jobs().trigger(JobName.of("ends"), "test");
     await()
@@ -294,7 +312,7 @@ class WorkerCrashIT {
   @Test
   void a_worker_restarted_with_the_same_id_ends_its_predecessors_runs() throws Exception {
     CliProcess first = worker("fixed1");
-    put("long", "@every 1h", "sleep 300");
+    put("long", MANUAL_ONLY, "sleep 300");
     masters.get(0).jobs().trigger(JobName.of("long"), "test");
     await()
         .atMost(Timing.seconds(20))

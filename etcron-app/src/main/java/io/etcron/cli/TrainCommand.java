@@ -18,6 +18,7 @@ import io.etcron.run.RunState;
 import io.etcron.run.Trigger;
 import io.etcron.runlog.RunStores;
 import io.etcron.runlog.SqlRunStore;
+import io.etcron.store.EtcdJobStore;
 import io.etcron.store.EtcdSettings;
 import io.etcron.store.Keys;
 import io.etcron.worker.WorkerMetrics;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     LoggerFactory.getLogger(TrainCommand.class).debug("training the class archive");
     Instant now = Instant.now();
     for (String json : SPECS) {
-      Job job = Job.from(Json.read(json.getBytes(), JobSpec.class), Instant.EPOCH);
+      Job job = EtcdJobStore.decode(json.getBytes(StandardCharsets.UTF_8), 0).job();
       job.schedule().next(now, job.timeZone());
       job.schedule().previous(now, job.timeZone());
       Json.write(job.toSpec());

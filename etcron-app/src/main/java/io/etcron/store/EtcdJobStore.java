@@ -346,7 +346,7 @@ public final class EtcdJobStore implements JobStore {
   }
 
   /** Decodes a stored job's JSON, of version {@code version}. */
-  static Versioned decode(byte[] json, long version) {
+  public static Versioned decode(byte[] json, long version) {
     return new Versioned(Job.from(Json.read(json, JobSpec.class), Instant.EPOCH), version);
   }
 

@@ -262,8 +262,10 @@ public final class PrefixMirror implements AutoCloseable {
     if (closed || gen != generation) {
       return;
     }
+    long latest = 0;
     for (WatchEvent event : response.getEvents()) {
       KeyValue kv = event.getKeyValue();
+      latest = Math.max(latest, kv.getModRevision());
       String key = Keys.string(kv.getKey());
       if (event.getEventType() == WatchEvent.EventType.PUT) {
         applyPut(key, kv);
@@ -274,8 +276,9 @@ public final class PrefixMirror implements AutoCloseable {
           tell(() -> listener.onDelete(key));
         }
       }
-      advance(kv.getModRevision());
     }
+    // Once a response: its events are all told by now, and the monitor is not taken per event.
+    advance(latest);
   }
 
   private void onBroken(int gen, Throwable error) {

@@ -21,10 +21,7 @@ class StandaloneIT {
   void the_cli_drives_a_standalone_end_to_end_and_a_restart_keeps_jobs_and_runs(@TempDir Path data)
       throws Exception {
     int port = LoopbackPorts.free();
-    int etcdPort = LoopbackPorts.freeWithNext();
-    String[] standalone = {
-      "standalone", "--data", data.toString(), "--port", "" + port, "--etcd-port", "" + etcdPort
-    };
+    String[] standalone = standalone(data, port);
     Map<String, String> env = Map.of("ETCRON_SERVER", "http://127.0.0.1:" + port);
     Path jobFile = data.resolve("jobs.yaml");
     Files.writeString(
@@ -133,19 +130,10 @@ class StandaloneIT {
   void a_signal_to_its_whole_process_group_stops_a_standalone_in_order_within_seconds(
       @TempDir Path data) throws Exception {
     int port = LoopbackPorts.free();
-    String[] standalone = {
-      "standalone",
-      "--data",
-      data.toString(),
-      "--port",
-      "" + port,
-      "--etcd-port",
-      "" + LoopbackPorts.freeWithNext()
-    };
+    String[] standalone = standalone(data, port);
     try (CliProcess server = CliProcess.startInOwnGroup(Map.of(), standalone)) {
       server.awaitOutput(Timing.seconds(60), "etcron is running");
-      Path etcdPid = data.resolve("etcd").resolve("n1.pid");
-      long etcd = Long.parseLong(Files.readString(etcdPid).trim());
+      long etcd = etcdPid(data);
       int before = server.output().length();
 
       // Ctrl-C in a terminal signals the whole foreground group (SIGINT); a supervisor stopping a
@@ -172,26 +160,17 @@ class StandaloneIT {
   void a_standalone_starts_its_etcd_again_when_it_dies(@TempDir Path data) throws Exception {
     int port = LoopbackPorts.free();
     Map<String, String> env = Map.of("ETCRON_SERVER", "http://127.0.0.1:" + port);
-    String[] standalone = {
-      "standalone",
-      "--data",
-      data.toString(),
-      "--port",
-      "" + port,
-      "--etcd-port",
-      "" + LoopbackPorts.freeWithNext()
-    };
+    String[] standalone = standalone(data, port);
     try (CliProcess server = CliProcess.start(Map.of(), standalone)) {
       server.awaitOutput(Timing.seconds(60), "etcron is running");
-      Path etcdPid = data.resolve("etcd").resolve("n1.pid");
-      long first = Long.parseLong(Files.readString(etcdPid).trim());
+      long first = etcdPid(data);
 
       ProcessHandle.of(first).orElseThrow().destroyForcibly(); // as the OOM killer would
 
       // Before, etcron retried its requests for ever without a word of its etcd being gone.
       server.awaitOutput(Timing.seconds(30), "exited with code 137 without being asked to");
       server.awaitOutput(Timing.seconds(30), "etcd n1 started again");
-      assertThat(Long.parseLong(Files.readString(etcdPid).trim())).isNotEqualTo(first);
+      assertThat(etcdPid(data)).isNotEqualTo(first);
       await()
           .atMost(Timing.seconds(30))
           .until(() -> cli(env, "job", "list").exit() == ExitCodes.OK);
@@ -206,6 +185,24 @@ class StandaloneIT {
         cli(Map.of("ETCRON_SERVER", "http://127.0.0.1:" + LoopbackPorts.free()), "job", "list");
     assertThat(r.exit()).isEqualTo(ExitCodes.UNAVAILABLE);
     assertThat(r.output()).contains("cannot reach the master").doesNotContain("Exception");
+  }
+
+  /** A standalone on {@code data}, its master on {@code port}, its etcd on two free ports. */
+  private static String[] standalone(Path data, int port) {
+    return new String[] {
+      "standalone",
+      "--data",
+      data.toString(),
+      "--port",
+      "" + port,
+      "--etcd-port",
+      "" + LoopbackPorts.freeWithNext()
+    };
+  }
+
+  /** The pid of the standalone's etcd, from its pid file. */
+  private static long etcdPid(Path data) throws Exception {
+    return Long.parseLong(Files.readString(data.resolve("etcd").resolve("n1.pid")).trim());
   }
 
   private static CliProcess.Result cli(Map<String, String> env, String... args) throws Exception {
